@@ -1,0 +1,76 @@
+# Every target sets up what it needs (generated bindings, npm packages, binaries) from the
+# project's own scripts; see ./help for the list and README.md for the two quick-start commands.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The jsii runtime's node child reads these when Go packages initialize (see internal/cdk).
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
+export CHECKPOINT_DISABLE ?= 1
+# Terraform complains on every call when TF_CLI_CONFIG_FILE names a missing file (this machine
+# image sets one); fall back to Terraform's defaults then.
+ifneq ($(TF_CLI_CONFIG_FILE),)
+ifeq ($(wildcard $(TF_CLI_CONFIG_FILE)),)
+unexport TF_CLI_CONFIG_FILE
+endif
+endif
+
+STACK ?= armonik-localhost
+FUZZTIME ?= 20s
+CDKTF := npx --no-install cdktf
+
+.PHONY: help setup bindings npm synth list diff deploy destroy test vet golden fuzz bench \
+	cluster-up cluster-down cluster-smoke clean
+
+help: ## print the command list
+	@cat help
+
+bindings: ## generate the provider bindings into .gen/ (no-op when current)
+	@scripts/gen-bindings.sh
+
+npm: ## install the pinned cdktf CLI into node_modules/ (no-op when current)
+	@scripts/setup-npm.sh
+
+setup: bindings npm ## everything the app and the cdktf CLI need
+
+synth: setup ## synthesize the stacks into cdktf.out/stacks/<stack>/cdk.tf.json
+	$(CDKTF) synth
+
+list: setup ## list the stacks
+	$(CDKTF) list
+
+diff: setup ## terraform plan of STACK against the cluster of your kubeconfig
+	$(CDKTF) diff $(STACK) --skip-provider-lock
+
+deploy: setup ## deploy STACK
+	$(CDKTF) deploy $(STACK) --skip-provider-lock
+
+destroy: setup ## destroy STACK
+	$(CDKTF) destroy $(STACK) --skip-provider-lock
+
+vet: bindings
+	go vet ./...
+
+test: bindings ## go vet + the whole test suite (unit, golden, examples)
+	@scripts/go-test.sh
+
+golden: bindings ## rewrite the golden files from the current code (review the git diff!)
+	UPDATE_GOLDEN=1 scripts/go-test.sh
+
+fuzz: bindings ## run every fuzz target for FUZZTIME each (default 20s)
+	@scripts/fuzz.sh $(FUZZTIME)
+
+bench: bindings ## benchmarks (merge, synth of built binaries)
+	@scripts/go-test.sh bench
+
+cluster-up: ## start the loopback test control plane (etcd, kube-apiserver, kube-controller-manager)
+	@scripts/cluster.sh up
+
+cluster-down: ## stop it
+	@scripts/cluster.sh down
+
+cluster-smoke: ## start, create and delete a namespace, stop
+	@scripts/cluster.sh smoke
+
+clean: ## remove build outputs (keeps the caches outside the clone)
+	rm -rf cdktf.out .gen node_modules

@@ -1,0 +1,8 @@
+// Package stacks holds the complete stacks of the app. Each stack is a function that other Go
+// code can call on its own cdktf app:
+//
+//	armonik-localhost  ArmoniK and its in-cluster backing services in one namespace (default)
+//
+// Stack names are stable: they name the folders under cdktf.out/stacks/ and the Terraform
+// state files, so renaming one is a migration.
+package stacks
