@@ -1,0 +1,656 @@
+package outputs
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// Pod is the merged outputs of every container of one pod.
+type Pod struct {
+	Name       string
+	Containers []Container // in the order given
+	Volumes    []Volume    // sorted by name
+}
+
+// Container is what one container receives. Every item is effective in
+// Kubernetes as rendered: replaced items are gone, and envFrom sources are in
+// an order where each winning source comes after the ones it replaced.
+type Container struct {
+	Name    string
+	Env     []EnvVar  // sorted by name
+	EnvFrom []EnvFrom // effective order
+	Mounts  []Mount   // sorted by path
+}
+
+// EnvVar is one explicit variable: a literal Value, or one of ConfigMapKey and SecretKey.
+type EnvVar struct {
+	Name         string
+	Value        string
+	ConfigMapKey *KeySelector
+	SecretKey    *KeySelector
+	From         Provenance
+	// Replaced lists the items this one replaced (defaults, or anything for an
+	// override), oldest first.
+	Replaced []Provenance
+}
+
+// EnvFrom is a ConfigMap or Secret used whole: one of ConfigMap and Secret is set.
+type EnvFrom struct {
+	ConfigMap *Ref
+	Secret    *Ref
+	Prefix    string
+	// Keys are the declared keys whose names this source gives the container,
+	// sorted by key; keys whose names a later layer replaced are left out.
+	Keys []DeclaredKey
+	From Provenance
+	// Also lists the later listings of the same source (deduplicated).
+	Also []Provenance
+}
+
+// DeclaredKey is a key an envFrom source is known to hold; the container
+// receives it as the variable Prefix+Key.
+type DeclaredKey struct {
+	Key string
+	// From is the listing that declared the key (the source's first listing
+	// that did).
+	From     Provenance
+	Replaced []Provenance
+}
+
+// Mount is one volume mount of a container.
+type Mount struct {
+	Name     string // the mount name given by the module
+	Volume   string // the pod volume, VolumeName(Name)
+	Path     string
+	SubPath  string
+	ReadOnly bool
+	From     Provenance
+	Replaced []Provenance
+}
+
+// MergePod merges the layers of every container of the pod called pod. It
+// returns every problem at once (see Problems), or the merged pod.
+func MergePod(pod string, containers []ContainerLayers) (*Pod, error) {
+	m := &merger{pod: pod, volIdx: map[string]int{}}
+	p := &Pod{Name: pod}
+	names := map[string]bool{}
+	for i, cl := range containers {
+		name := cl.Name
+		switch {
+		case name == "":
+			name = fmt.Sprintf("#%d", i+1)
+			m.probs.add(&Problem{Pod: pod, Container: name, Msg: "container name required"})
+		case len(validation.IsDNS1123Label(name)) > 0:
+			m.probs.add(&Problem{Pod: pod, Container: name, Msg: "invalid container name: " + strings.Join(validation.IsDNS1123Label(name), "; ")})
+		case names[name]:
+			m.probs.add(&Problem{Pod: pod, Container: name, Msg: "container name used twice in this pod: give each container its own name"})
+		}
+		names[name] = true
+		p.Containers = append(p.Containers, m.container(name, cl.Layers))
+	}
+	slices.SortFunc(m.vols, func(a, b Volume) int { return strings.Compare(a.Name, b.Name) })
+	p.Volumes = m.vols
+	if err := m.probs.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+type merger struct {
+	pod    string
+	probs  problems
+	vols   []Volume
+	volIdx map[string]int
+	refMsg map[refKey]string // memo of refProblem: one Secret is often named many times
+}
+
+type refKey struct{ what, name string }
+
+// refProblem is the package refProblem, remembered for the pod.
+func (m *merger) refProblem(what string, r Ref) string {
+	k := refKey{what, r.Name}
+	msg, ok := m.refMsg[k]
+	if !ok {
+		msg = refProblem(what, r)
+		if m.refMsg == nil {
+			m.refMsg = map[refKey]string{}
+		}
+		m.refMsg[k] = msg
+	}
+	if msg == "" && r.Name == "" {
+		return refProblem(what, r) // the message depends on the Token
+	}
+	return msg
+}
+
+// envClaim is one name given to a container, by a literal, a key selector or
+// a declared key of a whole source (src >= 0).
+type envClaim struct {
+	name  string
+	from  Provenance
+	value string
+	sel   KeySelector
+	layer int32
+	src   int32
+	hist  int32 // index in containerMerge.hist, or -1 when nothing was replaced
+}
+
+// history is what a claim replaced, and which whole sources lost a declared key to it.
+type history struct {
+	replaced []Provenance
+	losers   []int32
+}
+
+type sourceID struct {
+	secret       bool
+	name, prefix string
+}
+
+type envSource struct {
+	EnvFrom
+	id sourceID
+}
+
+type mountClaim struct {
+	layer int
+	mount Mount
+	vol   Volume
+}
+
+// inspected is a module of a layer, called into once.
+type inspected struct {
+	layer int
+	at    Provenance // Layer, LayerKind, Module
+	out   Outputs
+}
+
+// containerMerge holds the state of one container's merge.
+type containerMerge struct {
+	*merger
+	name    string
+	names   map[string]int32 // env name -> index in claims
+	claims  []envClaim
+	hist    []history
+	srcIdx  map[sourceID]int32
+	sources []envSource
+	paths   map[string]int // mount path -> index in mounts
+	mounts  []mountClaim
+	keybuf  []string
+}
+
+func (m *merger) container(name string, layers []Layer) Container {
+	c := &containerMerge{merger: m, name: name}
+	var mods []inspected
+	nEnv, nSrc, nMount := 0, 0, 0
+	layerNames := map[string]bool{}
+	for li, l := range layers {
+		if l.Name == "" {
+			l.Name = fmt.Sprintf("#%d", li+1)
+			c.add(&Problem{Layer: l.Name, Msg: "layer name required"})
+		} else if layerNames[l.Name] {
+			c.add(&Problem{Layer: l.Name, Msg: "layer name used twice in this container: give each layer its own name"})
+		}
+		layerNames[l.Name] = true
+		if !l.Kind.valid() {
+			c.add(&Problem{Layer: l.Name, Msg: fmt.Sprintf("unknown layer kind %d: use LayerDefaults, LayerModules or LayerOverride", int(l.Kind))})
+			continue
+		}
+		for mi, mod := range l.Modules {
+			in, ok := c.inspect(li, l, mi, mod)
+			if !ok {
+				continue
+			}
+			o := &in.out
+			nEnv += len(o.Env) + len(o.EnvFromConfigMap) + len(o.EnvFromSecret)
+			for _, s := range o.EnvConfigMap {
+				nEnv += len(s.Keys)
+			}
+			for _, s := range o.EnvSecret {
+				nEnv += len(s.Keys)
+			}
+			nSrc += len(o.EnvConfigMap) + len(o.EnvSecret)
+			nMount += len(o.MountConfigMap) + len(o.MountSecret) + len(o.MountVolume) + len(o.MountVolumeClaim)
+			mods = append(mods, in)
+		}
+	}
+	c.names, c.claims = make(map[string]int32, nEnv), make([]envClaim, 0, nEnv)
+	c.srcIdx, c.sources = make(map[sourceID]int32, nSrc), make([]envSource, 0, nSrc)
+	c.paths, c.mounts = make(map[string]int, nMount), make([]mountClaim, 0, nMount)
+	for i := range mods {
+		c.module(&mods[i])
+	}
+	return c.result()
+}
+
+// add reports a problem of this container.
+func (c *containerMerge) add(p *Problem) {
+	p.Pod, p.Container = c.pod, c.name
+	c.probs.add(p)
+}
+
+// invalid reports a problem with a module's content, once per pod.
+func (c *containerMerge) invalid(from Provenance, key, msg string) {
+	c.probs.addOnce(&Problem{Pod: c.pod, Container: c.name, Layer: from.Layer, Module: from.Module, Output: from.Output, Key: key, Msg: msg})
+}
+
+// call calls into the module, turning a panic (such as a method called on a
+// nil pointer) into an error.
+func call(mod ModuleOutputs) (name string, out Outputs, reported []*Problem, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	if mod == nil {
+		return "", Outputs{}, nil, fmt.Errorf("nil")
+	}
+	name, out = mod.ModuleName(), mod.Outputs()
+	if r, ok := mod.(Reporter); ok {
+		reported = r.Problems()
+	}
+	return name, out, reported, nil
+}
+
+func (c *containerMerge) inspect(li int, l Layer, mi int, mod ModuleOutputs) (inspected, bool) {
+	name, out, reported, err := call(mod)
+	if err != nil {
+		c.invalid(Provenance{Layer: l.Name}, "", fmt.Sprintf("module #%d is unusable (%v): list only non-nil modules", mi+1, err))
+		return inspected{}, false
+	}
+	if name == "" {
+		name = fmt.Sprintf("#%d", mi+1)
+		c.invalid(Provenance{Layer: l.Name, Module: name}, "", "module name required: ModuleName must return the name used in provenance and errors")
+	}
+	for _, p := range reported {
+		if p != nil {
+			q := *p
+			q.Pod, q.Container, q.Layer, q.Module = c.pod, c.name, l.Name, name
+			c.probs.addOnce(&q)
+		}
+	}
+	return inspected{layer: li, at: Provenance{Layer: l.Name, LayerKind: l.Kind, Module: name}, out: out}, true
+}
+
+// sorted returns the keys of mp in order, in a buffer reused by the next call.
+func sorted[V any](c *containerMerge, mp map[string]V) []string {
+	c.keybuf = c.keybuf[:0]
+	for k := range mp {
+		c.keybuf = append(c.keybuf, k)
+	}
+	slices.Sort(c.keybuf)
+	return c.keybuf
+}
+
+func (c *containerMerge) module(in *inspected) {
+	li, out := int32(in.layer), &in.out
+	at := func(k Kind) Provenance {
+		p := in.at
+		p.Output = k
+		return p
+	}
+
+	from := at(KindEnv)
+	for _, k := range sorted(c, out.Env) {
+		v := out.Env[k]
+		if msg := envNameProblem(k); msg != "" {
+			c.invalid(from, k, msg)
+		} else if msg := credentialProblem(k, v); msg != "" {
+			c.invalid(from, k, msg)
+		}
+		c.claim(envClaim{name: k, layer: li, src: -1, from: from, value: v})
+	}
+	c.selectors(li, at(KindEnvFromConfigMap), "configmap", out.EnvFromConfigMap)
+	c.selectors(li, at(KindEnvFromSecret), "secret", out.EnvFromSecret)
+	c.wholeSources(li, at(KindEnvConfigMap), false, out.EnvConfigMap)
+	c.wholeSources(li, at(KindEnvSecret), true, out.EnvSecret)
+
+	from = at(KindMountConfigMap)
+	for _, k := range sorted(c, out.MountConfigMap) {
+		f := out.MountConfigMap[k]
+		vol := c.fileMount(from, "configmap", k, f)
+		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: f.Path, SubPath: f.SubPath, ReadOnly: true, From: from}, vol: fileVolume(vol, false, f)})
+	}
+	from = at(KindMountSecret)
+	for _, k := range sorted(c, out.MountSecret) {
+		f := out.MountSecret[k]
+		vol := c.fileMount(from, "secret", k, f)
+		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: f.Path, SubPath: f.SubPath, ReadOnly: true, From: from}, vol: fileVolume(vol, true, f)})
+	}
+	from = at(KindMountVolume)
+	for _, k := range sorted(c, out.MountVolume) {
+		v := out.MountVolume[k]
+		vol := c.mountCommon(from, k, v.Path, v.SubPath)
+		for _, msg := range volumeSourceProblems(v) {
+			c.invalid(from, k, msg)
+		}
+		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: v.Path, SubPath: v.SubPath, ReadOnly: v.ReadOnly, From: from}, vol: inlineVolume(vol, v)})
+	}
+	from = at(KindMountVolumeClaim)
+	for _, k := range sorted(c, out.MountVolumeClaim) {
+		v := out.MountVolumeClaim[k]
+		vol := c.mountCommon(from, k, v.Path, v.SubPath)
+		if msg := c.refProblem("claim", v.Claim); msg != "" {
+			c.invalid(from, k, msg)
+		}
+		claim := v.Claim
+		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: v.Path, SubPath: v.SubPath, ReadOnly: v.ReadOnly, From: from}, vol: Volume{Name: vol, Claim: &claim}})
+	}
+}
+
+func (c *containerMerge) selectors(li int32, from Provenance, what string, sels map[string]KeySelector) {
+	for _, k := range sorted(c, sels) {
+		s := sels[k]
+		if msg := envNameProblem(k); msg != "" {
+			c.invalid(from, k, msg)
+		}
+		if msg := c.refProblem(what, s.Ref); msg != "" {
+			c.invalid(from, k, msg)
+		}
+		if msg := dataKeyProblem(s.Key); msg != "" {
+			c.invalid(from, k, msg)
+		}
+		c.claim(envClaim{name: k, layer: li, src: -1, from: from, sel: s})
+	}
+}
+
+func (c *containerMerge) wholeSources(li int32, from Provenance, secret bool, list []EnvSource) {
+	what := "configmap"
+	if secret {
+		what = "secret"
+	}
+	for _, s := range list {
+		if msg := c.refProblem(what, s.Ref); msg != "" {
+			c.invalid(from, s.Ref.Name, msg)
+		}
+		if s.Prefix != "" {
+			if msg := envNameProblem(s.Prefix); msg != "" {
+				c.invalid(from, s.Ref.Name, "prefix: "+msg)
+			}
+		}
+		id := sourceID{secret: secret, name: s.Ref.Name, prefix: s.Prefix}
+		src, seen := c.srcIdx[id]
+		if seen {
+			e := &c.sources[src].EnvFrom
+			e.Also = append(e.Also, from)
+			if e.ConfigMap != nil {
+				*e.ConfigMap = e.ConfigMap.orToken(s.Ref)
+			} else {
+				*e.Secret = e.Secret.orToken(s.Ref)
+			}
+		} else {
+			src = int32(len(c.sources))
+			c.srcIdx[id] = src
+			ref := s.Ref
+			e := EnvFrom{Prefix: s.Prefix, From: from}
+			if secret {
+				e.Secret = &ref
+			} else {
+				e.ConfigMap = &ref
+			}
+			c.sources = append(c.sources, envSource{EnvFrom: e, id: id})
+		}
+		for _, key := range s.Keys {
+			name := s.Prefix + key
+			if key == "" {
+				c.invalid(from, s.Ref.Name, "empty declared key: list the keys the object holds")
+				continue
+			}
+			if msg := envNameProblem(name); msg != "" {
+				c.invalid(from, name, "declared key of "+what+" "+s.Ref.Name+": "+msg)
+			}
+			c.claim(envClaim{name: name, layer: li, src: src, from: from})
+		}
+	}
+}
+
+// claim gives the name to cl unless a conflict forbids it; see the package doc.
+func (c *containerMerge) claim(cl envClaim) {
+	cl.hist = -1
+	i, taken := c.names[cl.name]
+	if !taken {
+		c.names[cl.name] = int32(len(c.claims))
+		c.claims = append(c.claims, cl)
+		return
+	}
+	prev := &c.claims[i]
+	if prev.src >= 0 && prev.src == cl.src {
+		return // the same whole source listed again
+	}
+	if msg := conflict(prev.layer == cl.layer, prev.from, cl.from); msg != "" {
+		other := prev.from
+		c.add(&Problem{Layer: cl.from.Layer, Module: cl.from.Module, Output: cl.from.Output, Key: cl.name, Msg: msg, Other: &other, OtherContainer: c.name})
+		return
+	}
+	var h history
+	if prev.hist >= 0 {
+		old := c.hist[prev.hist]
+		h = history{replaced: slices.Clone(old.replaced), losers: slices.Clone(old.losers)}
+	}
+	h.replaced = append(h.replaced, prev.from)
+	if prev.src >= 0 {
+		h.losers = append(h.losers, prev.src)
+	}
+	cl.hist = int32(len(c.hist))
+	c.hist = append(c.hist, h)
+	*prev = cl
+}
+
+// conflict returns "" when cur may replace prev, else what is wrong and what to do.
+func conflict(sameLayer bool, prev, cur Provenance) string {
+	switch {
+	case sameLayer && prev.Module == cur.Module:
+		return fmt.Sprintf("set twice by this module (%s and %s): set it once", prev.Output, cur.Output)
+	case sameLayer && cur.LayerKind == LayerOverride:
+		return fmt.Sprintf("also set by module %q (%s) in the same override layer: an override layer sets a name once: keep one", prev.Module, prev.Output)
+	case sameLayer:
+		return fmt.Sprintf("also set by module %q (%s) in the same layer: a name comes from one module: remove it from one of them, or set the intended value in an override layer", prev.Module, prev.Output)
+	case prev.LayerKind == LayerDefaults, cur.LayerKind == LayerOverride:
+		return ""
+	case prev.Module == cur.Module:
+		return fmt.Sprintf("already set by this module in layer %q (%s): a module is listed once per container: remove it from one of the layers", prev.Layer, prev.Output)
+	}
+	return fmt.Sprintf("already set by %s: only defaults can be replaced: remove it from one module, or set the intended value in an override layer", prev)
+}
+
+// fileMount checks a ConfigMap or Secret mount and returns its volume name.
+func (c *containerMerge) fileMount(from Provenance, what, name string, f FileMount) string {
+	vol := c.mountCommon(from, name, f.Path, f.SubPath)
+	if msg := c.refProblem(what, f.Ref); msg != "" {
+		c.invalid(from, name, msg)
+	}
+	if msg := modeProblem("mode", f.Mode); msg != "" {
+		c.invalid(from, name, msg)
+	}
+	for _, msg := range itemsProblems(f.Items) {
+		c.invalid(from, name, msg)
+	}
+	return vol
+}
+
+// mountCommon checks what every mount has and returns the volume name.
+func (c *containerMerge) mountCommon(from Provenance, name, path, subPath string) string {
+	vol, sanitized := volumeName(name)
+	if name == "" {
+		c.invalid(from, name, "mount name required: it names the pod volume")
+	} else if errs := validation.IsDNS1123Label(vol); sanitized && len(errs) > 0 {
+		c.invalid(from, name, "invalid volume name "+vol+": "+strings.Join(errs, "; "))
+	}
+	if msg := mountPathProblem(path); msg != "" {
+		c.invalid(from, name, msg)
+	}
+	if msg := relPathProblem("subpath", subPath); msg != "" {
+		c.invalid(from, name, msg)
+	}
+	return vol
+}
+
+func (c *containerMerge) mount(mc mountClaim) {
+	mc.mount.Volume = mc.vol.Name
+	i, taken := c.paths[mc.mount.Path]
+	if !taken {
+		c.paths[mc.mount.Path] = len(c.mounts)
+		c.mounts = append(c.mounts, mc)
+		return
+	}
+	prev := &c.mounts[i]
+	if msg := conflict(prev.layer == mc.layer, prev.mount.From, mc.mount.From); msg != "" {
+		other := prev.mount.From
+		c.add(&Problem{Layer: mc.mount.From.Layer, Module: mc.mount.From.Module, Output: mc.mount.From.Output, Key: mc.mount.Name,
+			Msg:   fmt.Sprintf("mount path %q, taken by mount %q: %s", mc.mount.Path, prev.mount.Name, msg),
+			Other: &other, OtherContainer: c.name})
+		return
+	}
+	mc.mount.Replaced = append(slices.Clip(prev.mount.Replaced), prev.mount.From)
+	*prev = mc
+}
+
+// result builds the Container and adds its volumes to the pod.
+func (c *containerMerge) result() Container {
+	out := Container{Name: c.name}
+	var explicit []int32
+	nSel := 0
+	for i := range c.claims {
+		cl := &c.claims[i]
+		if cl.src < 0 {
+			explicit = append(explicit, int32(i))
+			if cl.from.Output != KindEnv {
+				nSel++
+			}
+			continue
+		}
+		s := &c.sources[cl.src]
+		k := DeclaredKey{Key: strings.TrimPrefix(cl.name, s.Prefix), From: cl.from}
+		if cl.hist >= 0 {
+			k.Replaced = c.hist[cl.hist].replaced
+		}
+		s.Keys = append(s.Keys, k)
+	}
+	// Sort indices, not the (large) EnvVar values.
+	slices.SortFunc(explicit, func(a, b int32) int { return strings.Compare(c.claims[a].name, c.claims[b].name) })
+	out.Env = make([]EnvVar, 0, len(explicit))
+	sels := make([]KeySelector, 0, nSel) // one backing array for the selectors
+	for _, i := range explicit {
+		cl := &c.claims[i]
+		v := EnvVar{Name: cl.name, From: cl.from}
+		if cl.hist >= 0 {
+			v.Replaced = c.hist[cl.hist].replaced
+		}
+		switch cl.from.Output {
+		case KindEnvFromConfigMap:
+			sels = append(sels, cl.sel)
+			v.ConfigMapKey = &sels[len(sels)-1]
+		case KindEnvFromSecret:
+			sels = append(sels, cl.sel)
+			v.SecretKey = &sels[len(sels)-1]
+		default:
+			v.Value = cl.value
+		}
+		out.Env = append(out.Env, v)
+	}
+	for _, i := range c.envFromOrder() {
+		e := c.sources[i].EnvFrom
+		slices.SortFunc(e.Keys, func(a, b DeclaredKey) int { return strings.Compare(a.Key, b.Key) })
+		out.EnvFrom = append(out.EnvFrom, e)
+	}
+
+	slices.SortFunc(c.mounts, func(a, b mountClaim) int { return strings.Compare(a.mount.Path, b.mount.Path) })
+	for _, mc := range c.mounts {
+		out.Mounts = append(out.Mounts, mc.mount)
+		c.addVolume(mc)
+	}
+	return out
+}
+
+// envFromOrder orders the sources by first listing, moving a source after
+// every source whose declared key it replaced (in Kubernetes the last envFrom
+// source wins). A cycle is reported.
+func (c *containerMerge) envFromOrder() []int {
+	n := len(c.sources)
+	after := make([][]int32, n) // after[a]: sources that must come after a
+	indeg := make([]int, n)
+	edges := 0
+	for _, cl := range c.claims {
+		if cl.src < 0 || cl.hist < 0 {
+			continue
+		}
+		for _, l := range c.hist[cl.hist].losers {
+			if l != cl.src && !slices.Contains(after[l], cl.src) {
+				after[l] = append(after[l], cl.src)
+				indeg[cl.src]++
+				edges++
+			}
+		}
+	}
+	order := make([]int, 0, n)
+	if edges == 0 {
+		for i := range n {
+			order = append(order, i)
+		}
+		return order
+	}
+	done := make([]bool, n)
+	for len(order) < n {
+		next := -1
+		for i := range n {
+			if !done[i] && indeg[i] == 0 {
+				next = i
+				break
+			}
+		}
+		if next < 0 {
+			var stuck []string
+			for i := range n {
+				if !done[i] {
+					stuck = append(stuck, c.sources[i].describe())
+					order = append(order, i)
+				}
+			}
+			c.add(&Problem{Msg: fmt.Sprintf("envFrom sources %s each replace declared keys of another, so no order lets all of them win: "+
+				"declare each key in one source, or set the contested names with env_from_configmap/env_from_secret", strings.Join(stuck, ", "))})
+			return order
+		}
+		done[next] = true
+		order = append(order, next)
+		for _, j := range after[next] {
+			indeg[j]--
+		}
+	}
+	return order
+}
+
+func (s *envSource) describe() string {
+	kind := "configmap:"
+	if s.id.secret {
+		kind = "secret:"
+	}
+	d := kind + s.id.name
+	if s.id.prefix != "" {
+		d += " (prefix " + s.id.prefix + ")"
+	}
+	return fmt.Sprintf("%s from %s", d, s.From)
+}
+
+func (c *containerMerge) addVolume(mc mountClaim) {
+	use := VolumeUse{Container: c.name, Mount: mc.mount.Name, From: mc.mount.From}
+	i, ok := c.volIdx[mc.vol.Name]
+	if !ok {
+		c.volIdx[mc.vol.Name] = len(c.vols)
+		mc.vol.Uses = []VolumeUse{use}
+		c.vols = append(c.vols, mc.vol)
+		return
+	}
+	v := &c.vols[i]
+	if !sameSource(v, &mc.vol) {
+		first := v.Uses[0]
+		c.add(&Problem{Layer: use.From.Layer, Module: use.From.Module, Output: use.From.Output, Key: use.Mount,
+			Msg: fmt.Sprintf("volume %q is %s here but %s for mount %q of %s in container %q: one volume name, one definition: rename one of the mounts",
+				v.Name, mc.vol.Source(), v.Source(), first.Mount, first.From, first.Container),
+			Other: &first.From, OtherContainer: first.Container})
+		return
+	}
+	keepTokens(v, &mc.vol)
+	v.Uses = append(v.Uses, use)
+}
