@@ -191,3 +191,42 @@ func TestConfigHash(t *testing.T) {
 		t.Errorf("a created Secret must make the hash a Terraform expression, got %q", expr)
 	}
 }
+
+func TestGeneratedSecretKeepsValuesOutOfTheJSON(t *testing.T) {
+	st, ns := newStack(t)
+	g, err := k8s.NewGeneratedSecret(st, "creds", k8s.GeneratedSecretSpec{
+		Meta:      k8s.Meta{Name: "creds", Namespace: ns.Name},
+		Passwords: map[string]k8s.Password{"password": {Length: 32}},
+		Data:      map[string]string{"username": "armonik"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k8s.NewGeneratedSecret(st, "again", k8s.GeneratedSecretSpec{
+		Meta: k8s.Meta{Name: "again", Namespace: ns.Name}, Passwords: map[string]k8s.Password{"p": {}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, out := synthtest.Synth(t, st)
+	if got := len(out.ResourceIDs("random_password")); got != 2 {
+		t.Errorf("want 2 random_password, got %d", got)
+	}
+	if p, ok := synthtest.Get(out, "provider.random").([]any); !ok || len(p) != 1 {
+		t.Error("the random provider must be added to the stack (once)")
+	}
+	sec := out.Named(t, "kubernetes_secret_v1", "creds")
+	if got := synthtest.Get(sec, "data.password"); got != "${random_password.creds-password.result}" {
+		t.Errorf("password must reference the random_password result, got %v", got)
+	}
+	if got := synthtest.Get(out.Resources("random_password")["creds-password"], "length"); got != float64(32) {
+		t.Errorf("length = %v", got)
+	}
+	if g.Values["password"] == "" {
+		t.Error("Values must expose the reference")
+	}
+	if _, err := k8s.NewGeneratedSecret(st, "bad", k8s.GeneratedSecretSpec{
+		Meta: k8s.Meta{Name: "bad", Namespace: ns.Name}, Passwords: map[string]k8s.Password{"a b": {Length: 4}},
+	}); err == nil || !strings.Contains(err.Error(), `key "a b"`) || !strings.Contains(err.Error(), "length 4") {
+		t.Errorf("bad keys and lengths must be reported together, got %v", err)
+	}
+}

@@ -73,6 +73,9 @@ func (j JSON) Named(t testing.TB, typ, name string) map[string]any {
 // Get walks a dotted path ("spec.template.spec.container.0.env") through maps and lists;
 // it returns nil when a step is missing.
 func Get(v any, path string) any {
+	if j, ok := v.(JSON); ok {
+		v = map[string]any(j)
+	}
 	for _, step := range strings.Split(path, ".") {
 		switch x := v.(type) {
 		case map[string]any:
