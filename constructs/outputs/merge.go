@@ -441,6 +441,8 @@ func (c *containerMerge) claim(cl envClaim) {
 // conflict returns "" when cur may replace prev, else what is wrong and what to do.
 func conflict(sameLayer bool, prev, cur Provenance) string {
 	switch {
+	case sameLayer && prev.Module == cur.Module && prev.Output == cur.Output:
+		return fmt.Sprintf("set twice by modules named %q in this layer (%s): list a module once", cur.Module, cur.Output)
 	case sameLayer && prev.Module == cur.Module:
 		return fmt.Sprintf("set twice by this module (%s and %s): set it once", prev.Output, cur.Output)
 	case sameLayer && cur.LayerKind == LayerOverride:

@@ -73,6 +73,13 @@ func TestMergeConflicts(t *testing.T) {
 			want: want{layer: "compute", module: "redis", key: "Redis__Ssl", other: "redis", msg: "a module is listed once per container"},
 		},
 		{
+			name: "a module listed twice in one layer",
+			layers: []outputs.Layer{outputs.ModulesLayer("core",
+				outputs.NewModule("redis").Env("Redis__Ssl", "true"),
+				outputs.NewModule("redis").Env("Redis__Ssl", "true"))},
+			want: want{layer: "core", module: "redis", output: outputs.KindEnv, key: "Redis__Ssl", other: "redis", msg: `set twice by modules named "redis" in this layer (env): list a module once`},
+		},
+		{
 			name: "two modules of one override layer",
 			layers: []outputs.Layer{
 				outputs.ModulesLayer("core", outputs.NewModule("a").Env("X", "1")),
