@@ -44,8 +44,8 @@ type DeploymentSpec struct {
 	Template PodTemplate
 	// Wait sets wait_for_rollout: apply waits until the pods are ready.
 	Wait bool
-	// DependsOn lists resources to create first.
-	DependsOn []cdktf.ITerraformDependable
+	// DependsOn lists objects to create first.
+	DependsOn []*Object
 }
 
 func checkMeta(kind string, m *Meta, errs *errList) {
@@ -78,11 +78,17 @@ func replicas(r *int, kind, name string, errs *errList) *string {
 	return jsii.String(strconv.Itoa(*r))
 }
 
-func dependsOn(d []cdktf.ITerraformDependable) *[]cdktf.ITerraformDependable {
-	if len(d) == 0 {
+func dependsOn(objs []*Object) *[]cdktf.ITerraformDependable {
+	var out []cdktf.ITerraformDependable
+	for _, o := range objs {
+		if o != nil && o.Resource != nil {
+			out = append(out, o.Resource)
+		}
+	}
+	if len(out) == 0 {
 		return nil
 	}
-	return &d
+	return &out
 }
 
 // NewDeployment creates a kubernetes_deployment_v1.
@@ -157,7 +163,7 @@ type StatefulSetSpec struct {
 	// PodManagementPolicy: "OrderedReady" (Kubernetes default) or "Parallel".
 	PodManagementPolicy string
 	Wait                bool
-	DependsOn           []cdktf.ITerraformDependable
+	DependsOn           []*Object
 }
 
 // NewStatefulSet creates a kubernetes_stateful_set_v1.
@@ -258,7 +264,7 @@ type JobSpec struct {
 	Wait bool
 	// Timeout bounds the wait (Terraform duration, e.g. "5m"); "" is the provider default.
 	Timeout   string
-	DependsOn []cdktf.ITerraformDependable
+	DependsOn []*Object
 }
 
 // NewJob creates a kubernetes_job_v1.

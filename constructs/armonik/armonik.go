@@ -1,0 +1,443 @@
+package armonik
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+)
+
+// Component names: the app.kubernetes.io/component label and the prefix of errors.
+const (
+	ComponentControlPlane    = "control-plane"
+	ComponentComputePlane    = "compute-plane"
+	ComponentMetricsExporter = "metrics-exporter"
+	ComponentInit            = "init"
+)
+
+// Labels every ArmoniK pod carries. NetworkPolicies of the storage modules admit traffic from
+// pods labelled LabelPartOf=PartOf.
+const (
+	LabelPartOf    = "app.kubernetes.io/part-of"
+	LabelComponent = "app.kubernetes.io/component"
+	LabelName      = "app.kubernetes.io/name"
+	LabelManagedBy = "app.kubernetes.io/managed-by"
+	LabelPartition = "armonik.aneo.fr/partition"
+	PartOf         = "armonik"
+)
+
+// Ports of the ArmoniK images (images.md §7).
+const (
+	controlPort        = 1080 // gRPC (h2c)
+	controlMetricsPort = 1081 // /startup, /liveness, /metrics (HTTP/1.1)
+	agentPort          = 1080
+	metricsPort        = 1080
+	// imageUID is the user of the distroless Core images (USER $APP_UID).
+	imageUID = int64(1654)
+)
+
+// ArmoniK is a deployed ArmoniK: handles on what it created, and the merged configuration of
+// every pod.
+type ArmoniK struct {
+	// ControlPlane is the control plane's Deployment, ControlPlaneService its Service.
+	ControlPlane, ControlPlaneService *k8s.Object
+	// ComputePlanes are the compute-plane Deployments by partition name.
+	ComputePlanes map[string]*k8s.Object
+	// MetricsExporter is the metrics exporter's Deployment, MetricsService its Service.
+	MetricsExporter, MetricsService *k8s.Object
+	// InitJob is Core's init Job (nil when disabled).
+	InitJob *k8s.Object
+	// Pods holds the merged outputs of every pod, in creation order: init, control plane,
+	// compute planes (partition order), metrics exporter.
+	Pods []*outputs.Pod
+	// Config is the configuration with its defaults applied.
+	Config Config
+}
+
+// Explain returns, per pod and container, every env var, envFrom source and mount with the
+// layer and module it came from. Secret values never appear: only references.
+func (a *ArmoniK) Explain() string {
+	var b strings.Builder
+	for i, p := range a.Pods {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(outputs.Explain(p))
+	}
+	return b.String()
+}
+
+type builder struct {
+	cfg   *Config
+	scope constructs.Construct
+	id    string
+	a     *ArmoniK
+}
+
+// component is one pod to build: its merged outputs and how to finish its containers.
+type component struct {
+	name      string // component label
+	partition *Partition
+	pod       *outputs.Pod
+}
+
+// New deploys ArmoniK into scope. Every problem with cfg, with the modules' outputs (conflicts,
+// invalid names) and every missing adapter is reported at once, before any resource is created.
+func New(scope constructs.Construct, id string, cfg Config) (*ArmoniK, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("armonik %q: invalid configuration:\n%w", id, err)
+	}
+	b := &builder{cfg: &cfg, scope: scope, id: id, a: &ArmoniK{Config: cfg, ComputePlanes: map[string]*k8s.Object{}}}
+	comps, err := b.merge()
+	if err != nil {
+		return nil, fmt.Errorf("armonik %q: invalid module outputs:\n%w", id, err)
+	}
+	for _, c := range comps {
+		b.a.Pods = append(b.a.Pods, c.pod)
+	}
+	if err := b.create(comps); err != nil {
+		return nil, fmt.Errorf("armonik %q: %w", id, err)
+	}
+	return b.a, nil
+}
+
+// merge merges the layers of every pod and checks the required adapters.
+func (b *builder) merge() ([]component, error) {
+	var errs []error
+	var comps []component
+	add := func(name string, p *Partition, pod string, containers []outputs.ContainerLayers, need map[string][]adapter) {
+		merged, err := outputs.MergePod(pod, containers)
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		for i := range merged.Containers {
+			c := &merged.Containers[i]
+			errs = append(errs, checkAdapters(pod, c, need[c.Name]...)...)
+		}
+		comps = append(comps, component{name: name, partition: p, pod: merged})
+	}
+	all := []adapter{queueAdapter, tableAdapter, objectAdapter}
+	if !b.cfg.Init.Disabled {
+		add(ComponentInit, nil, "init", []outputs.ContainerLayers{{Name: "init", Layers: b.initLayers()}},
+			map[string][]adapter{"init": all})
+	}
+	add(ComponentControlPlane, nil, "control-plane", []outputs.ContainerLayers{{Name: "control-plane", Layers: b.controlLayers()}},
+		map[string][]adapter{"control-plane": all})
+	for i := range b.cfg.Partitions {
+		p := &b.cfg.Partitions[i]
+		containers := []outputs.ContainerLayers{{Name: "polling-agent", Layers: b.pollingLayers(p)}}
+		for j := range p.Workers {
+			w := &p.Workers[j]
+			containers = append(containers, outputs.ContainerLayers{Name: workerContainer(w, j), Layers: b.workerLayers(p, w)})
+		}
+		add(ComponentComputePlane, p, "compute-plane-"+p.Name, containers, map[string][]adapter{"polling-agent": all})
+	}
+	add(ComponentMetricsExporter, nil, "metrics-exporter", []outputs.ContainerLayers{{Name: "metrics-exporter", Layers: b.metricsLayers()}},
+		map[string][]adapter{"metrics-exporter": {tableAdapter}})
+	return comps, joinErrors(errs)
+}
+
+func workerContainer(w *Worker, i int) string { return fmt.Sprintf("%s-%d", w.Name, i) }
+
+func (b *builder) labels(component string, p *Partition) map[string]string {
+	l := map[string]string{LabelName: "armonik", LabelPartOf: PartOf, LabelComponent: component}
+	if p != nil {
+		l[LabelPartition] = p.Name
+	}
+	return l
+}
+
+func (b *builder) meta(name, component string, p *Partition) k8s.Meta {
+	l := b.labels(component, p)
+	l[LabelManagedBy] = "cdktf"
+	return k8s.Meta{Name: name, Namespace: b.cfg.Namespace.Name, Labels: l}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// secureContainer is the default container security context: no privilege escalation, every
+// capability dropped, non-root, RuntimeDefault seccomp.
+func secureContainer(uid *int64) *k8s.ContainerSecurity {
+	return &k8s.ContainerSecurity{
+		AllowPrivilegeEscalation: ptr(false),
+		RunAsNonRoot:             ptr(true),
+		RunAsUser:                uid,
+		DropCapabilities:         []string{"ALL"},
+		SeccompRuntimeDefault:    true,
+	}
+}
+
+// finishPod builds the pod template of a component from its merged outputs and containers.
+func (b *builder) finishPod(c component, w Workload, containers []k8s.Container) (k8s.PodTemplate, error) {
+	byName := map[string]*outputs.Container{}
+	for i := range c.pod.Containers {
+		byName[c.pod.Containers[i].Name] = &c.pod.Containers[i]
+	}
+	for i := range containers {
+		if m := byName[containers[i].Name]; m != nil {
+			containers[i].Env, containers[i].EnvFrom, containers[i].Mounts = k8s.ContainerOutputs(m)
+		}
+	}
+	tolerations := append([]k8s.Toleration(nil), w.Tolerations...)
+	for _, k := range sortedKeys(w.NodeSelector) {
+		tolerations = append(tolerations, k8s.Toleration{Key: k, Operator: "Equal", Value: w.NodeSelector[k], Effect: "NoSchedule"})
+	}
+	hash, err := k8s.ConfigHash(hashInput(c.pod), k8s.PodRefs(c.pod))
+	if err != nil {
+		return k8s.PodTemplate{}, err
+	}
+	annotations := map[string]string{k8s.ConfigHashAnnotation: hash}
+	for k, v := range w.Annotations {
+		annotations[k] = v
+	}
+	return k8s.PodTemplate{
+		Labels:      b.labels(c.name, c.partition),
+		Annotations: annotations,
+		Spec: k8s.PodSpec{
+			Containers:                   containers,
+			Volumes:                      k8s.PodVolumes(c.pod),
+			ServiceAccountName:           w.ServiceAccount,
+			AutomountServiceAccountToken: ptr(w.ServiceAccount != ""),
+			NodeSelector:                 w.NodeSelector,
+			Tolerations:                  tolerations,
+			ImagePullSecrets:             append(append([]string(nil), b.cfg.ImagePullSecrets...), w.ImagePullSecrets...),
+		},
+	}, nil
+}
+
+// hashInput is what the config hash covers at synth time: every container's env, envFrom and
+// mounts and every volume, by display name (Terraform tokens are numbered in creation order,
+// so they must not be hashed). Referenced Secrets' and ConfigMaps' contents are added by
+// Terraform (k8s.ConfigHash).
+func hashInput(p *outputs.Pod) any {
+	type env struct{ Name, Value, Secret, ConfigMap string }
+	type container struct {
+		Name    string
+		Env     []env
+		EnvFrom []string
+		Mounts  []string
+	}
+	var out struct {
+		Containers []container
+		Volumes    []string
+	}
+	for _, c := range p.Containers {
+		hc := container{Name: c.Name}
+		for _, e := range c.Env {
+			he := env{Name: e.Name, Value: e.Value}
+			if e.SecretKey != nil {
+				he.Secret = e.SecretKey.Ref.Name + "/" + e.SecretKey.Key
+			}
+			if e.ConfigMapKey != nil {
+				he.ConfigMap = e.ConfigMapKey.Ref.Name + "/" + e.ConfigMapKey.Key
+			}
+			hc.Env = append(hc.Env, he)
+		}
+		for _, f := range c.EnvFrom {
+			switch {
+			case f.ConfigMap != nil:
+				hc.EnvFrom = append(hc.EnvFrom, "configmap:"+f.ConfigMap.Name+":"+f.Prefix)
+			case f.Secret != nil:
+				hc.EnvFrom = append(hc.EnvFrom, "secret:"+f.Secret.Name+":"+f.Prefix)
+			}
+		}
+		for _, m := range c.Mounts {
+			hc.Mounts = append(hc.Mounts, fmt.Sprintf("%s %s %s %t", m.Path, m.Volume, m.SubPath, m.ReadOnly))
+		}
+		out.Containers = append(out.Containers, hc)
+	}
+	for i := range p.Volumes {
+		out.Volumes = append(out.Volumes, p.Volumes[i].Name+" "+p.Volumes[i].Source())
+	}
+	return out
+}
+
+func replicasOr1(r *int) *int {
+	if r == nil {
+		return ptr(1)
+	}
+	return r
+}
+
+func (b *builder) create(comps []component) error {
+	var initDep []*k8s.Object
+	for _, c := range comps {
+		var err error
+		switch c.name {
+		case ComponentInit:
+			err = b.createInit(c)
+			if err == nil {
+				initDep = []*k8s.Object{b.a.InitJob}
+			}
+		case ComponentControlPlane:
+			err = b.createControlPlane(c, initDep)
+		case ComponentComputePlane:
+			err = b.createComputePlane(c, initDep)
+		case ComponentMetricsExporter:
+			err = b.createMetricsExporter(c)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *builder) createInit(c component) error {
+	cfg := b.cfg
+	tmpl, err := b.finishPod(c, cfg.Init.Workload, []k8s.Container{{
+		Name: "init", Image: cfg.Init.Image.Ref(), ImagePullPolicy: cfg.Init.Image.PullPolicy,
+		Resources: cfg.Init.Resources, Security: secureContainer(ptr(imageUID)),
+	}})
+	if err != nil {
+		return err
+	}
+	tmpl.Spec.RestartPolicy = "OnFailure"
+	tmpl.Spec.Security = &k8s.PodSecurity{RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
+	b.a.InitJob, err = k8s.NewJob(b.scope, b.id+"-init", k8s.JobSpec{
+		Meta:     b.meta("init", ComponentInit, nil),
+		Template: tmpl,
+		Wait:     cfg.wait(),
+		Timeout:  cfg.Init.Timeout,
+	})
+	return err
+}
+
+func (b *builder) createControlPlane(c component, deps []*k8s.Object) error {
+	cfg := b.cfg
+	cp := cfg.ControlPlane
+	tmpl, err := b.finishPod(c, cp.Workload, []k8s.Container{{
+		Name: "control-plane", Image: cp.Image.Ref(), ImagePullPolicy: cp.Image.PullPolicy,
+		Resources: cp.Resources, Security: secureContainer(ptr(imageUID)),
+		Ports: []k8s.Port{{Name: "control-port", ContainerPort: controlPort}, {Name: "metrics-port", ContainerPort: controlMetricsPort}},
+		Liveness: &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: "/liveness", Port: "1081"},
+			InitialDelaySeconds: 15, PeriodSeconds: 5, TimeoutSeconds: 1, FailureThreshold: 1},
+		Startup: &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: "/startup", Port: "1081"},
+			InitialDelaySeconds: 1, PeriodSeconds: 3, TimeoutSeconds: 1, FailureThreshold: 20},
+	}})
+	if err != nil {
+		return err
+	}
+	tmpl.Spec.Security = &k8s.PodSecurity{RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
+	sel := b.labels(ComponentControlPlane, nil)
+	b.a.ControlPlane, err = k8s.NewDeployment(b.scope, b.id+"-control-plane", k8s.DeploymentSpec{
+		Meta: b.meta("control-plane", ComponentControlPlane, nil), Replicas: replicasOr1(cp.Replicas),
+		Selector: sel, Template: tmpl, Wait: cfg.wait(), DependsOn: deps,
+	})
+	if err != nil {
+		return err
+	}
+	target := "control-port"
+	meta := b.meta("control-plane", ComponentControlPlane, nil)
+	meta.Annotations = cp.Service.Annotations
+	b.a.ControlPlaneService, err = k8s.NewService(b.scope, b.id+"-control-plane-service", k8s.ServiceSpec{
+		Meta: meta, Type: cp.Service.Type, Selector: sel, Wait: cfg.wait(),
+		Ports: []k8s.ServicePort{{Name: "grpc", Port: cp.Service.Port, TargetPort: target, NodePort: cp.Service.NodePort}},
+	})
+	return err
+}
+
+func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
+	cfg := b.cfg
+	p := c.partition
+	agentProbe := func(path string, initial, period, timeout, failures int) *k8s.Probe {
+		return &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: path, Port: fmt.Sprint(agentPort)},
+			InitialDelaySeconds: initial, PeriodSeconds: period, TimeoutSeconds: timeout, FailureThreshold: failures}
+	}
+	var uid *int64
+	if *p.RunAsUser >= 0 {
+		uid = p.RunAsUser
+	}
+	agent := k8s.Container{
+		Name: "polling-agent", Image: p.PollingAgent.Image.Ref(), ImagePullPolicy: p.PollingAgent.Image.PullPolicy,
+		Resources: p.PollingAgent.Resources, Security: secureContainer(nil),
+		Ports:     []k8s.Port{{Name: "poll-agent-port", ContainerPort: agentPort}},
+		Liveness:  agentProbe("/liveness", 15, 10, 10, 3),
+		Startup:   agentProbe("/startup", 1, 3, 1, 20),
+	}
+	if p.PollingAgent.Readiness {
+		agent.Readiness = agentProbe("/readiness", 0, 3, 1, 1)
+	}
+	containers := []k8s.Container{agent}
+	for j := range p.Workers {
+		w := &p.Workers[j]
+		containers = append(containers, k8s.Container{
+			Name: workerContainer(w, j), Image: w.Image.Ref(), ImagePullPolicy: w.Image.PullPolicy,
+			Resources: w.Resources, Security: secureContainer(nil),
+			// Workers expose no port: they are probed through the agent's (shared network).
+			Liveness: agentProbe("/liveness", 15, 10, 10, 3),
+			Startup:  agentProbe("/startup", 1, 3, 1, 20),
+		})
+	}
+	tmpl, err := b.finishPod(c, p.Workload, containers)
+	if err != nil {
+		return err
+	}
+	tmpl.Spec.TerminationGracePeriodSeconds = ptr(int64(*p.TerminationGracePeriodSeconds))
+	tmpl.Spec.ShareProcessNamespace = ptr(false)
+	tmpl.Spec.Security = &k8s.PodSecurity{RunAsUser: uid, RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
+	if uid != nil {
+		// The shared socket volume must be writable by the common user.
+		tmpl.Spec.Security.FSGroup = uid
+	}
+	name := "compute-plane-" + p.Name
+	obj, err := k8s.NewDeployment(b.scope, b.id+"-"+name, k8s.DeploymentSpec{
+		Meta: b.meta(name, ComponentComputePlane, p), Replicas: replicasOr1(p.Replicas),
+		Selector: b.labels(ComponentComputePlane, p), Template: tmpl, Wait: cfg.wait(), DependsOn: deps,
+	})
+	if err != nil {
+		return err
+	}
+	b.a.ComputePlanes[p.Name] = obj
+	return nil
+}
+
+func (b *builder) createMetricsExporter(c component) error {
+	cfg := b.cfg
+	me := cfg.MetricsExporter
+	probe := func(path string, initial, period, timeout, failures int) *k8s.Probe {
+		return &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: path, Port: fmt.Sprint(metricsPort)},
+			InitialDelaySeconds: initial, PeriodSeconds: period, TimeoutSeconds: timeout, FailureThreshold: failures}
+	}
+	tmpl, err := b.finishPod(c, me.Workload, []k8s.Container{{
+		Name: "metrics-exporter", Image: me.Image.Ref(), ImagePullPolicy: me.Image.PullPolicy,
+		Resources: me.Resources, Security: secureContainer(ptr(imageUID)),
+		Ports:     []k8s.Port{{Name: "metrics", ContainerPort: metricsPort}},
+		Liveness:  probe("/liveness", 15, 5, 1, 1),
+		Startup:   probe("/startup", 1, 3, 1, 20),
+	}})
+	if err != nil {
+		return err
+	}
+	tmpl.Spec.Security = &k8s.PodSecurity{RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
+	sel := b.labels(ComponentMetricsExporter, nil)
+	b.a.MetricsExporter, err = k8s.NewDeployment(b.scope, b.id+"-metrics-exporter", k8s.DeploymentSpec{
+		Meta: b.meta("metrics-exporter", ComponentMetricsExporter, nil), Replicas: replicasOr1(me.Replicas),
+		Selector: sel, Template: tmpl, Wait: cfg.wait(),
+	})
+	if err != nil {
+		return err
+	}
+	meta := b.meta("metrics-exporter", ComponentMetricsExporter, nil)
+	meta.Annotations = me.Service.Annotations
+	b.a.MetricsService, err = k8s.NewService(b.scope, b.id+"-metrics-exporter-service", k8s.ServiceSpec{
+		Meta: meta, Type: me.Service.Type, Selector: sel, Wait: cfg.wait(),
+		Ports: []k8s.ServicePort{{Name: "metrics", Port: me.Service.Port, TargetPort: "metrics", NodePort: me.Service.NodePort}},
+	})
+	return err
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

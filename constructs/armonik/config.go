@@ -1,0 +1,426 @@
+package armonik
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+)
+
+// Default images (ArmoniK 2.23.0: Core 0.37.2, admin GUI 0.15.1, extcsharp worker 0.21.2).
+const (
+	CoreTag         = "0.37.2"
+	ControlImage    = "dockerhubaneo/armonik_control"
+	PollingImage    = "dockerhubaneo/armonik_pollingagent"
+	MetricsImage    = "dockerhubaneo/armonik_control_metrics"
+	WorkerImage     = "dockerhubaneo/armonik-dynamic-dotnet-worker"
+	WorkerTag       = "0.21.2"
+	DefaultLogLevel = "Information"
+)
+
+// Socket types of the channel between the polling agent and its workers.
+const (
+	UnixDomainSocket = "unixdomainsocket"
+	TCP              = "tcp"
+)
+
+// Config is the whole ArmoniK deployment. Zero values take the documented defaults
+// (WithDefaults); New validates everything and reports every problem at once.
+type Config struct {
+	// Namespace receives every object (required). Use the k8s.Namespace a stack created, or
+	// k8s.ExistingNamespace for one created elsewhere.
+	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// Layers are the modules' outputs per layer (design §4): a storage module is listed once,
+	// in Core, and reaches every container that needs it.
+	Layers Layers `json:"-" yaml:"-"`
+	// Overrides replace anything, on purpose, per component (recorded in explain).
+	Overrides Overrides `json:"-" yaml:"-"`
+
+	// Logging sets Serilog's minimum level (default "Information").
+	Logging Logging `json:"logging,omitempty" yaml:"logging,omitempty"`
+	// Authentication sets Authenticator__RequireAuthentication/RequireAuthorization (default false).
+	Authentication Authentication `json:"authentication,omitempty" yaml:"authentication,omitempty"`
+
+	ControlPlane    ControlPlane    `json:"control_plane,omitempty" yaml:"control_plane,omitempty"`
+	MetricsExporter MetricsExporter `json:"metrics_exporter,omitempty" yaml:"metrics_exporter,omitempty"`
+	Init            Init            `json:"init,omitempty" yaml:"init,omitempty"`
+	// Partitions are declared once: they feed both the compute plane (one Deployment each) and
+	// the init job's partition definitions. Default: one partition named "default".
+	Partitions []Partition `json:"partitions,omitempty" yaml:"partitions,omitempty"`
+	// DefaultPartition is Submitter__DefaultPartition (default: the first partition).
+	DefaultPartition string `json:"default_partition,omitempty" yaml:"default_partition,omitempty"`
+
+	// Wait, the "wait for ready" switch (default true), drives wait_for_rollout of the
+	// Deployments and wait_for_completion of the init Job. Set it false against an API server
+	// without nodes, which never satisfies them.
+	Wait *bool `json:"wait,omitempty" yaml:"wait,omitempty"`
+	// ImagePullSecrets are added to every pod.
+	ImagePullSecrets []string `json:"image_pull_secrets,omitempty" yaml:"image_pull_secrets,omitempty"`
+}
+
+// Layers holds the modules of each layer. Which containers a layer reaches is fixed (see the
+// package documentation).
+type Layers struct {
+	Core, Log, Control, Compute, Polling, Worker, Metrics, Jobs []outputs.ModuleOutputs
+}
+
+// Overrides are per-component override layers: they may replace anything, and explain
+// records what they replaced.
+type Overrides struct {
+	Control, Polling, Worker, Metrics, Init []outputs.ModuleOutputs
+}
+
+// Logging configures Serilog.
+type Logging struct {
+	// Level is Serilog__MinimumLevel: Verbose, Debug, Information, Warning, Error or Fatal.
+	Level string `json:"level,omitempty" yaml:"level,omitempty"`
+}
+
+// Authentication configures Core's authenticator.
+type Authentication struct {
+	RequireAuthentication bool `json:"require_authentication,omitempty" yaml:"require_authentication,omitempty"`
+	RequireAuthorization  bool `json:"require_authorization,omitempty" yaml:"require_authorization,omitempty"`
+}
+
+// Image is a container image.
+type Image struct {
+	// Repository, e.g. "dockerhubaneo/armonik_control".
+	Repository string `json:"repository,omitempty" yaml:"repository,omitempty"`
+	// Tag; empty uses Repository as given.
+	Tag string `json:"tag,omitempty" yaml:"tag,omitempty"`
+	// PullPolicy: Always, IfNotPresent, Never, or "" for the Kubernetes default.
+	PullPolicy string `json:"pull_policy,omitempty" yaml:"pull_policy,omitempty"`
+}
+
+// Ref returns "repository:tag", or the repository alone without a tag.
+func (i Image) Ref() string {
+	if i.Tag == "" {
+		return i.Repository
+	}
+	return i.Repository + ":" + i.Tag
+}
+
+func (i Image) or(def Image) Image {
+	if i.Repository == "" {
+		i.Repository = def.Repository
+		if i.Tag == "" {
+			i.Tag = def.Tag
+		}
+	}
+	return i
+}
+
+// Workload holds the scheduling settings of one component's pods.
+type Workload struct {
+	// Replicas (default 1).
+	Replicas *int `json:"replicas,omitempty" yaml:"replicas,omitempty"`
+	// Resources of the component's main container.
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// NodeSelector restricts the nodes; each entry also adds a matching toleration
+	// {key, Equal, value, NoSchedule}, as upstream does.
+	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
+	// Tolerations added to the pods.
+	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+	// Annotations on the pod template.
+	Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
+	// ServiceAccount the pods run as ("" = the namespace's default). Cloud identities for
+	// SQS, S3 or Pub/Sub are annotations on such a ServiceAccount.
+	ServiceAccount string `json:"service_account,omitempty" yaml:"service_account,omitempty"`
+	// ImagePullSecrets of the pods, in addition to Config.ImagePullSecrets.
+	ImagePullSecrets []string `json:"image_pull_secrets,omitempty" yaml:"image_pull_secrets,omitempty"`
+}
+
+// Service configures a component's Service.
+type Service struct {
+	// Type: ClusterIP (default), NodePort, LoadBalancer or Headless.
+	Type string `json:"type,omitempty" yaml:"type,omitempty"`
+	// Port of the Service (control plane default 5001; headless: the container port).
+	Port int `json:"port,omitempty" yaml:"port,omitempty"`
+	// NodePort for NodePort and LoadBalancer Services (0 = allocated by Kubernetes).
+	NodePort int `json:"node_port,omitempty" yaml:"node_port,omitempty"`
+	// Annotations of the Service (load-balancer settings...).
+	Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
+}
+
+// ControlPlane configures the control plane (gRPC API).
+type ControlPlane struct {
+	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
+	Workload `json:",inline" yaml:",inline"`
+	Service  Service `json:"service,omitempty" yaml:"service,omitempty"`
+}
+
+// MetricsExporter configures the metrics exporter (Prometheus metrics of the queues).
+type MetricsExporter struct {
+	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
+	Workload `json:",inline" yaml:",inline"`
+	Service  Service `json:"service,omitempty" yaml:"service,omitempty"`
+}
+
+// Init configures Core's init Job, which creates the database, object storage, queues and
+// partitions before the control plane starts.
+type Init struct {
+	// Disabled drops the Job; the control plane and polling agents then initialise the
+	// services themselves (InitServices__Init*=true) and the control plane gets the partitions.
+	Disabled bool  `json:"disabled,omitempty" yaml:"disabled,omitempty"`
+	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
+	Workload `json:",inline" yaml:",inline"`
+	// Timeout of the wait for completion (default "5m").
+	Timeout string `json:"timeout,omitempty" yaml:"timeout,omitempty"`
+}
+
+// Partition is one compute-plane partition: a Deployment of pods each holding a polling
+// agent and its workers, and a partition definition for Core.
+type Partition struct {
+	// Name is the partition id (a DNS-1123 label: it names the Deployment compute-plane-<name>).
+	Name string `json:"name" yaml:"name"`
+	// Replicas of the compute-plane Deployment (default 1).
+	Replicas *int `json:"replicas,omitempty" yaml:"replicas,omitempty"`
+
+	// Partition definition for Core (InitServices__Partitioning__Partitions__<i>).
+	Priority             int               `json:"priority,omitempty" yaml:"priority,omitempty"`         // default 1
+	ReservedPods         int               `json:"reserved_pods,omitempty" yaml:"reserved_pods,omitempty"` // default 0
+	MaxPods              int               `json:"max_pods,omitempty" yaml:"max_pods,omitempty"`           // default 1
+	PreemptionPercentage int               `json:"preemption_percentage,omitempty" yaml:"preemption_percentage,omitempty"`
+	ParentPartitionIDs   []string          `json:"parent_partition_ids,omitempty" yaml:"parent_partition_ids,omitempty"`
+	PodConfiguration     map[string]string `json:"pod_configuration,omitempty" yaml:"pod_configuration,omitempty"`
+
+	// SocketType of the agent-worker channel: "unixdomainsocket" (default) or "tcp".
+	SocketType string `json:"socket_type,omitempty" yaml:"socket_type,omitempty"`
+	// TerminationGracePeriodSeconds lets running tasks finish (default 30).
+	TerminationGracePeriodSeconds *int `json:"termination_grace_period_seconds,omitempty" yaml:"termination_grace_period_seconds,omitempty"`
+	// RunAsUser is the pod's user id (default 5000, which lets agent and workers share the
+	// sockets); -1 keeps each image's own user.
+	RunAsUser *int64 `json:"run_as_user,omitempty" yaml:"run_as_user,omitempty"`
+	// SharedCache is the /cache/shared volume (sockets, payloads) of agent and workers.
+	SharedCache SharedCache `json:"shared_cache,omitempty" yaml:"shared_cache,omitempty"`
+	// NodeCache puts the agent's /cache/internal on the node (hostPath) instead of an emptyDir.
+	NodeCache NodeCache `json:"node_cache,omitempty" yaml:"node_cache,omitempty"`
+
+	Workload     `json:",inline" yaml:",inline"`
+	PollingAgent PollingAgent `json:"polling_agent,omitempty" yaml:"polling_agent,omitempty"`
+	// Workers of each pod (default: one dynamic .NET worker named "worker").
+	Workers []Worker `json:"workers,omitempty" yaml:"workers,omitempty"`
+}
+
+// SharedCache configures the /cache/shared emptyDir.
+type SharedCache struct {
+	// Memory puts it in RAM (emptyDir medium Memory).
+	Memory bool `json:"memory,omitempty" yaml:"memory,omitempty"`
+	// SizeLimit, e.g. "5Gi" ("" = none).
+	SizeLimit string `json:"size_limit,omitempty" yaml:"size_limit,omitempty"`
+}
+
+// NodeCache configures the agent's /cache/internal on the node.
+type NodeCache struct {
+	// Path on the node (hostPath DirectoryOrCreate); "" keeps an emptyDir.
+	Path string `json:"path,omitempty" yaml:"path,omitempty"`
+	// Threshold is Pollster__CacheEvictionThreshold (used only with Path).
+	Threshold int `json:"threshold,omitempty" yaml:"threshold,omitempty"`
+}
+
+// PollingAgent configures the partition's polling agent container.
+type PollingAgent struct {
+	Image     Image         `json:"image,omitempty" yaml:"image,omitempty"`
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// Readiness adds the /readiness probe (off by default, as upstream).
+	Readiness bool `json:"readiness,omitempty" yaml:"readiness,omitempty"`
+	// Conf is this partition's polling-agent layer.
+	Conf []outputs.ModuleOutputs `json:"-" yaml:"-"`
+}
+
+// Worker configures one worker container of the partition's pods.
+type Worker struct {
+	// Name of the worker; the container is <name>-<index> (default "worker").
+	Name      string        `json:"name,omitempty" yaml:"name,omitempty"`
+	Image     Image         `json:"image,omitempty" yaml:"image,omitempty"`
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// Conf is this worker's own layer (each worker its own conf; upstream applied worker[0]'s
+	// to every worker).
+	Conf []outputs.ModuleOutputs `json:"-" yaml:"-"`
+}
+
+// WithDefaults returns cfg with every zero value replaced by its documented default.
+func (cfg Config) WithDefaults() Config {
+	if cfg.Logging.Level == "" {
+		cfg.Logging.Level = DefaultLogLevel
+	}
+	cfg.ControlPlane.Image = cfg.ControlPlane.Image.or(Image{Repository: ControlImage, Tag: CoreTag})
+	cfg.MetricsExporter.Image = cfg.MetricsExporter.Image.or(Image{Repository: MetricsImage, Tag: CoreTag})
+	cfg.Init.Image = cfg.Init.Image.or(cfg.ControlPlane.Image)
+	if cfg.Init.Timeout == "" {
+		cfg.Init.Timeout = "5m"
+	}
+	if cfg.ControlPlane.Service.Type == "" {
+		cfg.ControlPlane.Service.Type = k8s.ClusterIP
+	}
+	if cfg.ControlPlane.Service.Port == 0 {
+		cfg.ControlPlane.Service.Port = 5001
+		if cfg.ControlPlane.Service.Type == k8s.Headless {
+			cfg.ControlPlane.Service.Port = controlPort
+		}
+	}
+	if cfg.MetricsExporter.Service.Type == "" {
+		cfg.MetricsExporter.Service.Type = k8s.ClusterIP
+	}
+	if cfg.MetricsExporter.Service.Port == 0 {
+		cfg.MetricsExporter.Service.Port = 9419
+	}
+	if len(cfg.Partitions) == 0 {
+		cfg.Partitions = []Partition{{Name: "default"}}
+	}
+	parts := make([]Partition, len(cfg.Partitions))
+	for i, p := range cfg.Partitions {
+		if p.Priority == 0 {
+			p.Priority = 1
+		}
+		if p.MaxPods == 0 {
+			p.MaxPods = 1
+		}
+		if p.SocketType == "" {
+			p.SocketType = UnixDomainSocket
+		}
+		if p.TerminationGracePeriodSeconds == nil {
+			v := 30
+			p.TerminationGracePeriodSeconds = &v
+		}
+		if p.RunAsUser == nil {
+			v := int64(5000)
+			p.RunAsUser = &v
+		}
+		p.PollingAgent.Image = p.PollingAgent.Image.or(Image{Repository: PollingImage, Tag: CoreTag})
+		if len(p.Workers) == 0 {
+			p.Workers = []Worker{{}}
+		}
+		workers := make([]Worker, len(p.Workers))
+		for j, w := range p.Workers {
+			if w.Name == "" {
+				w.Name = "worker"
+			}
+			w.Image = w.Image.or(Image{Repository: WorkerImage, Tag: WorkerTag})
+			workers[j] = w
+		}
+		p.Workers = workers
+		parts[i] = p
+	}
+	cfg.Partitions = parts
+	if cfg.DefaultPartition == "" {
+		cfg.DefaultPartition = cfg.Partitions[0].Name
+	}
+	return cfg
+}
+
+func (cfg *Config) wait() bool { return cfg.Wait == nil || *cfg.Wait }
+
+var logLevels = []string{"Verbose", "Debug", "Information", "Warning", "Error", "Fatal"}
+
+// validate checks a defaulted configuration and returns every problem at once; each message
+// starts with the configuration path of the setting.
+func (cfg *Config) validate() error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if cfg.Namespace == nil || cfg.Namespace.Name == "" {
+		add("namespace: required (the k8s.Namespace the objects go into)")
+	}
+	if !contains(logLevels, cfg.Logging.Level) {
+		add("logging.level: %q must be one of %s", cfg.Logging.Level, strings.Join(logLevels, ", "))
+	}
+	checkImage := func(path string, img Image) {
+		if img.Repository == "" {
+			add("%s.repository: required", path)
+		}
+		if img.PullPolicy != "" && !contains([]string{"Always", "IfNotPresent", "Never"}, img.PullPolicy) {
+			add("%s.pull_policy: %q must be Always, IfNotPresent or Never", path, img.PullPolicy)
+		}
+	}
+	checkWorkload := func(path string, w Workload) {
+		if w.Replicas != nil && *w.Replicas < 0 {
+			add("%s.replicas: %d must be >= 0", path, *w.Replicas)
+		}
+	}
+	checkService := func(path string, s Service) {
+		if !contains(k8s.ServiceTypes, s.Type) {
+			add("%s.type: %q must be one of %s", path, s.Type, strings.Join(k8s.ServiceTypes, ", "))
+		}
+		if s.Port < 1 || s.Port > 65535 {
+			add("%s.port: %d is not in 1-65535", path, s.Port)
+		}
+	}
+	checkImage("control_plane.image", cfg.ControlPlane.Image)
+	checkWorkload("control_plane", cfg.ControlPlane.Workload)
+	checkService("control_plane.service", cfg.ControlPlane.Service)
+	checkImage("metrics_exporter.image", cfg.MetricsExporter.Image)
+	checkWorkload("metrics_exporter", cfg.MetricsExporter.Workload)
+	checkService("metrics_exporter.service", cfg.MetricsExporter.Service)
+	checkImage("init.image", cfg.Init.Image)
+	names := map[string]int{}
+	for i, p := range cfg.Partitions {
+		path := fmt.Sprintf("partitions[%d]", i)
+		if err := dnsLabel(p.Name); err != "" {
+			add("%s.name: %q %s", path, p.Name, err)
+		} else if len("compute-plane-"+p.Name) > 63 {
+			add("%s.name: %q is too long: compute-plane-<name> must fit in 63 characters", path, p.Name)
+		}
+		if j, dup := names[p.Name]; dup {
+			add("%s.name: %q is already the name of partitions[%d]", path, p.Name, j)
+		}
+		names[p.Name] = i
+		checkWorkload(path, p.Workload)
+		if p.SocketType != UnixDomainSocket && p.SocketType != TCP {
+			add("%s.socket_type: %q must be %q or %q", path, p.SocketType, UnixDomainSocket, TCP)
+		}
+		if p.ReservedPods < 0 || p.MaxPods < 1 || p.ReservedPods > p.MaxPods {
+			add("%s: reserved_pods %d and max_pods %d must satisfy 0 <= reserved_pods <= max_pods and max_pods >= 1", path, p.ReservedPods, p.MaxPods)
+		}
+		if p.PreemptionPercentage < 0 || p.PreemptionPercentage > 100 {
+			add("%s.preemption_percentage: %d is not in 0-100", path, p.PreemptionPercentage)
+		}
+		if g := *p.TerminationGracePeriodSeconds; g < 0 {
+			add("%s.termination_grace_period_seconds: %d must be >= 0", path, g)
+		}
+		if u := *p.RunAsUser; u < -1 {
+			add("%s.run_as_user: %d must be a user id, or -1 to keep the image's user", path, u)
+		}
+		checkImage(path+".polling_agent.image", p.PollingAgent.Image)
+		workers := map[string]int{}
+		for j, w := range p.Workers {
+			wp := fmt.Sprintf("%s.workers[%d]", path, j)
+			if err := dnsLabel(w.Name); err != "" {
+				add("%s.name: %q %s", wp, w.Name, err)
+			}
+			if k, dup := workers[w.Name]; dup {
+				add("%s.name: %q is already the name of workers[%d]", wp, w.Name, k)
+			}
+			workers[w.Name] = j
+			checkImage(wp+".image", w.Image)
+		}
+	}
+	for i, p := range cfg.Partitions {
+		for _, parent := range p.ParentPartitionIDs {
+			if _, ok := names[parent]; !ok {
+				add("partitions[%d].parent_partition_ids: %q is not a partition", i, parent)
+			}
+		}
+	}
+	if _, ok := names[cfg.DefaultPartition]; !ok {
+		add("default_partition: %q is not a partition (partitions: %s)", cfg.DefaultPartition, strings.Join(partitionNames(cfg.Partitions), ", "))
+	}
+	return joinErrors(errs)
+}
+
+func partitionNames(ps []Partition) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}

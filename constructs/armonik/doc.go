@@ -1,0 +1,67 @@
+// Package armonik is the ArmoniK construct: it consumes the AEP 5 outputs of the external
+// modules (queue, table store, object store, shared storage...) per layer, merges them per
+// container with constructs/outputs, and renders ArmoniK's Kubernetes objects through
+// constructs/k8s.
+//
+//	a, err := armonik.New(stack, "armonik", armonik.Config{
+//		Namespace: ns,
+//		Layers:    armonik.Layers{Core: []outputs.ModuleOutputs{queue, mongo, redis}, Worker: []outputs.ModuleOutputs{shared}},
+//		Partitions: []armonik.Partition{{Name: "default"}},
+//	})
+//
+// # Components and objects
+//
+//   - init: Job "init" (control-plane image) with InitServices__* and the partition
+//     definitions InitServices__Partitioning__Partitions__<i>, built from Config.Partitions;
+//     the control plane and compute planes depend on it. Init.Disabled drops it: the control
+//     plane and polling agents then initialise the services and the control plane receives
+//     the partitions (as upstream).
+//   - control-plane: Deployment + Service (default ClusterIP 5001 -> 1080; Headless option),
+//     ports 1080 (gRPC) and 1081 (health, metrics), liveness /liveness:1081 (15/5/1/1),
+//     startup /startup:1081 (1/3/1/20).
+//   - compute-plane-<partition>: one Deployment per partition; container polling-agent
+//     (port 1080, liveness 15/10/10/3, startup 1/3/1/20, optional readiness) and one container
+//     <worker>-<index> per worker, probed on the agent's port; /cache/shared (emptyDir,
+//     optionally in memory with a size limit) in every container, /cache/internal (emptyDir or
+//     a hostPath) in the agent; channel env for Unix sockets or TCP; pod user 5000 by default.
+//   - metrics-exporter: Deployment + Service 9419 -> 1080.
+//
+// Every pod template carries app.kubernetes.io/part-of=armonik and
+// app.kubernetes.io/component=<component> (compute planes also armonik.aneo.fr/partition),
+// and the annotation armonik.aneo.fr/config-hash, computed by Terraform at plan time from the
+// rendered env and mounts and from the data of the Secrets and ConfigMaps the pod references,
+// so pods roll when their configuration changes, and only then.
+//
+// # Precedence (lowest first)
+//
+//	control-plane       defaults, armonik, core, log, control, override
+//	polling agent (p)   defaults, armonik, core, log, compute, polling, partition p polling, override
+//	worker w of p       defaults, armonik, log, compute, worker, partition p worker w, override (never core)
+//	metrics-exporter    defaults, core, log, metrics, override
+//	init                defaults, armonik, core, jobs, override
+//
+// "defaults" holds ArmoniK's built-in values (Serilog levels, Authenticator__*, the polling
+// agent's tuning such as Amqp__LinkCredit=2, target_data_path): any later layer may replace
+// them, and explain records "replaces default". "armonik" holds the values ArmoniK derives from
+// the configuration (partition ids, channel addresses, InitServices__*, the default
+// partition, the cache volumes): like every modules layer, it conflicts with any module setting
+// the same name. A name set by two modules of the modules layers is an error naming both, the
+// name and the container. "override" is Config.Overrides.<component>: it replaces anything,
+// on purpose, and explain records it. Workers never receive the core layer, so storage
+// credentials never reach user code.
+//
+// # Required adapters
+//
+// The init Job, the control plane and every polling agent must receive a queue
+// (Components__QueueAdaptorSettings__ClassName or the legacy Components__QueueStorage), a
+// table store (Components__TableStorage) and an object store
+// (Components__ObjectStorageAdaptorSettings__ClassName or Components__ObjectStorage); the
+// metrics exporter a table store. A missing one is an error naming the container and the
+// layer to add a module to (upstream only found out at run time).
+//
+// # Wait switch
+//
+// Config.Wait (default true) drives wait_for_rollout of every Deployment and
+// wait_for_completion of the init Job. An API server without nodes never satisfies them: set
+// it to false there.
+package armonik
