@@ -357,9 +357,9 @@ func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
 	agent := k8s.Container{
 		Name: "polling-agent", Image: p.PollingAgent.Image.Ref(), ImagePullPolicy: p.PollingAgent.Image.PullPolicy,
 		Resources: p.PollingAgent.Resources, Security: secureContainer(nil),
-		Ports:     []k8s.Port{{Name: "poll-agent-port", ContainerPort: agentPort}},
-		Liveness:  agentProbe("/liveness", 15, 10, 10, 3),
-		Startup:   agentProbe("/startup", 1, 3, 1, 20),
+		Ports:    []k8s.Port{{Name: "poll-agent-port", ContainerPort: agentPort}},
+		Liveness: agentProbe("/liveness", 15, 10, 10, 3),
+		Startup:  agentProbe("/startup", 1, 3, 1, 20),
 	}
 	if p.PollingAgent.Readiness {
 		agent.Readiness = agentProbe("/readiness", 0, 3, 1, 1)
@@ -408,9 +408,9 @@ func (b *builder) createMetricsExporter(c component) error {
 	tmpl, err := b.finishPod(c, me.Workload, []k8s.Container{{
 		Name: "metrics-exporter", Image: me.Image.Ref(), ImagePullPolicy: me.Image.PullPolicy,
 		Resources: me.Resources, Security: secureContainer(ptr(imageUID)),
-		Ports:     []k8s.Port{{Name: "metrics", ContainerPort: metricsPort}},
-		Liveness:  probe("/liveness", 15, 5, 1, 1),
-		Startup:   probe("/startup", 1, 3, 1, 20),
+		Ports:    []k8s.Port{{Name: "metrics", ContainerPort: metricsPort}},
+		Liveness: probe("/liveness", 15, 5, 1, 1),
+		Startup:  probe("/startup", 1, 3, 1, 20),
 	}})
 	if err != nil {
 		return err

@@ -37,7 +37,7 @@ func stubStorage() outputs.ModuleOutputs {
 }
 
 func mark(name string) outputs.ModuleOutputs {
-	return outputs.NewModule("mark-" + strings.ToLower(name)).Env("MARK_"+name, "1")
+	return outputs.NewModule("mark-"+strings.ToLower(name)).Env("MARK_"+name, "1")
 }
 
 type env struct {

@@ -178,7 +178,7 @@ type Partition struct {
 	Replicas *int `json:"replicas,omitempty" yaml:"replicas,omitempty"`
 
 	// Partition definition for Core (InitServices__Partitioning__Partitions__<i>).
-	Priority             int               `json:"priority,omitempty" yaml:"priority,omitempty"`         // default 1
+	Priority             int               `json:"priority,omitempty" yaml:"priority,omitempty"`           // default 1
 	ReservedPods         int               `json:"reserved_pods,omitempty" yaml:"reserved_pods,omitempty"` // default 0
 	MaxPods              int               `json:"max_pods,omitempty" yaml:"max_pods,omitempty"`           // default 1
 	PreemptionPercentage int               `json:"preemption_percentage,omitempty" yaml:"preemption_percentage,omitempty"`
