@@ -17,6 +17,7 @@ const (
 	ComponentComputePlane    = "compute-plane"
 	ComponentMetricsExporter = "metrics-exporter"
 	ComponentInit            = "init"
+	ComponentAdminGUI        = "admin-gui"
 )
 
 // Labels every ArmoniK pod carries. NetworkPolicies of the storage modules admit traffic from
@@ -36,6 +37,9 @@ const (
 	controlMetricsPort = 1081 // /startup, /liveness, /metrics (HTTP/1.1)
 	agentPort          = 1080
 	metricsPort        = 1080
+	guiPort            = 1080
+	// guiUID is the admin GUI image's user (armonik).
+	guiUID = int64(5000)
 	// imageUID is the user of the distroless Core images (USER $APP_UID).
 	imageUID = int64(1654)
 )
@@ -51,6 +55,14 @@ type ArmoniK struct {
 	MetricsExporter, MetricsService *k8s.Object
 	// InitJob is Core's init Job (nil when disabled).
 	InitJob *k8s.Object
+	// AdminGUI is the GUI's Deployment, AdminGUIService its Service (nil when disabled).
+	AdminGUI, AdminGUIService *k8s.Object
+	// Ingresses are the gRPC and GUI Ingresses (empty when disabled).
+	Ingresses []*k8s.Object
+	// Autoscalers are the HorizontalPodAutoscalers by Deployment name.
+	Autoscalers map[string]*k8s.Object
+	// ServiceAccounts are the created ServiceAccounts by name.
+	ServiceAccounts map[string]*k8s.Object
 	// Pods holds the merged outputs of every pod, in creation order: init, control plane,
 	// compute planes (partition order), metrics exporter.
 	Pods []*outputs.Pod
@@ -92,7 +104,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*ArmoniK, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("armonik %q: invalid configuration:\n%w", id, err)
 	}
-	b := &builder{cfg: &cfg, scope: scope, id: id, a: &ArmoniK{Config: cfg, ComputePlanes: map[string]*k8s.Object{}}}
+	b := &builder{cfg: &cfg, scope: scope, id: id, a: &ArmoniK{Config: cfg, ComputePlanes: map[string]*k8s.Object{},
+		Autoscalers: map[string]*k8s.Object{}, ServiceAccounts: map[string]*k8s.Object{}}}
 	comps, err := b.merge()
 	if err != nil {
 		return nil, fmt.Errorf("armonik %q: invalid module outputs:\n%w", id, err)
@@ -140,6 +153,11 @@ func (b *builder) merge() ([]component, error) {
 	}
 	add(ComponentMetricsExporter, nil, "metrics-exporter", []outputs.ContainerLayers{{Name: "metrics-exporter", Layers: b.metricsLayers()}},
 		map[string][]adapter{"metrics-exporter": {tableAdapter}})
+	if !b.cfg.AdminGUI.Disabled {
+		// The GUI reads no module output (it only talks to the control plane through the
+		// ingress); it is merged like the others for explain and the config hash.
+		add(ComponentAdminGUI, nil, "admin-gui", []outputs.ContainerLayers{{Name: "admin-gui"}}, nil)
+	}
 	return comps, joinErrors(errs)
 }
 
@@ -173,8 +191,10 @@ func secureContainer(uid *int64) *k8s.ContainerSecurity {
 	}
 }
 
-// finishPod builds the pod template of a component from its merged outputs and containers.
-func (b *builder) finishPod(c component, w Workload, containers []k8s.Container) (k8s.PodTemplate, error) {
+// finishPod builds the pod template of a component from its merged outputs and containers,
+// and applies the component's workload settings in one place: security (unless opted out),
+// scheduling, annotations, image pull secrets, service account, config hash.
+func (b *builder) finishPod(c component, w Workload, security *k8s.PodSecurity, containers []k8s.Container) (k8s.PodTemplate, error) {
 	byName := map[string]*outputs.Container{}
 	for i := range c.pod.Containers {
 		byName[c.pod.Containers[i].Name] = &c.pod.Containers[i]
@@ -182,6 +202,17 @@ func (b *builder) finishPod(c component, w Workload, containers []k8s.Container)
 	for i := range containers {
 		if m := byName[containers[i].Name]; m != nil {
 			containers[i].Env, containers[i].EnvFrom, containers[i].Mounts = k8s.ContainerOutputs(m)
+		}
+		if w.DisableSecurityContext {
+			containers[i].Security = nil
+		}
+	}
+	if w.DisableSecurityContext && security != nil {
+		// Keep only the user id, which the compute plane sets on purpose (shared sockets).
+		if security.RunAsUser == nil && security.FSGroup == nil {
+			security = nil
+		} else {
+			security = &k8s.PodSecurity{RunAsUser: security.RunAsUser, FSGroup: security.FSGroup}
 		}
 	}
 	tolerations := append([]k8s.Toleration(nil), w.Tolerations...)
@@ -202,13 +233,63 @@ func (b *builder) finishPod(c component, w Workload, containers []k8s.Container)
 		Spec: k8s.PodSpec{
 			Containers:                   containers,
 			Volumes:                      k8s.PodVolumes(c.pod),
-			ServiceAccountName:           w.ServiceAccount,
-			AutomountServiceAccountToken: ptr(w.ServiceAccount != ""),
+			ServiceAccountName:           b.serviceAccount(w.ServiceAccount),
+			AutomountServiceAccountToken: ptr(w.AutomountToken),
 			NodeSelector:                 w.NodeSelector,
 			Tolerations:                  tolerations,
 			ImagePullSecrets:             append(append([]string(nil), b.cfg.ImagePullSecrets...), w.ImagePullSecrets...),
+			Security:                     security,
 		},
 	}, nil
+}
+
+// serviceAccount returns the reference to a ServiceAccount the construct created, or name.
+func (b *builder) serviceAccount(name string) string {
+	if sa := b.a.ServiceAccounts[name]; sa != nil {
+		return sa.Name
+	}
+	return name
+}
+
+// securePod is the default pod security context.
+func securePod() *k8s.PodSecurity {
+	return &k8s.PodSecurity{RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
+}
+
+// deployment creates a component's Deployment, and its autoscaler when configured.
+func (b *builder) deployment(name string, c component, w Workload, tmpl k8s.PodTemplate, deps []*k8s.Object) (*k8s.Object, error) {
+	spec := k8s.DeploymentSpec{
+		Meta: b.meta(name, c.name, c.partition), Selector: b.labels(c.name, c.partition),
+		Template: tmpl, Wait: b.cfg.wait(), DependsOn: deps,
+	}
+	if w.Autoscaling != nil {
+		spec.IgnoreReplicaChanges = true
+	} else {
+		spec.Replicas = replicasOr1(w.Replicas)
+	}
+	obj, err := k8s.NewDeployment(b.scope, b.id+"-"+name, spec)
+	if err != nil || w.Autoscaling == nil {
+		return obj, err
+	}
+	as := w.Autoscaling.spec()
+	as.Meta = b.meta(name, c.name, c.partition)
+	as.Target = obj.Name
+	hpa, err := k8s.NewAutoscaler(b.scope, b.id+"-"+name+"-autoscaler", *as)
+	if err != nil {
+		return nil, err
+	}
+	b.a.Autoscalers[name] = hpa
+	return obj, nil
+}
+
+// service creates a component's Service on one port.
+func (b *builder) service(name, component string, s Service, portName string, targetPort string) (*k8s.Object, error) {
+	meta := b.meta(name, component, nil)
+	meta.Annotations = s.Annotations
+	return k8s.NewService(b.scope, b.id+"-"+name+"-service", k8s.ServiceSpec{
+		Meta: meta, Type: s.Type, Selector: b.labels(component, nil), Wait: b.cfg.wait(),
+		Ports: []k8s.ServicePort{{Name: portName, Port: s.Port, TargetPort: targetPort, NodePort: s.NodePort}},
+	})
 }
 
 // hashInput is what the config hash covers at synth time: every container's env, envFrom and
@@ -266,6 +347,15 @@ func replicasOr1(r *int) *int {
 }
 
 func (b *builder) create(comps []component) error {
+	for _, sa := range b.cfg.ServiceAccounts {
+		meta := b.meta(sa.Name, "service-account", nil)
+		meta.Annotations = sa.Annotations
+		obj, err := k8s.NewServiceAccount(b.scope, b.id+"-sa-"+sa.Name, k8s.ServiceAccountSpec{Meta: meta})
+		if err != nil {
+			return err
+		}
+		b.a.ServiceAccounts[sa.Name] = obj
+	}
 	var initDep []*k8s.Object
 	for _, c := range comps {
 		var err error
@@ -281,17 +371,19 @@ func (b *builder) create(comps []component) error {
 			err = b.createComputePlane(c, initDep)
 		case ComponentMetricsExporter:
 			err = b.createMetricsExporter(c)
+		case ComponentAdminGUI:
+			err = b.createAdminGUI(c)
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return nil
+	return b.createIngress()
 }
 
 func (b *builder) createInit(c component) error {
 	cfg := b.cfg
-	tmpl, err := b.finishPod(c, cfg.Init.Workload, []k8s.Container{{
+	tmpl, err := b.finishPod(c, cfg.Init.Workload, securePod(), []k8s.Container{{
 		Name: "init", Image: cfg.Init.Image.Ref(), ImagePullPolicy: cfg.Init.Image.PullPolicy,
 		Resources: cfg.Init.Resources, Security: secureContainer(ptr(imageUID)),
 	}})
@@ -299,7 +391,6 @@ func (b *builder) createInit(c component) error {
 		return err
 	}
 	tmpl.Spec.RestartPolicy = "OnFailure"
-	tmpl.Spec.Security = &k8s.PodSecurity{RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
 	b.a.InitJob, err = k8s.NewJob(b.scope, b.id+"-init", k8s.JobSpec{
 		Meta:     b.meta("init", ComponentInit, nil),
 		Template: tmpl,
@@ -312,7 +403,7 @@ func (b *builder) createInit(c component) error {
 func (b *builder) createControlPlane(c component, deps []*k8s.Object) error {
 	cfg := b.cfg
 	cp := cfg.ControlPlane
-	tmpl, err := b.finishPod(c, cp.Workload, []k8s.Container{{
+	tmpl, err := b.finishPod(c, cp.Workload, securePod(), []k8s.Container{{
 		Name: "control-plane", Image: cp.Image.Ref(), ImagePullPolicy: cp.Image.PullPolicy,
 		Resources: cp.Resources, Security: secureContainer(ptr(imageUID)),
 		Ports: []k8s.Port{{Name: "control-port", ContainerPort: controlPort}, {Name: "metrics-port", ContainerPort: controlMetricsPort}},
@@ -324,27 +415,14 @@ func (b *builder) createControlPlane(c component, deps []*k8s.Object) error {
 	if err != nil {
 		return err
 	}
-	tmpl.Spec.Security = &k8s.PodSecurity{RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
-	sel := b.labels(ComponentControlPlane, nil)
-	b.a.ControlPlane, err = k8s.NewDeployment(b.scope, b.id+"-control-plane", k8s.DeploymentSpec{
-		Meta: b.meta("control-plane", ComponentControlPlane, nil), Replicas: replicasOr1(cp.Replicas),
-		Selector: sel, Template: tmpl, Wait: cfg.wait(), DependsOn: deps,
-	})
-	if err != nil {
+	if b.a.ControlPlane, err = b.deployment("control-plane", c, cp.Workload, tmpl, deps); err != nil {
 		return err
 	}
-	target := "control-port"
-	meta := b.meta("control-plane", ComponentControlPlane, nil)
-	meta.Annotations = cp.Service.Annotations
-	b.a.ControlPlaneService, err = k8s.NewService(b.scope, b.id+"-control-plane-service", k8s.ServiceSpec{
-		Meta: meta, Type: cp.Service.Type, Selector: sel, Wait: cfg.wait(),
-		Ports: []k8s.ServicePort{{Name: "grpc", Port: cp.Service.Port, TargetPort: target, NodePort: cp.Service.NodePort}},
-	})
+	b.a.ControlPlaneService, err = b.service("control-plane", ComponentControlPlane, cp.Service, "grpc", "control-port")
 	return err
 }
 
 func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
-	cfg := b.cfg
 	p := c.partition
 	agentProbe := func(path string, initial, period, timeout, failures int) *k8s.Probe {
 		return &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: path, Port: fmt.Sprint(agentPort)},
@@ -375,22 +453,17 @@ func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
 			Startup:  agentProbe("/startup", 1, 3, 1, 20),
 		})
 	}
-	tmpl, err := b.finishPod(c, p.Workload, containers)
+	sec := securePod()
+	sec.RunAsUser = uid
+	// The shared socket volume must be writable by the common user.
+	sec.FSGroup = uid
+	tmpl, err := b.finishPod(c, p.Workload, sec, containers)
 	if err != nil {
 		return err
 	}
 	tmpl.Spec.TerminationGracePeriodSeconds = ptr(int64(*p.TerminationGracePeriodSeconds))
 	tmpl.Spec.ShareProcessNamespace = ptr(false)
-	tmpl.Spec.Security = &k8s.PodSecurity{RunAsUser: uid, RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
-	if uid != nil {
-		// The shared socket volume must be writable by the common user.
-		tmpl.Spec.Security.FSGroup = uid
-	}
-	name := "compute-plane-" + p.Name
-	obj, err := k8s.NewDeployment(b.scope, b.id+"-"+name, k8s.DeploymentSpec{
-		Meta: b.meta(name, ComponentComputePlane, p), Replicas: replicasOr1(p.Replicas),
-		Selector: b.labels(ComponentComputePlane, p), Template: tmpl, Wait: cfg.wait(), DependsOn: deps,
-	})
+	obj, err := b.deployment("compute-plane-"+p.Name, c, p.Workload, tmpl, deps)
 	if err != nil {
 		return err
 	}
@@ -405,7 +478,7 @@ func (b *builder) createMetricsExporter(c component) error {
 		return &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: path, Port: fmt.Sprint(metricsPort)},
 			InitialDelaySeconds: initial, PeriodSeconds: period, TimeoutSeconds: timeout, FailureThreshold: failures}
 	}
-	tmpl, err := b.finishPod(c, me.Workload, []k8s.Container{{
+	tmpl, err := b.finishPod(c, me.Workload, securePod(), []k8s.Container{{
 		Name: "metrics-exporter", Image: me.Image.Ref(), ImagePullPolicy: me.Image.PullPolicy,
 		Resources: me.Resources, Security: secureContainer(ptr(imageUID)),
 		Ports:    []k8s.Port{{Name: "metrics", ContainerPort: metricsPort}},
@@ -415,22 +488,62 @@ func (b *builder) createMetricsExporter(c component) error {
 	if err != nil {
 		return err
 	}
-	tmpl.Spec.Security = &k8s.PodSecurity{RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
-	sel := b.labels(ComponentMetricsExporter, nil)
-	b.a.MetricsExporter, err = k8s.NewDeployment(b.scope, b.id+"-metrics-exporter", k8s.DeploymentSpec{
-		Meta: b.meta("metrics-exporter", ComponentMetricsExporter, nil), Replicas: replicasOr1(me.Replicas),
-		Selector: sel, Template: tmpl, Wait: cfg.wait(),
-	})
+	if b.a.MetricsExporter, err = b.deployment("metrics-exporter", c, me.Workload, tmpl, nil); err != nil {
+		return err
+	}
+	b.a.MetricsService, err = b.service("metrics-exporter", ComponentMetricsExporter, me.Service, "metrics", "metrics")
+	return err
+}
+
+func (b *builder) createAdminGUI(c component) error {
+	g := b.cfg.AdminGUI
+	tcp := func(initial, period, failures int) *k8s.Probe {
+		return &k8s.Probe{TCPPort: "app-port", InitialDelaySeconds: initial, PeriodSeconds: period, TimeoutSeconds: 1, FailureThreshold: failures}
+	}
+	tmpl, err := b.finishPod(c, g.Workload, securePod(), []k8s.Container{{
+		Name: "admin-gui", Image: g.Image.Ref(), ImagePullPolicy: g.Image.PullPolicy,
+		Resources: g.Resources, Security: secureContainer(ptr(guiUID)),
+		Ports:     []k8s.Port{{Name: "app-port", ContainerPort: guiPort}},
+		Readiness: tcp(1, 5, 3),
+		Liveness:  tcp(15, 10, 3),
+	}})
 	if err != nil {
 		return err
 	}
-	meta := b.meta("metrics-exporter", ComponentMetricsExporter, nil)
-	meta.Annotations = me.Service.Annotations
-	b.a.MetricsService, err = k8s.NewService(b.scope, b.id+"-metrics-exporter-service", k8s.ServiceSpec{
-		Meta: meta, Type: me.Service.Type, Selector: sel, Wait: cfg.wait(),
-		Ports: []k8s.ServicePort{{Name: "metrics", Port: me.Service.Port, TargetPort: "metrics", NodePort: me.Service.NodePort}},
-	})
+	if b.a.AdminGUI, err = b.deployment("admin-gui", c, g.Workload, tmpl, nil); err != nil {
+		return err
+	}
+	b.a.AdminGUIService, err = b.service("admin-gui", ComponentAdminGUI, g.Service, "http", "app-port")
 	return err
+}
+
+func (b *builder) createIngress() error {
+	in := b.cfg.Ingress
+	if !in.Enabled {
+		return nil
+	}
+	mk := func(name string, extra map[string]string, path k8s.IngressPath) error {
+		meta := b.meta(name, "ingress", nil)
+		meta.Annotations = mergeMaps(in.Annotations, extra)
+		obj, err := k8s.NewIngress(b.scope, b.id+"-"+name, k8s.IngressSpec{
+			Meta: meta, ClassName: in.ClassName, Host: in.Host, TLSSecret: in.TLSSecret, Paths: []k8s.IngressPath{path},
+		})
+		if err == nil {
+			b.a.Ingresses = append(b.a.Ingresses, obj)
+		}
+		return err
+	}
+	if err := mk("armonik-grpc", in.GRPCAnnotations, k8s.IngressPath{
+		Path: "/armonik.", PathType: in.GRPCPathType, Service: b.a.ControlPlaneService.Name, ServicePort: b.cfg.ControlPlane.Service.Port,
+	}); err != nil {
+		return err
+	}
+	if b.a.AdminGUIService == nil {
+		return nil
+	}
+	return mk("armonik-gui", in.GUIAnnotations, k8s.IngressPath{
+		Path: "/admin", PathType: "Prefix", Service: b.a.AdminGUIService.Name, ServicePort: b.cfg.AdminGUI.Service.Port,
+	})
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -75,7 +75,7 @@ func ptr[T any](v T) *T { return &v }
 func twoPartitions(socket string) []armonik.Partition {
 	return []armonik.Partition{
 		{Name: "alpha", SocketType: socket, Workers: []armonik.Worker{{Name: "htc"}, {Name: "stream"}}},
-		{Name: "beta", SocketType: socket, Replicas: ptr(3), ParentPartitionIDs: []string{"alpha"},
+		{Name: "beta", SocketType: socket, Workload: armonik.Workload{Replicas: ptr(3)}, ParentPartitionIDs: []string{"alpha"},
 			Workers: []armonik.Worker{{Name: "htc"}, {Name: "bench", Image: armonik.Image{Repository: "dockerhubaneo/armonik_core_bench_test_worker", Tag: "0.37.2"}}}},
 	}
 }

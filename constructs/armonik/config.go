@@ -14,6 +14,8 @@ const (
 	ControlImage    = "dockerhubaneo/armonik_control"
 	PollingImage    = "dockerhubaneo/armonik_pollingagent"
 	MetricsImage    = "dockerhubaneo/armonik_control_metrics"
+	GUIImage        = "dockerhubaneo/armonik_admin_app"
+	GUITag          = "0.15.1"
 	WorkerImage     = "dockerhubaneo/armonik-dynamic-dotnet-worker"
 	WorkerTag       = "0.21.2"
 	DefaultLogLevel = "Information"
@@ -50,6 +52,14 @@ type Config struct {
 	Partitions []Partition `json:"partitions,omitempty" yaml:"partitions,omitempty"`
 	// DefaultPartition is Submitter__DefaultPartition (default: the first partition).
 	DefaultPartition string `json:"default_partition,omitempty" yaml:"default_partition,omitempty"`
+
+	// AdminGUI is deployed by default.
+	AdminGUI AdminGUI `json:"admin_gui,omitempty" yaml:"admin_gui,omitempty"`
+	// Ingress is off by default.
+	Ingress Ingress `json:"ingress,omitempty" yaml:"ingress,omitempty"`
+	// ServiceAccounts are created in the namespace; components name them in
+	// Workload.ServiceAccount.
+	ServiceAccounts []ServiceAccount `json:"service_accounts,omitempty" yaml:"service_accounts,omitempty"`
 
 	// Wait, the "wait for ready" switch (default true), drives wait_for_rollout of the
 	// Deployments and wait_for_completion of the init Job. Set it false against an API server
@@ -129,6 +139,79 @@ type Workload struct {
 	ServiceAccount string `json:"service_account,omitempty" yaml:"service_account,omitempty"`
 	// ImagePullSecrets of the pods, in addition to Config.ImagePullSecrets.
 	ImagePullSecrets []string `json:"image_pull_secrets,omitempty" yaml:"image_pull_secrets,omitempty"`
+	// AutomountToken mounts the ServiceAccount's API token in the pods (off by default: no
+	// ArmoniK component calls the Kubernetes API; cloud identities use their own tokens).
+	AutomountToken bool `json:"automount_token,omitempty" yaml:"automount_token,omitempty"`
+	// DisableSecurityContext removes the secure defaults (no privilege escalation, every
+	// capability dropped, non-root with the image's user, RuntimeDefault seccomp) from this
+	// component's pods, for images that need more.
+	DisableSecurityContext bool `json:"disable_security_context,omitempty" yaml:"disable_security_context,omitempty"`
+	// Autoscaling adds a HorizontalPodAutoscaler; the Deployment then leaves its replicas to it.
+	Autoscaling *Autoscaling `json:"autoscaling,omitempty" yaml:"autoscaling,omitempty"`
+}
+
+// Autoscaling configures a HorizontalPodAutoscaler (autoscaling/v2) for a component.
+//
+// Replicas then belong to the autoscaler: the Deployment does not set spec.replicas and
+// Terraform ignores changes to it (lifecycle.ignore_changes), so plans stay empty when the
+// autoscaler scales (upstream's Deployment and HPA diffed on every apply).
+type Autoscaling struct {
+	MinReplicas int `json:"min_replicas" yaml:"min_replicas"`
+	MaxReplicas int `json:"max_replicas" yaml:"max_replicas"`
+	// CPUUtilization and MemoryUtilization are average utilization targets in percent of the
+	// requests (0 = not used).
+	CPUUtilization    int `json:"cpu_utilization,omitempty" yaml:"cpu_utilization,omitempty"`
+	MemoryUtilization int `json:"memory_utilization,omitempty" yaml:"memory_utilization,omitempty"`
+	// Pods and External metrics are passed through, e.g. the queue length of a partition
+	// served by a metrics adapter: external {name: armonik_<partition>_tasks_queued,
+	// target: {type: AverageValue, average_value: "2"}}.
+	Pods     []k8s.CustomMetric `json:"pods,omitempty" yaml:"pods,omitempty"`
+	External []k8s.CustomMetric `json:"external,omitempty" yaml:"external,omitempty"`
+	// ScaleUp and ScaleDown are the autoscaler's behavior.
+	ScaleUp   *k8s.ScalingRules `json:"scale_up,omitempty" yaml:"scale_up,omitempty"`
+	ScaleDown *k8s.ScalingRules `json:"scale_down,omitempty" yaml:"scale_down,omitempty"`
+}
+
+// ServiceAccount is a ServiceAccount the construct creates, for components to run as.
+type ServiceAccount struct {
+	Name string `json:"name" yaml:"name"`
+	// Annotations carry cloud identities: eks.amazonaws.com/role-arn (SQS, S3 through IRSA),
+	// iam.gke.io/gcp-service-account (Pub/Sub, GCS through workload identity).
+	Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
+}
+
+// AdminGUI configures ArmoniK's admin web application.
+type AdminGUI struct {
+	// Disabled drops the GUI.
+	Disabled bool  `json:"disabled,omitempty" yaml:"disabled,omitempty"`
+	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
+	Workload `json:",inline" yaml:",inline"`
+	// Service defaults to ClusterIP on port 1080.
+	Service Service `json:"service,omitempty" yaml:"service,omitempty"`
+}
+
+// Ingress exposes the control plane's gRPC API (paths /armonik.*) and the admin GUI
+// (/admin) through the cluster's ingress controller, as two kubernetes_ingress_v1 objects
+// sharing host and certificate ("armonik-grpc" and "armonik-gui"), because controllers need
+// per-Ingress annotations to speak gRPC to the backend (ingress-nginx:
+// nginx.ingress.kubernetes.io/backend-protocol: GRPC). Upstream's own nginx Deployment with
+// mutual TLS is not reproduced: terminate TLS (and mTLS) in your controller.
+type Ingress struct {
+	Enabled bool `json:"enabled,omitempty" yaml:"enabled,omitempty"`
+	// ClassName is the IngressClass of the controller (required), e.g. "nginx".
+	ClassName string `json:"class_name,omitempty" yaml:"class_name,omitempty"`
+	// Host is the DNS name clients use (required).
+	Host string `json:"host,omitempty" yaml:"host,omitempty"`
+	// TLSSecret names an existing Secret of type kubernetes.io/tls for Host ("" = plain HTTP).
+	TLSSecret string `json:"tls_secret,omitempty" yaml:"tls_secret,omitempty"`
+	// Annotations on both Ingresses; GRPCAnnotations and GUIAnnotations on one each.
+	Annotations     map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
+	GRPCAnnotations map[string]string `json:"grpc_annotations,omitempty" yaml:"grpc_annotations,omitempty"`
+	GUIAnnotations  map[string]string `json:"gui_annotations,omitempty" yaml:"gui_annotations,omitempty"`
+	// GRPCPathType of the "/armonik." path: ImplementationSpecific (default; a string prefix
+	// on ingress-nginx and Traefik, which gRPC's /armonik.api.grpc.v1.<Service>/<Method> needs)
+	// or Prefix (whole path elements only).
+	GRPCPathType string `json:"grpc_path_type,omitempty" yaml:"grpc_path_type,omitempty"`
 }
 
 // Service configures a component's Service.
@@ -174,8 +257,6 @@ type Init struct {
 type Partition struct {
 	// Name is the partition id (a DNS-1123 label: it names the Deployment compute-plane-<name>).
 	Name string `json:"name" yaml:"name"`
-	// Replicas of the compute-plane Deployment (default 1).
-	Replicas *int `json:"replicas,omitempty" yaml:"replicas,omitempty"`
 
 	// Partition definition for Core (InitServices__Partitioning__Partitions__<i>).
 	Priority             int               `json:"priority,omitempty" yaml:"priority,omitempty"`           // default 1
@@ -197,6 +278,9 @@ type Partition struct {
 	// NodeCache puts the agent's /cache/internal on the node (hostPath) instead of an emptyDir.
 	NodeCache NodeCache `json:"node_cache,omitempty" yaml:"node_cache,omitempty"`
 
+	// Workload holds the compute-plane Deployment's replicas (default 1), scheduling and
+	// autoscaling (e.g. on the partition's queue length); its Resources are unused: set the
+	// agent's and each worker's.
 	Workload     `json:",inline" yaml:",inline"`
 	PollingAgent PollingAgent `json:"polling_agent,omitempty" yaml:"polling_agent,omitempty"`
 	// Workers of each pod (default: one dynamic .NET worker named "worker").
@@ -259,6 +343,16 @@ func (cfg Config) WithDefaults() Config {
 		if cfg.ControlPlane.Service.Type == k8s.Headless {
 			cfg.ControlPlane.Service.Port = controlPort
 		}
+	}
+	cfg.AdminGUI.Image = cfg.AdminGUI.Image.or(Image{Repository: GUIImage, Tag: GUITag})
+	if cfg.AdminGUI.Service.Type == "" {
+		cfg.AdminGUI.Service.Type = k8s.ClusterIP
+	}
+	if cfg.AdminGUI.Service.Port == 0 {
+		cfg.AdminGUI.Service.Port = guiPort
+	}
+	if cfg.Ingress.GRPCPathType == "" {
+		cfg.Ingress.GRPCPathType = "ImplementationSpecific"
 	}
 	if cfg.MetricsExporter.Service.Type == "" {
 		cfg.MetricsExporter.Service.Type = k8s.ClusterIP
@@ -337,6 +431,14 @@ func (cfg *Config) validate() error {
 		if w.Replicas != nil && *w.Replicas < 0 {
 			add("%s.replicas: %d must be >= 0", path, *w.Replicas)
 		}
+		if as := w.Autoscaling; as != nil {
+			if w.Replicas != nil {
+				add("%s: replicas and autoscaling are both set: the autoscaler owns the replicas, remove replicas", path)
+			}
+			if err := as.spec().Validate(path + ".autoscaling"); err != nil {
+				errs = append(errs, err)
+			}
+		}
 	}
 	checkService := func(path string, s Service) {
 		if !contains(k8s.ServiceTypes, s.Type) {
@@ -353,6 +455,36 @@ func (cfg *Config) validate() error {
 	checkWorkload("metrics_exporter", cfg.MetricsExporter.Workload)
 	checkService("metrics_exporter.service", cfg.MetricsExporter.Service)
 	checkImage("init.image", cfg.Init.Image)
+	checkWorkload("init", cfg.Init.Workload)
+	if cfg.Init.Autoscaling != nil || cfg.Init.Replicas != nil {
+		add("init: a Job has no replicas and no autoscaling")
+	}
+	if !cfg.AdminGUI.Disabled {
+		checkImage("admin_gui.image", cfg.AdminGUI.Image)
+		checkWorkload("admin_gui", cfg.AdminGUI.Workload)
+		checkService("admin_gui.service", cfg.AdminGUI.Service)
+	}
+	if in := cfg.Ingress; in.Enabled {
+		if in.ClassName == "" {
+			add("ingress.class_name: required when the ingress is enabled (the IngressClass of your controller, e.g. nginx)")
+		}
+		if in.Host == "" {
+			add("ingress.host: required when the ingress is enabled (the DNS name clients use)")
+		}
+		if in.GRPCPathType != "Prefix" && in.GRPCPathType != "ImplementationSpecific" {
+			add("ingress.grpc_path_type: %q must be ImplementationSpecific or Prefix", in.GRPCPathType)
+		}
+	}
+	sas := map[string]bool{}
+	for i, sa := range cfg.ServiceAccounts {
+		if err := dnsSubdomain(sa.Name); err != "" {
+			add("service_accounts[%d].name: %q %s", i, sa.Name, err)
+		}
+		if sas[sa.Name] {
+			add("service_accounts[%d].name: %q is listed twice", i, sa.Name)
+		}
+		sas[sa.Name] = true
+	}
 	names := map[string]int{}
 	for i, p := range cfg.Partitions {
 		path := fmt.Sprintf("partitions[%d]", i)
@@ -406,6 +538,15 @@ func (cfg *Config) validate() error {
 		add("default_partition: %q is not a partition (partitions: %s)", cfg.DefaultPartition, strings.Join(partitionNames(cfg.Partitions), ", "))
 	}
 	return joinErrors(errs)
+}
+
+// spec converts the settings into the autoscaler's (metadata and target are set by the caller).
+func (as *Autoscaling) spec() *k8s.AutoscalerSpec {
+	return &k8s.AutoscalerSpec{
+		MinReplicas: as.MinReplicas, MaxReplicas: as.MaxReplicas,
+		CPUUtilization: as.CPUUtilization, MemoryUtilization: as.MemoryUtilization,
+		Pods: as.Pods, External: as.External, ScaleUp: as.ScaleUp, ScaleDown: as.ScaleDown,
+	}
 }
 
 func partitionNames(ps []Partition) []string {

@@ -25,6 +25,30 @@
 //     optionally in memory with a size limit) in every container, /cache/internal (emptyDir or
 //     a hostPath) in the agent; channel env for Unix sockets or TCP; pod user 5000 by default.
 //   - metrics-exporter: Deployment + Service 9419 -> 1080.
+//   - admin-gui: Deployment + Service (ClusterIP 1080), node selector and tolerations honoured
+//     (upstream forgot the selector). AdminGUI.Disabled drops it.
+//   - Ingress (off by default): two kubernetes_ingress_v1, "armonik-grpc" (/armonik. to the
+//     control plane) and "armonik-gui" (/admin), sharing class, host and TLS Secret; each may
+//     carry its own annotations (a controller needs to be told the gRPC backend speaks HTTP/2).
+//     Upstream's nginx Deployment with mutual TLS is out of scope: terminate TLS in your
+//     ingress controller.
+//   - Autoscaling (per component, per partition): kubernetes_horizontal_pod_autoscaler_v2 with
+//     CPU/memory utilization and pods/external metrics passed through (e.g. the queue length
+//     armonik_<partition>_tasks_queued served by a metrics adapter). The Deployment then sets
+//     no replicas and ignores changes to spec[0].replicas, so plans stay empty while the
+//     autoscaler scales (upstream's HPA and Deployment diffed on every apply).
+//   - ServiceAccounts listed in Config.ServiceAccounts are created (cloud identities are their
+//     annotations); components run as the one Workload.ServiceAccount names.
+//
+// Security: every container runs without privilege escalation, with every capability dropped
+// (a superset of upstream's SYS_PTRACE drop on the polling agent), as non-root with its
+// image's user (1654 for the Core images, 5000 for the GUI and, as the pod user, for the compute
+// plane so agent and workers share their sockets), under the RuntimeDefault seccomp profile;
+// Secret and ConfigMap mounts are read-only; the API token is not mounted
+// (Workload.AutomountToken turns it on). Workload.DisableSecurityContext removes the
+// defaults from one component. Resources, node selectors (with matching tolerations),
+// tolerations, pod annotations, image pull secrets and the service account are applied to
+// every component by one function.
 //
 // Every pod template carries app.kubernetes.io/part-of=armonik and
 // app.kubernetes.io/component=<component> (compute planes also armonik.aneo.fr/partition),

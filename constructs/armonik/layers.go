@@ -332,4 +332,11 @@ func dnsLabel(s string) string {
 	return ""
 }
 
+func dnsSubdomain(s string) string {
+	if msgs := validation.IsDNS1123Subdomain(s); len(msgs) > 0 {
+		return msgs[0]
+	}
+	return ""
+}
+
 func joinErrors(errs []error) error { return errors.Join(errs...) }

@@ -128,7 +128,7 @@ func TestWorkloadsGolden(t *testing.T) {
 }
 
 func jsonEqual(a, b any) bool {
-	return strings.EqualFold(jsonString(a), jsonString(b))
+	return synthtest.String(a) == synthtest.String(b)
 }
 
 func TestValidationErrorsAreCollected(t *testing.T) {

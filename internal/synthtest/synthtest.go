@@ -128,3 +128,12 @@ func Env(c map[string]any, name string) map[string]any {
 	}
 	return nil
 }
+
+// String renders v as compact JSON, for comparing synthesized fragments with expectations.
+func String(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("<%v>", err)
+	}
+	return string(b)
+}

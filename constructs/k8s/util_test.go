@@ -1,8 +1,0 @@
-package k8s_test
-
-import "encoding/json"
-
-func jsonString(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
