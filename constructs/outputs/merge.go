@@ -104,38 +104,38 @@ type merger struct {
 	probs  problems
 	vols   []Volume
 	volIdx map[string]int
-	refMsg map[refKey]string // memo of refProblem: one Secret is often named many times
-}
-
-type refKey struct{ what, name string }
-
-// refProblem is the package refProblem, remembered for the pod.
-func (m *merger) refProblem(what string, r Ref) string {
-	k := refKey{what, r.Name}
-	msg, ok := m.refMsg[k]
-	if !ok {
-		msg = refProblem(what, r)
-		if m.refMsg == nil {
-			m.refMsg = map[refKey]string{}
-		}
-		m.refMsg[k] = msg
-	}
-	if msg == "" && r.Name == "" {
-		return refProblem(what, r) // the message depends on the Token
-	}
-	return msg
 }
 
 // envClaim is one name given to a container, by a literal, a key selector or
 // a declared key of a whole source (src >= 0).
 type envClaim struct {
 	name  string
-	from  Provenance
 	value string
 	sel   KeySelector
-	layer int32
-	src   int32
+	mod   int32 // index in containerMerge.mods
+	kind  kindCode
+	src   int32 // index in containerMerge.sources, or -1
 	hist  int32 // index in containerMerge.hist, or -1 when nothing was replaced
+}
+
+// kindCode is a Kind in one byte, to keep claims small.
+type kindCode uint8
+
+const (
+	codeEnv kindCode = iota
+	codeEnvConfigMap
+	codeEnvSecret
+	codeEnvFromConfigMap
+	codeEnvFromSecret
+)
+
+var codeKinds = [...]Kind{KindEnv, KindEnvConfigMap, KindEnvSecret, KindEnvFromConfigMap, KindEnvFromSecret}
+
+// from is the provenance of a claim.
+func (c *containerMerge) from(cl *envClaim) Provenance {
+	p := c.mods[cl.mod].at
+	p.Output = codeKinds[cl.kind]
+	return p
 }
 
 // history is what a claim replaced, and which whole sources lost a declared key to it.
@@ -179,11 +179,20 @@ type containerMerge struct {
 	paths   map[string]int // mount path -> index in mounts
 	mounts  []mountClaim
 	keybuf  []string
+	mods    []inspected
+	// later holds the problems found while merging, reported after those of
+	// the checker, which runs at the same time.
+	later   []*Problem
+	merging bool
 }
 
 func (m *merger) container(name string, layers []Layer) Container {
 	c := &containerMerge{merger: m, name: name}
-	var mods []inspected
+	nMods := 0
+	for _, l := range layers {
+		nMods += len(l.Modules)
+	}
+	mods := make([]inspected, 0, nMods)
 	nEnv, nSrc, nMount := 0, 0, 0
 	layerNames := map[string]bool{}
 	for li, l := range layers {
@@ -219,19 +228,37 @@ func (m *merger) container(name string, layers []Layer) Container {
 	c.names, c.claims = make(map[string]int32, nEnv), make([]envClaim, 0, nEnv)
 	c.srcIdx, c.sources = make(map[sourceID]int32, nSrc), make([]envSource, 0, nSrc)
 	c.paths, c.mounts = make(map[string]int, nMount), make([]mountClaim, 0, nMount)
+	c.mods = mods
+	checked, wait := checkModules(mods)
+	c.merging = true
 	for i := range mods {
-		c.module(&mods[i])
+		c.module(int32(i))
 	}
-	return c.result()
+	out := c.result()
+	wait()
+	for _, ps := range checked {
+		for _, p := range ps {
+			p.Pod, p.Container = c.pod, c.name
+			c.probs.addOnce(p) // a module reaching several containers is reported once
+		}
+	}
+	for _, p := range c.later {
+		c.probs.add(p)
+	}
+	return out
 }
 
 // add reports a problem of this container.
 func (c *containerMerge) add(p *Problem) {
 	p.Pod, p.Container = c.pod, c.name
-	c.probs.add(p)
+	if c.merging {
+		c.later = append(c.later, p)
+	} else {
+		c.probs.add(p)
+	}
 }
 
-// invalid reports a problem with a module's content, once per pod.
+// invalid reports a problem with a module, once per pod.
 func (c *containerMerge) invalid(from Provenance, key, msg string) {
 	c.probs.addOnce(&Problem{Pod: c.pod, Container: c.name, Layer: from.Layer, Module: from.Module, Output: from.Output, Key: key, Msg: msg})
 }
@@ -274,102 +301,55 @@ func (c *containerMerge) inspect(li int, l Layer, mi int, mod ModuleOutputs) (in
 	return inspected{layer: li, at: Provenance{Layer: l.Name, LayerKind: l.Kind, Module: name}, out: out}, true
 }
 
-// sorted returns the keys of mp in order, in a buffer reused by the next call.
-func sorted[V any](c *containerMerge, mp map[string]V) []string {
-	c.keybuf = c.keybuf[:0]
-	for k := range mp {
-		c.keybuf = append(c.keybuf, k)
-	}
-	slices.Sort(c.keybuf)
-	return c.keybuf
-}
-
-func (c *containerMerge) module(in *inspected) {
-	li, out := int32(in.layer), &in.out
+// module adds the items of one module to the container. Their content is
+// validated by the checker, not here.
+func (c *containerMerge) module(mi int32) {
+	in := &c.mods[mi]
+	out := &in.out
 	at := func(k Kind) Provenance {
 		p := in.at
 		p.Output = k
 		return p
 	}
-
-	from := at(KindEnv)
-	for _, k := range sorted(c, out.Env) {
-		v := out.Env[k]
-		if msg := envNameProblem(k); msg != "" {
-			c.invalid(from, k, msg)
-		} else if msg := credentialProblem(k, v); msg != "" {
-			c.invalid(from, k, msg)
-		}
-		c.claim(envClaim{name: k, layer: li, src: -1, from: from, value: v})
+	for _, k := range sortedInto(&c.keybuf, out.Env) {
+		c.claim(envClaim{name: k, mod: mi, kind: codeEnv, src: -1, value: out.Env[k]})
 	}
-	c.selectors(li, at(KindEnvFromConfigMap), "configmap", out.EnvFromConfigMap)
-	c.selectors(li, at(KindEnvFromSecret), "secret", out.EnvFromSecret)
-	c.wholeSources(li, at(KindEnvConfigMap), false, out.EnvConfigMap)
-	c.wholeSources(li, at(KindEnvSecret), true, out.EnvSecret)
+	for _, k := range sortedInto(&c.keybuf, out.EnvFromConfigMap) {
+		c.claim(envClaim{name: k, mod: mi, kind: codeEnvFromConfigMap, src: -1, sel: out.EnvFromConfigMap[k]})
+	}
+	for _, k := range sortedInto(&c.keybuf, out.EnvFromSecret) {
+		c.claim(envClaim{name: k, mod: mi, kind: codeEnvFromSecret, src: -1, sel: out.EnvFromSecret[k]})
+	}
+	c.wholeSources(mi, codeEnvConfigMap, at(KindEnvConfigMap), false, out.EnvConfigMap)
+	c.wholeSources(mi, codeEnvSecret, at(KindEnvSecret), true, out.EnvSecret)
 
-	from = at(KindMountConfigMap)
-	for _, k := range sorted(c, out.MountConfigMap) {
+	from := at(KindMountConfigMap)
+	for _, k := range sortedInto(&c.keybuf, out.MountConfigMap) {
 		f := out.MountConfigMap[k]
-		vol := c.fileMount(from, "configmap", k, f)
-		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: f.Path, SubPath: f.SubPath, ReadOnly: true, From: from}, vol: fileVolume(vol, false, f)})
+		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: f.Path, SubPath: f.SubPath, ReadOnly: true, From: from}, vol: fileVolume(VolumeName(k), false, f)})
 	}
 	from = at(KindMountSecret)
-	for _, k := range sorted(c, out.MountSecret) {
+	for _, k := range sortedInto(&c.keybuf, out.MountSecret) {
 		f := out.MountSecret[k]
-		vol := c.fileMount(from, "secret", k, f)
-		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: f.Path, SubPath: f.SubPath, ReadOnly: true, From: from}, vol: fileVolume(vol, true, f)})
+		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: f.Path, SubPath: f.SubPath, ReadOnly: true, From: from}, vol: fileVolume(VolumeName(k), true, f)})
 	}
 	from = at(KindMountVolume)
-	for _, k := range sorted(c, out.MountVolume) {
+	for _, k := range sortedInto(&c.keybuf, out.MountVolume) {
 		v := out.MountVolume[k]
-		vol := c.mountCommon(from, k, v.Path, v.SubPath)
-		for _, msg := range volumeSourceProblems(v) {
-			c.invalid(from, k, msg)
-		}
-		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: v.Path, SubPath: v.SubPath, ReadOnly: v.ReadOnly, From: from}, vol: inlineVolume(vol, v)})
+		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: v.Path, SubPath: v.SubPath, ReadOnly: v.ReadOnly, From: from}, vol: inlineVolume(VolumeName(k), v)})
 	}
 	from = at(KindMountVolumeClaim)
-	for _, k := range sorted(c, out.MountVolumeClaim) {
+	for _, k := range sortedInto(&c.keybuf, out.MountVolumeClaim) {
 		v := out.MountVolumeClaim[k]
-		vol := c.mountCommon(from, k, v.Path, v.SubPath)
-		if msg := c.refProblem("claim", v.Claim); msg != "" {
-			c.invalid(from, k, msg)
-		}
 		claim := v.Claim
-		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: v.Path, SubPath: v.SubPath, ReadOnly: v.ReadOnly, From: from}, vol: Volume{Name: vol, Claim: &claim}})
+		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: v.Path, SubPath: v.SubPath, ReadOnly: v.ReadOnly, From: from}, vol: Volume{Name: VolumeName(k), Claim: &claim}})
 	}
 }
 
-func (c *containerMerge) selectors(li int32, from Provenance, what string, sels map[string]KeySelector) {
-	for _, k := range sorted(c, sels) {
-		s := sels[k]
-		if msg := envNameProblem(k); msg != "" {
-			c.invalid(from, k, msg)
-		}
-		if msg := c.refProblem(what, s.Ref); msg != "" {
-			c.invalid(from, k, msg)
-		}
-		if msg := dataKeyProblem(s.Key); msg != "" {
-			c.invalid(from, k, msg)
-		}
-		c.claim(envClaim{name: k, layer: li, src: -1, from: from, sel: s})
-	}
-}
-
-func (c *containerMerge) wholeSources(li int32, from Provenance, secret bool, list []EnvSource) {
-	what := "configmap"
-	if secret {
-		what = "secret"
-	}
+// wholeSources lists env_configmap or env_secret sources, deduplicated, and
+// claims their declared keys.
+func (c *containerMerge) wholeSources(mi int32, code kindCode, from Provenance, secret bool, list []EnvSource) {
 	for _, s := range list {
-		if msg := c.refProblem(what, s.Ref); msg != "" {
-			c.invalid(from, s.Ref.Name, msg)
-		}
-		if s.Prefix != "" {
-			if msg := envNameProblem(s.Prefix); msg != "" {
-				c.invalid(from, s.Ref.Name, "prefix: "+msg)
-			}
-		}
 		id := sourceID{secret: secret, name: s.Ref.Name, prefix: s.Prefix}
 		src, seen := c.srcIdx[id]
 		if seen {
@@ -393,15 +373,9 @@ func (c *containerMerge) wholeSources(li int32, from Provenance, secret bool, li
 			c.sources = append(c.sources, envSource{EnvFrom: e, id: id})
 		}
 		for _, key := range s.Keys {
-			name := s.Prefix + key
-			if key == "" {
-				c.invalid(from, s.Ref.Name, "empty declared key: list the keys the object holds")
-				continue
+			if key != "" {
+				c.claim(envClaim{name: s.Prefix + key, mod: mi, kind: code, src: src})
 			}
-			if msg := envNameProblem(name); msg != "" {
-				c.invalid(from, name, "declared key of "+what+" "+s.Ref.Name+": "+msg)
-			}
-			c.claim(envClaim{name: name, layer: li, src: src, from: from})
 		}
 	}
 }
@@ -419,9 +393,9 @@ func (c *containerMerge) claim(cl envClaim) {
 	if prev.src >= 0 && prev.src == cl.src {
 		return // the same whole source listed again
 	}
-	if msg := conflict(prev.layer == cl.layer, prev.from, cl.from); msg != "" {
-		other := prev.from
-		c.add(&Problem{Layer: cl.from.Layer, Module: cl.from.Module, Output: cl.from.Output, Key: cl.name, Msg: msg, Other: &other, OtherContainer: c.name})
+	pf, cf := c.from(prev), c.from(&cl)
+	if msg := conflict(c.mods[prev.mod].layer == c.mods[cl.mod].layer, pf, cf); msg != "" {
+		c.add(&Problem{Layer: cf.Layer, Module: cf.Module, Output: cf.Output, Key: cl.name, Msg: msg, Other: &pf, OtherContainer: c.name})
 		return
 	}
 	var h history
@@ -429,7 +403,7 @@ func (c *containerMerge) claim(cl envClaim) {
 		old := c.hist[prev.hist]
 		h = history{replaced: slices.Clone(old.replaced), losers: slices.Clone(old.losers)}
 	}
-	h.replaced = append(h.replaced, prev.from)
+	h.replaced = append(h.replaced, pf)
 	if prev.src >= 0 {
 		h.losers = append(h.losers, prev.src)
 	}
@@ -457,38 +431,6 @@ func conflict(sameLayer bool, prev, cur Provenance) string {
 	return fmt.Sprintf("already set by %s: only defaults can be replaced: remove it from one module, or set the intended value in an override layer", prev)
 }
 
-// fileMount checks a ConfigMap or Secret mount and returns its volume name.
-func (c *containerMerge) fileMount(from Provenance, what, name string, f FileMount) string {
-	vol := c.mountCommon(from, name, f.Path, f.SubPath)
-	if msg := c.refProblem(what, f.Ref); msg != "" {
-		c.invalid(from, name, msg)
-	}
-	if msg := modeProblem("mode", f.Mode); msg != "" {
-		c.invalid(from, name, msg)
-	}
-	for _, msg := range itemsProblems(f.Items) {
-		c.invalid(from, name, msg)
-	}
-	return vol
-}
-
-// mountCommon checks what every mount has and returns the volume name.
-func (c *containerMerge) mountCommon(from Provenance, name, path, subPath string) string {
-	vol, sanitized := volumeName(name)
-	if name == "" {
-		c.invalid(from, name, "mount name required: it names the pod volume")
-	} else if errs := validation.IsDNS1123Label(vol); sanitized && len(errs) > 0 {
-		c.invalid(from, name, "invalid volume name "+vol+": "+strings.Join(errs, "; "))
-	}
-	if msg := mountPathProblem(path); msg != "" {
-		c.invalid(from, name, msg)
-	}
-	if msg := relPathProblem("subpath", subPath); msg != "" {
-		c.invalid(from, name, msg)
-	}
-	return vol
-}
-
 func (c *containerMerge) mount(mc mountClaim) {
 	mc.mount.Volume = mc.vol.Name
 	i, taken := c.paths[mc.mount.Path]
@@ -512,39 +454,51 @@ func (c *containerMerge) mount(mc mountClaim) {
 // result builds the Container and adds its volumes to the pod.
 func (c *containerMerge) result() Container {
 	out := Container{Name: c.name}
-	var explicit []int32
-	nSel := 0
+	// Count first, so that every slice is allocated once.
+	nSel, nDeclared := 0, 0
+	perSource := make([]int, len(c.sources))
+	for i := range c.claims {
+		switch cl := &c.claims[i]; {
+		case cl.src >= 0:
+			perSource[cl.src]++
+			nDeclared++
+		case cl.kind != codeEnv:
+			nSel++
+		}
+	}
+	keys := make([]DeclaredKey, 0, nDeclared)
+	for i, n := range perSource {
+		c.sources[i].Keys, keys = keys[:0:n], keys[n:n]
+	}
+	names := make([]string, 0, len(c.claims)-nDeclared) // of the explicit variables
 	for i := range c.claims {
 		cl := &c.claims[i]
 		if cl.src < 0 {
-			explicit = append(explicit, int32(i))
-			if cl.from.Output != KindEnv {
-				nSel++
-			}
+			names = append(names, cl.name)
 			continue
 		}
 		s := &c.sources[cl.src]
-		k := DeclaredKey{Key: strings.TrimPrefix(cl.name, s.Prefix), From: cl.from}
+		k := DeclaredKey{Key: strings.TrimPrefix(cl.name, s.Prefix), From: c.from(cl)}
 		if cl.hist >= 0 {
 			k.Replaced = c.hist[cl.hist].replaced
 		}
 		s.Keys = append(s.Keys, k)
 	}
-	// Sort indices, not the (large) EnvVar values.
-	slices.SortFunc(explicit, func(a, b int32) int { return strings.Compare(c.claims[a].name, c.claims[b].name) })
-	out.Env = make([]EnvVar, 0, len(explicit))
+	// Sort the names, not the (large) EnvVar values.
+	slices.Sort(names)
+	out.Env = make([]EnvVar, 0, len(names))
 	sels := make([]KeySelector, 0, nSel) // one backing array for the selectors
-	for _, i := range explicit {
-		cl := &c.claims[i]
-		v := EnvVar{Name: cl.name, From: cl.from}
+	for _, name := range names {
+		cl := &c.claims[c.names[name]]
+		v := EnvVar{Name: cl.name, From: c.from(cl)}
 		if cl.hist >= 0 {
 			v.Replaced = c.hist[cl.hist].replaced
 		}
-		switch cl.from.Output {
-		case KindEnvFromConfigMap:
+		switch cl.kind {
+		case codeEnvFromConfigMap:
 			sels = append(sels, cl.sel)
 			v.ConfigMapKey = &sels[len(sels)-1]
-		case KindEnvFromSecret:
+		case codeEnvFromSecret:
 			sels = append(sels, cl.sel)
 			v.SecretKey = &sels[len(sels)-1]
 		default:
@@ -552,6 +506,7 @@ func (c *containerMerge) result() Container {
 		}
 		out.Env = append(out.Env, v)
 	}
+	out.EnvFrom = make([]EnvFrom, 0, len(c.sources))
 	for _, i := range c.envFromOrder() {
 		e := c.sources[i].EnvFrom
 		slices.SortFunc(e.Keys, func(a, b DeclaredKey) int { return strings.Compare(a.Key, b.Key) })
@@ -559,6 +514,7 @@ func (c *containerMerge) result() Container {
 	}
 
 	slices.SortFunc(c.mounts, func(a, b mountClaim) int { return strings.Compare(a.mount.Path, b.mount.Path) })
+	out.Mounts = make([]Mount, 0, len(c.mounts))
 	for _, mc := range c.mounts {
 		out.Mounts = append(out.Mounts, mc.mount)
 		c.addVolume(mc)

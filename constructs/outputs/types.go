@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 )
 
@@ -224,5 +223,17 @@ func (s staticModule) Outputs() Outputs   { return s.out }
 
 // sortedKeys returns the keys of m in increasing order.
 func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
+	var keys []string
+	return sortedInto(&keys, m)
+}
+
+// sortedInto returns the keys of m in increasing order, in *buf, which it
+// reuses: the result is valid until the next call with the same buf.
+func sortedInto[V any](buf *[]string, m map[string]V) []string {
+	*buf = (*buf)[:0]
+	for k := range m {
+		*buf = append(*buf, k)
+	}
+	slices.Sort(*buf)
+	return *buf
 }

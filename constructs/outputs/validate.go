@@ -1,6 +1,7 @@
 package outputs
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"slices"
@@ -27,11 +28,20 @@ func envNameProblem(name string) string {
 // credentialWords mark a variable name as a credential (compared in lower case).
 var credentialWords = []string{"password", "secret", "token", "connectionstring", "accesskey"}
 
-// looksLikeCredential reports whether name contains one of credentialWords.
+// looksLikeCredential reports whether name contains one of credentialWords,
+// ignoring case.
 func looksLikeCredential(name string) bool {
-	lower := strings.ToLower(name)
+	var buf [64]byte
+	lower := buf[:0] // lower-cased on the stack: this runs for every literal
+	for i := 0; i < len(name); i++ {
+		b := name[i]
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		lower = append(lower, b)
+	}
 	for _, w := range credentialWords {
-		if strings.Contains(lower, w) {
+		if bytes.Contains(lower, []byte(w)) {
 			return true
 		}
 	}
@@ -56,9 +66,13 @@ func refProblem(what string, r Ref) string {
 		return fmt.Sprintf("%s name required", what)
 	}
 	if errs := validation.IsDNS1123Subdomain(r.Name); len(errs) > 0 {
-		return fmt.Sprintf("invalid %s name %q: %s", what, r.Name, strings.Join(errs, "; "))
+		return invalidRef(what, r.Name, strings.Join(errs, "; "))
 	}
 	return ""
+}
+
+func invalidRef(what, name, errs string) string {
+	return fmt.Sprintf("invalid %s name %q: %s", what, name, errs)
 }
 
 func dataKeyProblem(key string) string {

@@ -1,0 +1,161 @@
+package outputs
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// checker validates the content of modules: every name, reference, path,
+// mode and volume source, independently of the merge. The regular expressions
+// of the validation library are most of the cost of MergePod, so a container's
+// modules are checked by worker goroutines while the merge runs.
+type checker struct {
+	at     Provenance
+	refs   map[string]string // Ref name -> the library's errors ("" when valid)
+	keybuf []string
+	out    []*Problem
+}
+
+// checkModules returns the problems of each module, in module order. It
+// starts its workers and returns at once; wait blocks until they are done.
+func checkModules(mods []inspected) (results [][]*Problem, wait func()) {
+	results = make([][]*Problem, len(mods))
+	workers := min(runtime.GOMAXPROCS(0), (len(mods)+63)/64)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			k := checker{refs: map[string]string{}}
+			for i := w; i < len(mods); i += workers {
+				k.at, k.out = mods[i].at, nil
+				k.module(&mods[i].out)
+				results[i] = k.out
+			}
+		})
+	}
+	return results, wg.Wait
+}
+
+func (k *checker) bad(kind Kind, key, msg string) {
+	k.out = append(k.out, &Problem{Layer: k.at.Layer, Module: k.at.Module, Output: kind, Key: key, Msg: msg})
+}
+
+// ref is refProblem with the library's verdict on each name remembered: one
+// Secret is often named many times.
+func (k *checker) ref(what string, r Ref) string {
+	if r.Name == "" {
+		return refProblem(what, r)
+	}
+	errs, ok := k.refs[r.Name]
+	if !ok {
+		errs = strings.Join(validation.IsDNS1123Subdomain(r.Name), "; ")
+		k.refs[r.Name] = errs
+	}
+	if errs == "" {
+		return ""
+	}
+	return invalidRef(what, r.Name, errs)
+}
+
+// module checks one module's outputs, kind by kind, keys in order.
+func (k *checker) module(o *Outputs) {
+	for _, name := range sortedInto(&k.keybuf, o.Env) {
+		if msg := envNameProblem(name); msg != "" {
+			k.bad(KindEnv, name, msg)
+		} else if msg := credentialProblem(name, o.Env[name]); msg != "" {
+			k.bad(KindEnv, name, msg)
+		}
+	}
+	k.selectors(KindEnvFromConfigMap, "configmap", o.EnvFromConfigMap)
+	k.selectors(KindEnvFromSecret, "secret", o.EnvFromSecret)
+	k.wholeSources(KindEnvConfigMap, "configmap", o.EnvConfigMap)
+	k.wholeSources(KindEnvSecret, "secret", o.EnvSecret)
+	k.fileMounts(KindMountConfigMap, "configmap", o.MountConfigMap)
+	k.fileMounts(KindMountSecret, "secret", o.MountSecret)
+	for _, name := range sortedInto(&k.keybuf, o.MountVolume) {
+		v := o.MountVolume[name]
+		k.mount(KindMountVolume, name, v.Path, v.SubPath)
+		for _, msg := range volumeSourceProblems(v) {
+			k.bad(KindMountVolume, name, msg)
+		}
+	}
+	for _, name := range sortedInto(&k.keybuf, o.MountVolumeClaim) {
+		v := o.MountVolumeClaim[name]
+		k.mount(KindMountVolumeClaim, name, v.Path, v.SubPath)
+		if msg := k.ref("claim", v.Claim); msg != "" {
+			k.bad(KindMountVolumeClaim, name, msg)
+		}
+	}
+}
+
+func (k *checker) selectors(kind Kind, what string, sels map[string]KeySelector) {
+	for _, name := range sortedInto(&k.keybuf, sels) {
+		s := sels[name]
+		if msg := envNameProblem(name); msg != "" {
+			k.bad(kind, name, msg)
+		}
+		if msg := k.ref(what, s.Ref); msg != "" {
+			k.bad(kind, name, msg)
+		}
+		if msg := dataKeyProblem(s.Key); msg != "" {
+			k.bad(kind, name, msg)
+		}
+	}
+}
+
+func (k *checker) wholeSources(kind Kind, what string, list []EnvSource) {
+	for _, s := range list {
+		if msg := k.ref(what, s.Ref); msg != "" {
+			k.bad(kind, s.Ref.Name, msg)
+		}
+		if s.Prefix != "" {
+			if msg := envNameProblem(s.Prefix); msg != "" {
+				k.bad(kind, s.Ref.Name, "prefix: "+msg)
+			}
+		}
+		for _, key := range s.Keys {
+			if key == "" {
+				k.bad(kind, s.Ref.Name, "empty declared key: list the keys the object holds")
+			} else if msg := envNameProblem(s.Prefix + key); msg != "" {
+				k.bad(kind, s.Prefix+key, "declared key of "+what+" "+s.Ref.Name+": "+msg)
+			}
+		}
+	}
+}
+
+func (k *checker) fileMounts(kind Kind, what string, mounts map[string]FileMount) {
+	for _, name := range sortedInto(&k.keybuf, mounts) {
+		f := mounts[name]
+		k.mount(kind, name, f.Path, f.SubPath)
+		if msg := k.ref(what, f.Ref); msg != "" {
+			k.bad(kind, name, msg)
+		}
+		if msg := modeProblem("mode", f.Mode); msg != "" {
+			k.bad(kind, name, msg)
+		}
+		for _, msg := range itemsProblems(f.Items) {
+			k.bad(kind, name, msg)
+		}
+	}
+}
+
+// mount checks what every mount has: a name giving a valid volume name, an
+// absolute clean path, a relative sub path.
+func (k *checker) mount(kind Kind, name, path, subPath string) {
+	if name == "" {
+		k.bad(kind, name, "mount name required: it names the pod volume")
+	} else if len(validation.IsDNS1123Label(name)) > 0 {
+		// Sanitized: VolumeName always gives a label, checked all the same.
+		if vol := VolumeName(name); len(validation.IsDNS1123Label(vol)) > 0 {
+			k.bad(kind, name, "invalid volume name "+vol+": "+strings.Join(validation.IsDNS1123Label(vol), "; "))
+		}
+	}
+	if msg := mountPathProblem(path); msg != "" {
+		k.bad(kind, name, msg)
+	}
+	if msg := relPathProblem("subpath", subPath); msg != "" {
+		k.bad(kind, name, msg)
+	}
+}
