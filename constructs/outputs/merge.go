@@ -71,8 +71,14 @@ type Mount struct {
 	Replaced []Provenance
 }
 
-// MergePod merges the layers of every container of the pod called pod. It
-// returns every problem at once (see Problems), or the merged pod.
+// MergePod merges the layers of every container of the pod called pod (the
+// name is only used in messages). It returns every problem at once (see
+// Problems) and no pod, or the merged pod.
+//
+// It calls ModuleName, Outputs and Problems of each module once per container,
+// from the calling goroutine; the values it gets are only read, by worker
+// goroutines as well, and never kept in the result. MergePod may be called
+// concurrently.
 func MergePod(pod string, containers []ContainerLayers) (*Pod, error) {
 	m := &merger{pod: pod, volIdx: map[string]int{}}
 	p := &Pod{Name: pod}
