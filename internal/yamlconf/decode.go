@@ -1,0 +1,346 @@
+// Package yamlconf decodes YAML configuration files into Go structs strictly, and describes
+// those structs as JSON Schema.
+//
+// Decode reports every problem of a document at once, each with its line and its path in the
+// document (partitions[1].workers[0].image): unknown keys, duplicate keys, values of the wrong
+// type, more than one document, an empty document. Field names come from the `yaml` struct
+// tags (`yaml:",inline"` and untagged embedded structs are inlined; `yaml:"-"` fields are not
+// settable from YAML). Anchors and aliases work, within a budget of decoded nodes that stops
+// "billion laughs" documents.
+//
+// Types may take over their own decoding with UnmarshalYAML(func(any) error) error (the
+// callback form understood by the yaml libraries; the callback decodes strictly too) or
+// encoding.TextUnmarshaler for scalars.
+package yamlconf
+
+import (
+	"bytes"
+	"encoding"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// MaxNodes bounds the nodes decoded from one document, aliases expanded.
+const MaxNodes = 100_000
+
+// PathError is one problem of a document.
+type PathError struct {
+	Line int
+	Path string
+	Msg  string
+}
+
+func (e *PathError) Error() string {
+	p := e.Path
+	if p == "" {
+		p = "(top level)"
+	}
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s: %s", e.Line, p, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p, e.Msg)
+}
+
+type callbackUnmarshaler interface {
+	UnmarshalYAML(unmarshal func(any) error) error
+}
+
+var (
+	callbackType = reflect.TypeOf((*callbackUnmarshaler)(nil)).Elem()
+	textType     = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+)
+
+type decoder struct {
+	errs   []error
+	budget *int
+}
+
+// Decode parses data, a single YAML document, into out (a non-nil pointer to a struct).
+func Decode(data []byte, out any) error {
+	rv := reflect.ValueOf(out)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return errors.New("yamlconf: Decode needs a non-nil pointer")
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if err == io.EOF {
+			return &PathError{Msg: "the document is empty"}
+		}
+		return &PathError{Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err != io.EOF {
+		return &PathError{Line: extra.Line, Msg: "more than one YAML document: keep one"}
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return &PathError{Msg: "the document is empty"}
+		}
+		root = root.Content[0]
+	}
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return &PathError{Line: root.Line, Msg: "the document is empty"}
+	}
+	budget := MaxNodes
+	d := &decoder{budget: &budget}
+	d.decode(root, rv.Elem(), "")
+	return errors.Join(d.errs...)
+}
+
+func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	d.errs = append(d.errs, &PathError{Line: line, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "null"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "an unexpected node"
+}
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	for n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	*d.budget--
+	if *d.budget == 0 {
+		d.fail(n, path, "the document expands to more than %d nodes (anchors and aliases included): simplify it", MaxNodes)
+	}
+	if *d.budget <= 0 {
+		return
+	}
+	// Types with their own decoding.
+	if v.CanAddr() && v.Addr().Type().Implements(callbackType) {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		u := v.Addr().Interface().(callbackUnmarshaler)
+		err := u.UnmarshalYAML(func(target any) error {
+			sub := &decoder{budget: d.budget}
+			tv := reflect.ValueOf(target)
+			if tv.Kind() != reflect.Pointer || tv.IsNil() {
+				return errors.New("unmarshal needs a pointer")
+			}
+			sub.decode(n, tv.Elem(), path)
+			return errors.Join(sub.errs...)
+		})
+		if err != nil {
+			d.fail(n, path, "%v", err)
+		}
+		return
+	}
+	if v.CanAddr() && v.Addr().Type().Implements(textType) {
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, path, "want a string, got %s", kindName(n))
+			return
+		}
+		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+			d.fail(n, path, "%v", err)
+		}
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		// null leaves the zero value (the documented default).
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.decode(n, v.Elem(), path)
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			d.fail(n, path, "want a mapping, got %s", kindName(n))
+			return
+		}
+		if v.Type().Key().Kind() != reflect.String {
+			d.fail(n, path, "unsupported map key type %s", v.Type().Key())
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
+		}
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				d.fail(k, path, "keys must be strings")
+				continue
+			}
+			if k.Tag == "!!merge" {
+				d.fail(k, path, "merge keys (<<) are not supported: write the entries out")
+				continue
+			}
+			if seen[k.Value] {
+				d.fail(k, join(path, k.Value), "duplicate key")
+				continue
+			}
+			seen[k.Value] = true
+			elem := reflect.New(v.Type().Elem()).Elem()
+			d.decode(val, elem, join(path, k.Value))
+			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), elem)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.fail(n, path, "want a list, got %s", kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+		v.Set(s)
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, path, "want a string, got %s", kindName(n))
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			d.fail(n, path, "want true or false, got %s", kindName(n))
+			return
+		}
+		b, _ := strconv.ParseBool(n.Value)
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			d.fail(n, path, "want an integer, got %s", kindName(n))
+			return
+		}
+		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, v.Type().Bits())
+		if err != nil {
+			d.fail(n, path, "integer %s out of range", n.Value)
+			return
+		}
+		v.SetInt(i)
+	case reflect.Float32, reflect.Float64:
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!float" && n.Tag != "!!int") {
+			d.fail(n, path, "want a number, got %s", kindName(n))
+			return
+		}
+		f, err := strconv.ParseFloat(n.Value, v.Type().Bits())
+		if err != nil {
+			d.fail(n, path, "number %s: %v", n.Value, err)
+			return
+		}
+		v.SetFloat(f)
+	case reflect.Interface:
+		var x any
+		if err := n.Decode(&x); err != nil {
+			d.fail(n, path, "%v", err)
+			return
+		}
+		v.Set(reflect.ValueOf(x))
+	default:
+		d.fail(n, path, "unsupported type %s", v.Type())
+	}
+}
+
+// field is a settable struct field reached by a YAML key.
+type field struct {
+	index []int
+}
+
+// Fields returns the YAML keys of struct type t and where they lead, inline fields flattened.
+func fields(t reflect.Type) map[string]field {
+	out := map[string]field{}
+	var walk func(t reflect.Type, prefix []int)
+	walk = func(t reflect.Type, prefix []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag := f.Tag.Get("yaml")
+			name, opts, _ := strings.Cut(tag, ",")
+			if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+				continue
+			}
+			idx := append(append([]int(nil), prefix...), i)
+			if strings.Contains(opts, "inline") || (f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct) {
+				walk(f.Type, idx)
+				continue
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = strings.ToLower(f.Name)
+			}
+			if _, dup := out[name]; !dup {
+				out[name] = field{index: idx}
+			}
+		}
+	}
+	walk(t, nil)
+	return out
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, path, "want a mapping, got %s", kindName(n))
+		return
+	}
+	fs := fields(v.Type())
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.fail(k, path, "keys must be strings")
+			continue
+		}
+		if k.Tag == "!!merge" {
+			d.fail(k, path, "merge keys (<<) are not supported: write the entries out")
+			continue
+		}
+		if seen[k.Value] {
+			d.fail(k, join(path, k.Value), "duplicate key")
+			continue
+		}
+		seen[k.Value] = true
+		f, ok := fs[k.Value]
+		if !ok {
+			d.fail(k, join(path, k.Value), "unknown key (known keys: %s)", strings.Join(sortedNames(fs), ", "))
+			continue
+		}
+		d.decode(val, v.FieldByIndex(f.index), join(path, k.Value))
+	}
+}
+
+func sortedNames(fs map[string]field) []string {
+	out := make([]string, 0, len(fs))
+	for k := range fs {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
