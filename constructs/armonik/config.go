@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
-	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 )
 
 // Default images (ArmoniK 2.23.0: Core 0.37.2, admin GUI 0.15.1, extcsharp worker 0.21.2).
@@ -34,10 +33,11 @@ type Config struct {
 	// k8s.ExistingNamespace for one created elsewhere.
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
 	// Layers are the modules' outputs per layer (design §4): a storage module is listed once,
-	// in Core, and reaches every container that needs it.
-	Layers Layers `json:"-" yaml:"-"`
+	// in Core, and reaches every container that needs it. In a configuration file, each layer
+	// takes AEP 5 outputs objects, added after the modules the stack puts there.
+	Layers Layers `json:"-" yaml:"layers,omitempty"`
 	// Overrides replace anything, on purpose, per component (recorded in explain).
-	Overrides Overrides `json:"-" yaml:"-"`
+	Overrides Overrides `json:"-" yaml:"overrides,omitempty"`
 
 	// Logging sets Serilog's minimum level (default "Information").
 	Logging Logging `json:"logging,omitempty" yaml:"logging,omitempty"`
@@ -72,13 +72,34 @@ type Config struct {
 // Layers holds the modules of each layer. Which containers a layer reaches is fixed (see the
 // package documentation).
 type Layers struct {
-	Core, Log, Control, Compute, Polling, Worker, Metrics, Jobs []outputs.ModuleOutputs
+	// Core reaches the init Job, the control plane, the polling agents and the metrics
+	// exporter (never the workers): the storage modules go here.
+	Core Conf `yaml:"core,omitempty"`
+	// Log reaches the control plane, polling agents, workers and metrics exporter.
+	Log Conf `yaml:"log,omitempty"`
+	// Control reaches the control plane.
+	Control Conf `yaml:"control,omitempty"`
+	// Compute reaches the polling agents and the workers.
+	Compute Conf `yaml:"compute,omitempty"`
+	// Polling reaches the polling agents.
+	Polling Conf `yaml:"polling,omitempty"`
+	// Worker reaches the workers (the shared-storage module goes here).
+	Worker Conf `yaml:"worker,omitempty"`
+	// Metrics reaches the metrics exporter.
+	Metrics Conf `yaml:"metrics,omitempty"`
+	// Jobs reaches the init Job.
+	Jobs Conf `yaml:"jobs,omitempty"`
 }
 
 // Overrides are per-component override layers: they may replace anything, and explain
 // records what they replaced.
 type Overrides struct {
-	Control, Polling, Worker, Metrics, Init []outputs.ModuleOutputs
+	Control Conf `yaml:"control,omitempty"`
+	// Polling applies to every polling agent, Worker to every worker.
+	Polling Conf `yaml:"polling,omitempty"`
+	Worker  Conf `yaml:"worker,omitempty"`
+	Metrics Conf `yaml:"metrics,omitempty"`
+	Init    Conf `yaml:"init,omitempty"`
 }
 
 // Logging configures Serilog.
@@ -310,7 +331,7 @@ type PollingAgent struct {
 	// Readiness adds the /readiness probe (off by default, as upstream).
 	Readiness bool `json:"readiness,omitempty" yaml:"readiness,omitempty"`
 	// Conf is this partition's polling-agent layer.
-	Conf []outputs.ModuleOutputs `json:"-" yaml:"-"`
+	Conf Conf `json:"-" yaml:"conf,omitempty"`
 }
 
 // Worker configures one worker container of the partition's pods.
@@ -321,7 +342,7 @@ type Worker struct {
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
 	// Conf is this worker's own layer (each worker its own conf; upstream applied worker[0]'s
 	// to every worker).
-	Conf []outputs.ModuleOutputs `json:"-" yaml:"-"`
+	Conf Conf `json:"-" yaml:"conf,omitempty"`
 }
 
 // WithDefaults returns cfg with every zero value replaced by its documented default.

@@ -11,9 +11,10 @@ import (
 )
 
 // Schemer is implemented by types that describe themselves in JSON Schema (types with their
-// own YAML decoding, typically).
+// own YAML decoding, typically). of returns the schema of another type (a $ref for named
+// structs), so a Schemer can refer to the types it contains.
 type Schemer interface {
-	JSONSchema() map[string]any
+	JSONSchema(of func(reflect.Type) map[string]any) map[string]any
 }
 
 var schemerType = reflect.TypeOf((*Schemer)(nil)).Elem()
@@ -59,7 +60,7 @@ func (g *schemaGen) of(t reflect.Type) map[string]any {
 		t = t.Elem()
 	}
 	if t.Implements(schemerType) || reflect.PointerTo(t).Implements(schemerType) {
-		return reflect.New(t).Interface().(Schemer).JSONSchema()
+		return reflect.New(t).Interface().(Schemer).JSONSchema(g.of)
 	}
 	if reflect.PointerTo(t).Implements(textType) {
 		return map[string]any{"type": "string"}
