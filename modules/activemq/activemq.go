@@ -1,0 +1,355 @@
+package activemq
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+)
+
+// Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
+const Kind = "activemq"
+
+// Values ArmoniK Core reads (armonik-reference §5, Infra storage/onpremise/activemq).
+const (
+	// QueueAdapterClassName is Components__QueueAdaptorSettings__ClassName.
+	QueueAdapterClassName = "ArmoniK.Core.Adapters.Amqp.QueueBuilder"
+	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath.
+	QueueAdapterPath = "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll"
+	// LegacyQueueStorage is Components__QueueStorage, read by old Core versions only
+	// ("ObjectStorage" is upstream's spelling).
+	LegacyQueueStorage = "ArmoniK.Adapters.Amqp.ObjectStorage"
+	// Port is the AMQP 1.0 port of the broker and of its Service.
+	Port = 5672
+	// Scheme is Amqp__Scheme: plain AMQP inside the cluster until TLS is configured.
+	Scheme = "AMQP"
+)
+
+// Defaults.
+const (
+	DefaultImage      = "apache/activemq-classic"
+	DefaultTag        = "6.2.1"
+	DefaultPullPolicy = "IfNotPresent"
+	DefaultUser       = "armonik"
+	DefaultJavaMemory = "-Xms1g -Xmx3g"
+	DefaultSize       = "8Gi"
+)
+
+// uid and gid run the broker: the activemq system user of the 6.2.1+ images (useradd -r on a
+// fresh Ubuntu base: 999). The configuration is only read and the data directory is a volume
+// owned by the group, so the broker works even if a build picked another UID.
+const uid, gid = 999, 999
+
+const (
+	home     = "/opt/apache-activemq"
+	dataDir  = home + "/data"
+	confFile = home + "/conf/activemq.xml"
+	// Environment variables of the broker container holding the credentials; the Spring
+	// placeholders ${ARMONIK_AMQP_USER} and ${ARMONIK_AMQP_PASSWORD} of activemq.xml read them.
+	envUser     = "ARMONIK_AMQP_USER"
+	envPassword = "ARMONIK_AMQP_PASSWORD"
+)
+
+// Config configures the ActiveMQ module. The zero value, with Namespace set, is a working
+// configuration: every empty field takes the default its comment states.
+type Config struct {
+	// Name of the instance (default "activemq"): the Deployment and Service are <name>, the
+	// Secret <name>-credentials, the ConfigMap <name>-config, the claim <name>-data.
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Namespace is where the objects are created (required; set by the caller).
+	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// ClusterDomain is the cluster DNS domain in Amqp__Host (default "cluster.local").
+	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
+	// Image is the broker image (default "apache/activemq-classic").
+	Image string `json:"image,omitempty" yaml:"image,omitempty"`
+	// Tag is the image tag (default "6.2.1"); ignored when Image is pinned by digest.
+	Tag string `json:"tag,omitempty" yaml:"tag,omitempty"`
+	// PullPolicy is the image pull policy (default "IfNotPresent").
+	PullPolicy string `json:"pull_policy,omitempty" yaml:"pull_policy,omitempty"`
+	// User is the broker user ArmoniK connects as (default "armonik"); its password is
+	// generated.
+	User string `json:"user,omitempty" yaml:"user,omitempty"`
+	// JavaMemory holds the JVM heap options (default "-Xms1g -Xmx3g", ArmoniK's value).
+	JavaMemory string `json:"java_memory,omitempty" yaml:"java_memory,omitempty"`
+	// Resources are the broker container's requests and limits (default none).
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// Storage is the claim holding the KahaDB message store (default size "8Gi", the cluster's
+	// default StorageClass).
+	Storage modules.Storage `json:"storage,omitempty" yaml:"storage,omitempty"`
+	// Wait makes apply wait until the broker is ready (default true).
+	Wait *bool `json:"wait,omitempty" yaml:"wait,omitempty"`
+	// NodeSelector constrains the nodes the broker runs on (default none).
+	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
+	// Tolerations let the broker run on tainted nodes (default none).
+	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+}
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	c.Name = base.Or(c.Name, Kind)
+	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
+	c.Image = base.Or(c.Image, DefaultImage)
+	c.Tag = base.Or(c.Tag, DefaultTag)
+	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
+	c.User = base.Or(c.User, DefaultUser)
+	c.JavaMemory = base.Or(c.JavaMemory, DefaultJavaMemory)
+	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	if c.Wait == nil {
+		t := true
+		c.Wait = &t
+	}
+	return c
+}
+
+func (c *Config) common() base.Common {
+	return base.Common{
+		Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
+		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
+		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+	}
+}
+
+// Validate returns every problem of c (after defaults) at once.
+func (c Config) Validate() error {
+	cm := c.common()
+	e := base.NewErrors(Kind, c.Name)
+	cm.Validate(e)
+	if !base.UserName(c.User) {
+		e.Add("user", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", c.User)
+	}
+	for _, f := range strings.Fields(c.JavaMemory) {
+		if !strings.HasPrefix(f, "-X") {
+			e.Add("java_memory", "%q is not a JVM memory option such as -Xmx3g", f)
+		}
+	}
+	if strings.TrimSpace(c.JavaMemory) == "" {
+		e.Add("java_memory", "required")
+	}
+	return e.Err()
+}
+
+// Module is a deployed ActiveMQ broker; it implements outputs.ModuleOutputs.
+type Module struct {
+	// Deployment runs the broker; Service exposes AMQP on Port.
+	Deployment, Service *k8s.Object
+	// Credentials is the Secret <name>-credentials with the keys Amqp__User and Amqp__Password.
+	Credentials *k8s.GeneratedSecret
+	// BrokerConfig is the ConfigMap <name>-config holding activemq.xml (no credential).
+	BrokerConfig *k8s.Object
+	// Claim holds the message store.
+	Claim *k8s.Object
+	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its port.
+	Host string
+	Port int
+
+	name string
+	out  *outputs.Module
+}
+
+// ModuleName implements outputs.ModuleOutputs: the instance name.
+func (m *Module) ModuleName() string { return m.name }
+
+// Outputs implements outputs.ModuleOutputs.
+func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
+
+// Problems implements outputs.Reporter.
+func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
+
+// New deploys an ActiveMQ broker on scope (a stack) with the configuration cfg, defaults
+// applied. It returns every configuration problem at once and never panics.
+func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cm := cfg.common()
+	e := base.NewErrors(Kind, cfg.Name)
+	m := &Module{name: cfg.Name, Host: cm.Host(cfg.Name), Port: Port}
+	wait := base.Bool(cfg.Wait, true)
+
+	var err error
+	m.Credentials, err = k8s.NewGeneratedSecret(scope, id+"-credentials", k8s.GeneratedSecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-credentials"),
+		Passwords: map[string]k8s.Password{"Amqp__Password": {}},
+		Data:      map[string]string{"Amqp__User": cfg.User},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.BrokerConfig, err = k8s.NewConfigMap(scope, id+"-config", k8s.ConfigMapSpec{
+		Meta: cm.Meta(cfg.Name + "-config"),
+		Data: map[string]string{"activemq.xml": k8s.Literal(brokerXML(cfg.Name, cfg.Storage.Size))},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.Claim, err = k8s.NewClaim(scope, id+"-data", k8s.ClaimSpec{
+		Meta: cm.Meta(cfg.Name + "-data"), Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass,
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	hash, err := cm.ConfigHash(m.Credentials.Name, m.BrokerConfig.Name)
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Credentials.Name, Key: k} }
+	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = "amqp"; return &p }
+	one := 1
+	m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
+		Meta:     cm.Meta(cfg.Name),
+		Replicas: &one,
+		Selector: cm.Selector(),
+		Strategy: "Recreate",
+		Wait:     wait,
+		Template: k8s.PodTemplate{
+			Labels:      cm.Labels(),
+			Annotations: hash,
+			Spec: k8s.PodSpec{
+				AutomountServiceAccountToken: new(bool),
+				Security:                     base.PodSecurity(uid, gid, gid),
+				NodeSelector:                 cfg.NodeSelector,
+				Tolerations:                  cfg.Tolerations,
+				Containers: []k8s.Container{{
+					Name:            "activemq",
+					Image:           cm.ImageRef(),
+					ImagePullPolicy: cfg.PullPolicy,
+					Env: []k8s.EnvVar{
+						// Setting ACTIVEMQ_OPTS keeps the entrypoint from adding -Djetty.host=0.0.0.0
+						// and makes the heap options count (6.2.0 ignored ACTIVEMQ_OPTS_MEMORY).
+						{Name: "ACTIVEMQ_OPTS", Value: cfg.JavaMemory + " -Djava.util.logging.config.file=logging.properties -Djava.security.auth.login.config=" + home + "/conf/login.config"},
+						{Name: "ACTIVEMQ_TMP", Value: "/tmp"},
+						{Name: envUser, SecretKey: secretKey("Amqp__User")},
+						{Name: envPassword, SecretKey: secretKey("Amqp__Password")},
+					},
+					Ports: []k8s.Port{{Name: "amqp", ContainerPort: Port}},
+					Mounts: []k8s.Mount{
+						{Volume: "config", Path: confFile, SubPath: "activemq.xml", ReadOnly: true},
+						{Volume: "data", Path: dataDir},
+					},
+					Resources: cfg.Resources,
+					Startup:   tcp(k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
+					Readiness: tcp(k8s.Probe{PeriodSeconds: 10}),
+					Liveness:  tcp(k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
+					Security:  base.ContainerSecurity(),
+				}},
+				Volumes: []k8s.Volume{
+					{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: m.BrokerConfig.Name}},
+					{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}},
+				},
+			},
+		},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
+		Meta:     cm.Meta(cfg.Name),
+		Selector: cm.Selector(),
+		Ports:    []k8s.ServicePort{{Name: "amqp", Port: Port, TargetPort: "amqp"}},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+
+	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
+	m.out = outputs.NewModule(cfg.Name).
+		Env("Components__QueueStorage", LegacyQueueStorage).
+		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
+		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
+		Env("Amqp__Host", m.Host).
+		Env("Amqp__Port", strconv.Itoa(Port)).
+		Env("Amqp__Scheme", Scheme).
+		EnvSecret(creds, "Amqp__User", "Amqp__Password")
+	return m, nil
+}
+
+// brokerXML is the broker configuration: upstream's queue policy (prioritized messages, which
+// Core's priorities need), authentication of the one generated user, the AMQP connector only,
+// and store limits that fit the claim (70% for KahaDB, 20% for temporary storage). The web
+// console (jetty.xml) is not imported: the image would serve it with the well-known admin/admin
+// login. The ${...} placeholders are Spring's, resolved from system properties, then from the
+// environment (PropertyPlaceholderConfigurer); the caller escapes them for Terraform.
+func brokerXML(name, size string) string {
+	q := resource.MustParse(size)
+	mib := q.Value() / (1 << 20)
+	store, temp := mib*7/10, mib*2/10
+	if store < 1 {
+		store = 1
+	}
+	if temp < 1 {
+		temp = 1
+	}
+	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<!-- Generated by armonik-cdktf (modules/activemq). -->
+<beans xmlns="http://www.springframework.org/schema/beans"
+       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+       xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd
+                           http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
+
+  <!-- ${...} resolves system properties (activemq.data) and environment variables (credentials). -->
+  <bean class="org.springframework.beans.factory.config.PropertyPlaceholderConfigurer"/>
+
+  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="%s" dataDirectory="${activemq.data}">
+    <destinationPolicy>
+      <policyMap>
+        <policyEntries>
+          <policyEntry queue=">" prioritizedMessages="true"/>
+        </policyEntries>
+      </policyMap>
+    </destinationPolicy>
+
+    <managementContext>
+      <managementContext createConnector="false"/>
+    </managementContext>
+
+    <persistenceAdapter>
+      <kahaDB directory="${activemq.data}/kahadb"/>
+    </persistenceAdapter>
+
+    <plugins>
+      <simpleAuthenticationPlugin anonymousAccessAllowed="false">
+        <users>
+          <authenticationUser username="${%s}" password="${%s}" groups="users"/>
+        </users>
+      </simpleAuthenticationPlugin>
+    </plugins>
+
+    <systemUsage>
+      <systemUsage sendFailIfNoSpaceAfterTimeout="60000">
+        <memoryUsage>
+          <memoryUsage percentOfJvmHeap="70"/>
+        </memoryUsage>
+        <storeUsage>
+          <storeUsage limit="%d mb"/>
+        </storeUsage>
+        <tempUsage>
+          <tempUsage limit="%d mb"/>
+        </tempUsage>
+      </systemUsage>
+    </systemUsage>
+
+    <transportConnectors>
+      <transportConnector name="amqp" uri="amqp://0.0.0.0:%d?maximumConnections=1000&amp;wireFormat.maxFrameSize=104857600"/>
+    </transportConnectors>
+
+    <shutdownHooks>
+      <bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.hooks.SpringContextHook"/>
+    </shutdownHooks>
+  </broker>
+</beans>
+`, name, envUser, envPassword, store, temp, Port)
+}

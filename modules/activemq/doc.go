@@ -1,0 +1,58 @@
+// Package activemq deploys ActiveMQ Classic in the cluster as ArmoniK's queue (AMQP 1.0 on
+// 5672) and gives ArmoniK Core exactly the keys it reads for it.
+//
+//	mq, err := activemq.New(stack, "activemq", activemq.Config{Namespace: ns})
+//	// list mq in the core layer of the ArmoniK construct
+//
+// # Outputs
+//
+// Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
+// storage/onpremise/activemq/; see armonik-reference §5.1):
+//
+//	env  Components__QueueStorage = ArmoniK.Adapters.Amqp.ObjectStorage (sic; legacy, old Core)   outputs.tf, variables.tf
+//	env  Components__QueueAdaptorSettings__ClassName = ArmoniK.Core.Adapters.Amqp.QueueBuilder     outputs.tf, variables.tf
+//	env  Components__QueueAdaptorSettings__AdapterAbsolutePath =
+//	         /adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll                                    outputs.tf, variables.tf
+//	env  Amqp__Host = <name>.<namespace>.svc.<cluster_domain>                                        locals.tf (domain was hard-coded)
+//	env  Amqp__Port = 5672                                                                           outputs.tf (service port)
+//	env  Amqp__Scheme = AMQP                                                                         outputs.tf (upstream AMQPS: TLS comes later)
+//	env_secret  <name>-credentials {Amqp__User, Amqp__Password}                                      secrets.tf (activemq-user-credentials)
+//
+// Amqp__CaPath and the certificate mount_secret are left out until TLS is configured.
+// Amqp__LinkCredit, MaxPriority and the other tuning keys are ArmoniK's defaults, not the
+// module's.
+//
+// # What is deployed
+//
+//   - Deployment <name> (1 replica, Recreate) and ClusterIP Service <name> (port amqp 5672), as
+//     upstream's main.tf. Upstream's dashboard port 8161 is not exposed: see below.
+//   - Secret <name>-credentials: Amqp__User (Config.User, default "armonik") and Amqp__Password
+//     (random_password). The same Secret configures the broker and, whole, ArmoniK.
+//   - ConfigMap <name>-config: activemq.xml, mounted over conf/activemq.xml only (subPath), so
+//     the rest of the image's conf/ stays as shipped. Like upstream's configmaps.tf it marks
+//     every queue prioritizedMessages="true" (Core's task priorities) and keeps the KahaDB
+//     store. Unlike it, it opens only the plain AMQP connector (TLS comes later), requires
+//     authentication (simpleAuthenticationPlugin with the one generated user; upstream enforced
+//     none), sizes storeUsage/tempUsage to 70%/20% of the claim (upstream: 100 gb/50 gb on an
+//     ephemeral disk), and does not import jetty.xml: no web console, which the image would
+//     serve with the well-known admin/admin login. The credentials reach the broker as the
+//     environment variables ARMONIK_AMQP_USER and ARMONIK_AMQP_PASSWORD (secretKeyRef), read
+//     by the Spring placeholders of activemq.xml; the image's ACTIVEMQ_CONNECTION_USER
+//     mechanism is not used because it rewrites conf/ with sed, which a ConfigMap mount forbids.
+//   - PersistentVolumeClaim <name>-data (default 8Gi) at /opt/apache-activemq/data: the message
+//     store survives restarts (upstream's was ephemeral).
+//   - ACTIVEMQ_OPTS carries the heap options (default "-Xms1g -Xmx3g", ArmoniK's): setting it
+//     keeps the entrypoint's -Djetty.host=0.0.0.0 out and works on 6.2.0, where
+//     ACTIVEMQ_OPTS_MEMORY (upstream's variable) is ignored. ACTIVEMQ_TMP is /tmp.
+//   - Probes: TCP on amqp (startup up to 5 minutes, readiness, liveness); upstream had none.
+//
+// # Image and security
+//
+// apache/activemq-classic:6.2.1 (upstream pins 6.2.0). 6.2.0 runs as root; 6.2.1 adds the
+// system user activemq and honours the heap options (AMQ-9812). That user is unpinned and
+// non-numeric, which runAsNonRoot cannot check, so the pod sets runAsUser/runAsGroup 999 (what
+// useradd -r gives on the image's fresh Ubuntu base) and fsGroup 999: the broker only reads the
+// image's files and writes to the data volume and /tmp, so it works whatever UID a build gave
+// the user. No privilege escalation, every capability dropped, RuntimeDefault seccomp, no
+// service-account token.
+package activemq

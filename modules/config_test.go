@@ -1,0 +1,177 @@
+package modules_test
+
+import (
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
+)
+
+// TestConfigErrorsCollected gives each module several bad settings at once: New returns one
+// error naming the module, the instance and every key, and creates nothing.
+func TestConfigErrorsCollected(t *testing.T) {
+	st, ns := newStack(t)
+	for _, c := range []struct {
+		module string
+		build  func() error
+		want   []string
+	}{
+		{"activemq", func() error {
+			_, err := activemq.New(st, "activemq", activemq.Config{
+				Name: "Bad_Name", PullPolicy: "Sometimes", User: "a b", JavaMemory: "1g",
+				Storage: modules.Storage{Size: "lots"},
+			})
+			return err
+		}, []string{
+			`activemq "Bad_Name": name: "Bad_Name": a DNS-1035 label`,
+			`activemq "Bad_Name": namespace: required`,
+			`activemq "Bad_Name": pull_policy: "Sometimes" must be Always, IfNotPresent or Never`,
+			`activemq "Bad_Name": user: "a b"`,
+			`activemq "Bad_Name": java_memory: "1g" is not a JVM memory option`,
+			`activemq "Bad_Name": storage.size: "lots" is not a Kubernetes quantity`,
+		}},
+		{"mongodb", func() error {
+			_, err := mongodb.New(st, "mongodb", mongodb.Config{
+				Namespace: ns, Replicas: 3, DatabaseName: "admin", User: "root", ReplicaSet: "rs 0",
+				ClusterDomain: "bad_domain!", Resources: k8s.Resources{Limits: map[string]string{"memory": "lots"}},
+			})
+			return err
+		}, []string{
+			`mongodb "mongodb": replicas: must be 1 (a single-member replica set), not 3`,
+			`mongodb "mongodb": database_name: "admin" is a MongoDB system database`,
+			`mongodb "mongodb": user: "root" is the root user`,
+			`mongodb "mongodb": replica_set: "rs 0"`,
+			`mongodb "mongodb": cluster_domain: "bad_domain!"`,
+			`mongodb "mongodb": resources.limits.memory: "lots" is not a Kubernetes quantity`,
+		}},
+		{"redis", func() error {
+			_, err := redis.New(st, "redis", redis.Config{
+				Namespace: ns, Name: "this-name-is-far-too-long-for-the-derived-names", MaxMemory: "2 gigs",
+				MaxMemoryPolicy: "random", ClientName: "has space",
+				Storage:     modules.Storage{StorageClass: "Bad_Class"},
+				Tolerations: []k8s.Toleration{{Key: "k", Operator: "Maybe", Effect: "Never"}},
+			})
+			return err
+		}, []string{
+			`name: "this-name-is-far-too-long-for-the-derived-names" is 47 characters long; at most 40`,
+			`max_memory: "2 gigs" is not a Redis memory size`,
+			`max_memory_policy: "random" must be one of noeviction,`,
+			`client_name: "has space" must be non-empty without spaces`,
+			`storage.storage_class: "Bad_Class"`,
+			`tolerations[0].operator: "Maybe" must be Equal or Exists`,
+			`tolerations[0].effect: "Never" must be NoSchedule`,
+		}},
+		{"minio", func() error {
+			_, err := minio.New(st, "minio", minio.Config{
+				Namespace: ns, Role: "archive", Bucket: "Bad_Bucket", User: "ab", Image: " ",
+				NodeSelector: map[string]string{"bad key!": "v"},
+			})
+			return err
+		}, []string{
+			`minio "minio": role: "archive" must be "object-storage" or "shared-storage"`,
+			`minio "minio": bucket: "Bad_Bucket" is not an S3 bucket name`,
+			`minio "minio": user: "ab" must be 3 to 64`,
+			`minio "minio": image: required`,
+			`minio "minio": node_selector: key "bad key!"`,
+		}},
+	} {
+		err := c.build()
+		if err == nil {
+			t.Errorf("%s: bad configuration accepted", c.module)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: the error lacks %q:\n%v", c.module, w, err)
+			}
+		}
+		if n := len(strings.Split(err.Error(), "\n")); n != len(c.want) {
+			t.Errorf("%s: %d problems reported, want %d:\n%v", c.module, n, len(c.want), err)
+		}
+	}
+	_, out := synthtest.Synth(t, st)
+	if got := kubernetesObjects(out); len(got) != 0 {
+		t.Errorf("a rejected configuration must create nothing, got %v", got)
+	}
+}
+
+// TestDefaults pins each module's documented defaults.
+func TestDefaults(t *testing.T) {
+	yes := true
+	if got, want := (activemq.Config{}).WithDefaults(), (activemq.Config{
+		Name: "activemq", ClusterDomain: "cluster.local", Image: "apache/activemq-classic", Tag: "6.2.1",
+		PullPolicy: "IfNotPresent", User: "armonik", JavaMemory: "-Xms1g -Xmx3g",
+		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes,
+	}); !reflect.DeepEqual(got, want) {
+		t.Errorf("activemq defaults\n got %+v\nwant %+v", got, want)
+	}
+	if got, want := (mongodb.Config{}).WithDefaults(), (mongodb.Config{
+		Name: "mongodb", ClusterDomain: "cluster.local", Image: "mongo", Tag: "8.2.5", PullPolicy: "IfNotPresent",
+		Replicas: 1, ReplicaSet: "rs0", DatabaseName: "database", User: "armonik",
+		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes,
+	}); !reflect.DeepEqual(got, want) {
+		t.Errorf("mongodb defaults\n got %+v\nwant %+v", got, want)
+	}
+	if got, want := (redis.Config{}).WithDefaults(), (redis.Config{
+		Name: "redis", ClusterDomain: "cluster.local", Image: "redis", Tag: "8.6.0-alpine", PullPolicy: "IfNotPresent",
+		InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core", MaxMemoryPolicy: "noeviction", AppendOnly: &yes,
+		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes,
+	}); !reflect.DeepEqual(got, want) {
+		t.Errorf("redis defaults\n got %+v\nwant %+v", got, want)
+	}
+	if got, want := (minio.Config{}).WithDefaults(), (minio.Config{
+		Name: "minio", Role: "object-storage", ClusterDomain: "cluster.local", Image: "quay.io/minio/minio",
+		Tag: "RELEASE.2025-09-07T16-13-09Z", PullPolicy: "IfNotPresent", User: "armonik", Bucket: "minio-bucket",
+		Storage: modules.Storage{Size: "10Gi"}, Wait: &yes,
+	}); !reflect.DeepEqual(got, want) {
+		t.Errorf("minio defaults\n got %+v\nwant %+v", got, want)
+	}
+	// Set values are kept.
+	no := false
+	c := (redis.Config{Name: "cache", AppendOnly: &no, Wait: &no, Tag: "8"}).WithDefaults()
+	if c.Name != "cache" || *c.AppendOnly || *c.Wait || c.Tag != "8" {
+		t.Errorf("WithDefaults must keep set values: %+v", c)
+	}
+}
+
+// TestConfigTags checks that every Config field has matching snake_case json and yaml tags,
+// except Namespace, which is never read from a file.
+func TestConfigTags(t *testing.T) {
+	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	for _, cfg := range []any{activemq.Config{}, mongodb.Config{}, redis.Config{}, minio.Config{}, modules.Storage{}} {
+		typ := reflect.TypeOf(cfg)
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			j, y := f.Tag.Get("json"), f.Tag.Get("yaml")
+			if f.Name == "Namespace" {
+				if j != "-" || y != "-" {
+					t.Errorf("%s.Namespace must be tagged json:\"-\" yaml:\"-\"", typ)
+				}
+				continue
+			}
+			name := strings.Split(j, ",")[0]
+			if j != y || !snake.MatchString(name) || !strings.HasSuffix(j, ",omitempty") {
+				t.Errorf("%s.%s: tags json:%q yaml:%q, want the same snake_case name with omitempty", typ, f.Name, j, y)
+			}
+		}
+	}
+}
+
+// TestImagePinnedByDigest uses the image alone when it holds a digest.
+func TestImagePinnedByDigest(t *testing.T) {
+	st, ns := newStack(t)
+	const img = "registry.example/redis@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	must(redis.New(st, "redis", redis.Config{Namespace: ns, Image: img}))(t)
+	_, out := synthtest.Synth(t, st)
+	if got := synthtest.Containers(out.Named(t, "kubernetes_deployment_v1", "redis"))["redis"]["image"]; got != img {
+		t.Errorf("image %v, want %s", got, img)
+	}
+}

@@ -1,0 +1,75 @@
+// Package modules holds what the in-cluster storage modules share: the contract they follow and
+// the Storage setting. Each module is its own package:
+//
+//   - modules/activemq: the queue (ActiveMQ Classic, AMQP 1.0 on 5672), a Deployment.
+//   - modules/mongodb: the table store (MongoDB, single-member replica set rs0), a StatefulSet.
+//   - modules/redis: the object store (Redis), a Deployment.
+//   - modules/minio: an S3 server (MinIO), a Deployment, in one of two roles: ArmoniK's object
+//     store, or the workers' shared storage.
+//
+// # The module contract
+//
+// Every module package has the same shape:
+//
+//	type Config struct{ ... }              // json and yaml tags in snake_case; each field documents its default
+//	func (c Config) WithDefaults() Config  // fills every unset field with its default
+//	func New(scope constructs.Construct, id string, cfg Config) (*Module, error)
+//
+// New applies the defaults, validates the whole configuration and returns every problem at once
+// (errors.Join), each naming the module, the instance and the key, like
+//
+//	mongodb "mongodb": replicas: must be 1 (a single-member replica set)
+//
+// It never panics. It then creates the Kubernetes objects directly on scope (no wrapper
+// construct), through constructs/k8s only, with construct ids prefixed by id. *Module implements
+// outputs.ModuleOutputs: ModuleName is the instance name and Outputs are exactly the keys
+// ArmoniK Core reads from that kind of service (armonik-reference §5), so the module is listed
+// once in the ArmoniK construct's core layer (or, for the workers' shared storage, in the worker
+// layer). *Module also exposes the created objects (Deployment, Service, Secrets...) and plain
+// facts (host, port).
+//
+// # Conventions
+//
+//   - Names. Config.Name (default: the module kind) is a DNS-1035 label of at most 40 characters;
+//     every Kubernetes object name derives from it (<name>, <name>-credentials, <name>-headless,
+//     <name>-data...), so two instances never collide in one namespace (upstream's RabbitMQ
+//     module reused ActiveMQ's Secret names).
+//   - Namespace. Config.Namespace (required, set by the caller, never read from a file) is a
+//     created namespace: objects are placed in it through its Terraform reference, and DNS names
+//     use its display name: <service>.<namespace>.svc.<cluster_domain>, with cluster_domain
+//     configurable (default cluster.local; upstream hard-coded svc.cluster.local).
+//   - Credentials are generated (random_password, no special characters, so they fit in URLs),
+//     stored only in the Terraform state and in Kubernetes Secrets (k8s.NewGeneratedSecret), and
+//     stable across plans. Containers read them through secretKeyRef, or through Kubernetes
+//     $(VAR) expansion in arguments; never as literals, never from a ConfigMap. A connection
+//     string is a Secret entry built from the password's Terraform reference.
+//   - Labels. Every object and pod template carries app.kubernetes.io/name=<kind>,
+//     app.kubernetes.io/instance=<name>, app.kubernetes.io/component=<queue|table-storage|
+//     object-storage|shared-storage> and app.kubernetes.io/part-of=armonik-storage (not
+//     part-of=armonik, which marks ArmoniK's own pods). Selectors use name and instance.
+//   - Security. Pods run as the non-root UID the image expects, without privilege escalation,
+//     with every capability dropped and the RuntimeDefault seccomp profile; each package doc
+//     says where an image forces otherwise.
+//   - Persistence. Data lives on PersistentVolumeClaims whose size and StorageClass are
+//     configurable (Storage). Deployments with a claim use the Recreate strategy (a
+//     ReadWriteOnce claim cannot be shared by the old and new pod). StatefulSet claims are
+//     deleted with the StatefulSet unless retained, so destroy leaves nothing.
+//   - Wait (default true) drives wait_for_rollout. Claims never wait to be bound: with a
+//     WaitForFirstConsumer StorageClass (kind, k3s) a claim binds only once its pod is
+//     scheduled, which Terraform would never get to. An API server without nodes never
+//     satisfies a rollout, so tests against one set Wait to false.
+//   - Rolling on change. Pod templates carry the k8s.ConfigHashAnnotation over the data of the
+//     Secrets and ConfigMaps they use, so pods restart when those change.
+//   - TLS is not configured yet: AMQP, Redis, MongoDB and S3 are plain inside the cluster
+//     (Amqp__Scheme=AMQP, Redis__Ssl=false, MongoDB__Tls=false, http:// endpoints).
+package modules
+
+// Storage is the PersistentVolumeClaim where an in-cluster service keeps its data.
+type Storage struct {
+	// Size is the requested capacity, a Kubernetes quantity such as "8Gi". Each module documents
+	// its default.
+	Size string `json:"size,omitempty" yaml:"size,omitempty"`
+	// StorageClass is the StorageClass of the claim; "" (the default) uses the cluster's default
+	// StorageClass.
+	StorageClass string `json:"storage_class,omitempty" yaml:"storage_class,omitempty"`
+}

@@ -1,0 +1,262 @@
+// Package base holds what the storage module packages share: configuration errors that name the
+// module, the validation of the settings every module has, labels, DNS names and security
+// contexts. It builds nothing by itself.
+package base
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
+)
+
+// MaxNameLength bounds Config.Name so that every derived name (<name>-credentials, the
+// StatefulSet pod <name>-0 and its controller-revision-hash label <name>-<10 chars>...) stays
+// a valid Kubernetes name.
+const MaxNameLength = 40
+
+// DefaultClusterDomain is the default DNS domain of the cluster.
+const DefaultClusterDomain = "cluster.local"
+
+// PartOf is the app.kubernetes.io/part-of label of every storage object.
+const PartOf = "armonik-storage"
+
+// Errors collects the configuration problems of one module instance; each reads
+// `<kind> "<name>": <key>: <message>`.
+type Errors struct {
+	kind, name string
+	errs       []error
+}
+
+// NewErrors starts the problem list of the instance name of the module kind.
+func NewErrors(kind, name string) *Errors { return &Errors{kind: kind, name: name} }
+
+// Add records a problem with the configuration key key (its yaml path, like "storage.size").
+func (e *Errors) Add(key, format string, args ...any) {
+	e.errs = append(e.errs, fmt.Errorf("%s %q: %s: %s", e.kind, e.name, key, fmt.Sprintf(format, args...)))
+}
+
+// Wrap records err (possibly several joined errors, as constructs/k8s returns them), each
+// prefixed with the module and instance.
+func (e *Errors) Wrap(err error) {
+	if err == nil {
+		return
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, x := range j.Unwrap() {
+			e.Wrap(x)
+		}
+		return
+	}
+	e.errs = append(e.errs, fmt.Errorf("%s %q: %w", e.kind, e.name, err))
+}
+
+// Err returns every recorded problem joined, or nil.
+func (e *Errors) Err() error { return errors.Join(e.errs...) }
+
+// Common is the part of a module configuration that every in-cluster module has.
+type Common struct {
+	Kind          string // the module kind: "activemq", "mongodb"...
+	Component     string // the app.kubernetes.io/component label: "queue", "table-storage"...
+	Name          string
+	Namespace     *k8s.Namespace
+	ClusterDomain string
+	Image, Tag    string
+	PullPolicy    string
+	Resources     k8s.Resources
+	Storage       modules.Storage
+	NodeSelector  map[string]string
+	Tolerations   []k8s.Toleration
+}
+
+// Validate records every problem of the common settings.
+func (c *Common) Validate(e *Errors) {
+	switch {
+	case c.Name == "":
+		e.Add("name", "required")
+	case len(c.Name) > MaxNameLength:
+		e.Add("name", "%q is %d characters long; at most %d fit in the names derived from it", c.Name, len(c.Name), MaxNameLength)
+	default:
+		if msgs := validation.IsDNS1035Label(c.Name); len(msgs) > 0 {
+			e.Add("name", "%q: %s", c.Name, msgs[0])
+		}
+	}
+	if c.Namespace == nil || c.Namespace.Name == "" || c.Namespace.Display == "" {
+		e.Add("namespace", "required: set Config.Namespace to a namespace created with k8s.NewNamespace")
+	}
+	if msgs := validation.IsDNS1123Subdomain(c.ClusterDomain); len(msgs) > 0 {
+		e.Add("cluster_domain", "%q: %s", c.ClusterDomain, msgs[0])
+	}
+	if strings.TrimSpace(c.Image) == "" {
+		e.Add("image", "required")
+	}
+	switch c.PullPolicy {
+	case "Always", "IfNotPresent", "Never":
+	default:
+		e.Add("pull_policy", "%q must be Always, IfNotPresent or Never", c.PullPolicy)
+	}
+	ValidateResources(e, "resources", c.Resources)
+	if q, err := resource.ParseQuantity(c.Storage.Size); err != nil {
+		e.Add("storage.size", "%q is not a Kubernetes quantity such as \"8Gi\"", c.Storage.Size)
+	} else if q.Sign() <= 0 {
+		e.Add("storage.size", "%q must be positive", c.Storage.Size)
+	}
+	if c.Storage.StorageClass != "" {
+		if msgs := validation.IsDNS1123Subdomain(c.Storage.StorageClass); len(msgs) > 0 {
+			e.Add("storage.storage_class", "%q: %s", c.Storage.StorageClass, msgs[0])
+		}
+	}
+	for _, k := range sortedKeys(c.NodeSelector) {
+		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
+			e.Add("node_selector", "key %q: %s", k, msgs[0])
+		}
+		if msgs := validation.IsValidLabelValue(c.NodeSelector[k]); len(msgs) > 0 {
+			e.Add("node_selector", "value %q of %q: %s", c.NodeSelector[k], k, msgs[0])
+		}
+	}
+	for i, t := range c.Tolerations {
+		switch t.Operator {
+		case "", "Equal", "Exists":
+		default:
+			e.Add(fmt.Sprintf("tolerations[%d].operator", i), "%q must be Equal or Exists", t.Operator)
+		}
+		switch t.Effect {
+		case "", "NoSchedule", "PreferNoSchedule", "NoExecute":
+		default:
+			e.Add(fmt.Sprintf("tolerations[%d].effect", i), "%q must be NoSchedule, PreferNoSchedule, NoExecute or empty", t.Effect)
+		}
+		if t.Operator == "Exists" && t.Value != "" {
+			e.Add(fmt.Sprintf("tolerations[%d].value", i), "must be empty with operator Exists")
+		}
+	}
+}
+
+// ValidateResources records a problem for every request or limit that is not a quantity.
+func ValidateResources(e *Errors, key string, r k8s.Resources) {
+	for _, kind := range []struct {
+		name string
+		m    map[string]string
+	}{{"requests", r.Requests}, {"limits", r.Limits}} {
+		for _, k := range sortedKeys(kind.m) {
+			if _, err := resource.ParseQuantity(kind.m[k]); err != nil {
+				e.Add(fmt.Sprintf("%s.%s.%s", key, kind.name, k), "%q is not a Kubernetes quantity", kind.m[k])
+			}
+		}
+	}
+}
+
+// ImageRef is the container image: Image:Tag, or Image alone when it is pinned by digest
+// (holds "@") or Tag is empty.
+func (c *Common) ImageRef() string {
+	if c.Tag == "" || strings.Contains(c.Image, "@") {
+		return c.Image
+	}
+	return c.Image + ":" + c.Tag
+}
+
+// Host is the cluster DNS name of the Service called service: <service>.<namespace>.svc.<domain>.
+func (c *Common) Host(service string) string {
+	ns := ""
+	if c.Namespace != nil {
+		ns = c.Namespace.Display
+	}
+	return service + "." + ns + ".svc." + c.ClusterDomain
+}
+
+// Selector is the pod selector: the kind and the instance.
+func (c *Common) Selector() map[string]string {
+	return map[string]string{
+		"app.kubernetes.io/name":     c.Kind,
+		"app.kubernetes.io/instance": c.Name,
+	}
+}
+
+// Labels are the labels of every object and pod template of the instance.
+func (c *Common) Labels() map[string]string {
+	l := c.Selector()
+	l["app.kubernetes.io/component"] = c.Component
+	l["app.kubernetes.io/part-of"] = PartOf
+	return l
+}
+
+// Meta is the metadata of the object called name of the instance.
+func (c *Common) Meta(name string) k8s.Meta {
+	return k8s.Meta{Name: name, Namespace: c.Namespace.Name, Labels: c.Labels()}
+}
+
+// PodSecurity runs every container of the pod as uid:gid, non-root, with volumes owned by the
+// group fsGroup and the RuntimeDefault seccomp profile.
+func PodSecurity(uid, gid, fsGroup int64) *k8s.PodSecurity {
+	return &k8s.PodSecurity{
+		RunAsUser: &uid, RunAsGroup: &gid, FSGroup: &fsGroup,
+		RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true,
+	}
+}
+
+// ContainerSecurity forbids privilege escalation, drops every capability and keeps the
+// RuntimeDefault seccomp profile; the user comes from the pod.
+func ContainerSecurity() *k8s.ContainerSecurity {
+	return &k8s.ContainerSecurity{
+		AllowPrivilegeEscalation: ptr(false),
+		Privileged:               ptr(false),
+		DropCapabilities:         []string{"ALL"},
+		SeccompRuntimeDefault:    true,
+	}
+}
+
+// Bool returns *p, or def when p is nil.
+func Bool(p *bool, def bool) bool {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// Or returns v, or def when v is empty.
+func Or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// ConfigHash is the pod-template annotation that rolls the pods of the instance when the data
+// of the Secrets and ConfigMaps it uses (refs: their name references) changes.
+func (c *Common) ConfigHash(refs ...string) (map[string]string, error) {
+	h, err := k8s.ConfigHash(map[string]string{"module": c.Kind, "name": c.Name}, refs)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{k8s.ConfigHashAnnotation: h}, nil
+}
+
+// UserName reports whether s is a usable user name: 1 to 64 characters among letters, digits,
+// '.', '_' and '-', so it fits in a URL and in a configuration file without quoting.
+func UserName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

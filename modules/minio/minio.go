@@ -1,0 +1,321 @@
+package minio
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+)
+
+// Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
+const Kind = "minio"
+
+// The two roles of a MinIO instance.
+const (
+	// RoleObjectStorage makes the instance ArmoniK Core's object store: S3__* and the S3 adapter
+	// keys, for the control plane and the polling agents (list the module in the core layer).
+	RoleObjectStorage = "object-storage"
+	// RoleSharedStorage makes the instance the workers' shared storage: FileStorageType=S3 and
+	// S3Storage__*, for the workers (list the module in the worker layer).
+	RoleSharedStorage = "shared-storage"
+)
+
+// Values ArmoniK Core reads (armonik-reference §5.7, Infra storage/onpremise/minio).
+const (
+	// ObjectAdapterClassName is Components__ObjectStorageAdaptorSettings__ClassName.
+	ObjectAdapterClassName = "ArmoniK.Core.Adapters.S3.ObjectBuilder"
+	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
+	ObjectAdapterPath = "/adapters/object/s3/ArmoniK.Core.Adapters.S3.dll"
+	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
+	LegacyObjectStorage = "ArmoniK.Adapters.S3.ObjectStorage"
+	// Port is the S3 API port of the server and of its Service; ConsolePort the web console's.
+	Port        = 9000
+	ConsolePort = 9001
+)
+
+// Defaults.
+const (
+	DefaultRole       = RoleObjectStorage
+	DefaultImage      = "quay.io/minio/minio"
+	DefaultTag        = "RELEASE.2025-09-07T16-13-09Z"
+	DefaultPullPolicy = "IfNotPresent"
+	DefaultUser       = "armonik"
+	DefaultBucket     = "minio-bucket"
+	DefaultSize       = "10Gi"
+)
+
+// The image has no USER (root); MinIO needs no privilege, so it runs as 1000:1000 like the
+// MinIO Helm chart does. The data claim is group-owned (fsGroup) and the certificates directory
+// is an emptyDir, so nothing else needs writing.
+const uid, gid = 1000, 1000
+
+const (
+	dataDir  = "/data"
+	certsDir = "/etc/minio/certs"
+)
+
+// Config configures the MinIO module. The zero value, with Namespace set, is a working
+// configuration: every empty field takes the default its comment states.
+type Config struct {
+	// Name of the instance (default "minio"): the Deployment and Service are <name>, the Secret
+	// <name>-credentials, the claim <name>-data.
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Namespace is where the objects are created (required; set by the caller).
+	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// Role is "object-storage" (default: ArmoniK's object store) or "shared-storage" (the
+	// workers' shared storage).
+	Role string `json:"role,omitempty" yaml:"role,omitempty"`
+	// ClusterDomain is the cluster DNS domain in the endpoint URL (default "cluster.local").
+	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
+	// Image is the server image (default "quay.io/minio/minio": docker.io/minio/minio is gone).
+	Image string `json:"image,omitempty" yaml:"image,omitempty"`
+	// Tag is the image tag (default "RELEASE.2025-09-07T16-13-09Z"); ignored when Image is
+	// pinned by digest.
+	Tag string `json:"tag,omitempty" yaml:"tag,omitempty"`
+	// PullPolicy is the image pull policy (default "IfNotPresent").
+	PullPolicy string `json:"pull_policy,omitempty" yaml:"pull_policy,omitempty"`
+	// User is the access key (MinIO root user) clients use (default "armonik"); the secret key
+	// is generated.
+	User string `json:"user,omitempty" yaml:"user,omitempty"`
+	// Bucket is the bucket ArmoniK uses, created before the server starts (default
+	// "minio-bucket", ArmoniK's).
+	Bucket string `json:"bucket,omitempty" yaml:"bucket,omitempty"`
+	// Resources are the server container's requests and limits (default none).
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// Storage is the claim holding the objects (default size "10Gi", the cluster's default
+	// StorageClass).
+	Storage modules.Storage `json:"storage,omitempty" yaml:"storage,omitempty"`
+	// Wait makes apply wait until the server is ready (default true).
+	Wait *bool `json:"wait,omitempty" yaml:"wait,omitempty"`
+	// NodeSelector constrains the nodes the server runs on (default none).
+	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
+	// Tolerations let the server run on tainted nodes (default none).
+	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+}
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	c.Name = base.Or(c.Name, Kind)
+	c.Role = base.Or(c.Role, DefaultRole)
+	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
+	c.Image = base.Or(c.Image, DefaultImage)
+	c.Tag = base.Or(c.Tag, DefaultTag)
+	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
+	c.User = base.Or(c.User, DefaultUser)
+	c.Bucket = base.Or(c.Bucket, DefaultBucket)
+	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	if c.Wait == nil {
+		t := true
+		c.Wait = &t
+	}
+	return c
+}
+
+func (c *Config) common() base.Common {
+	return base.Common{
+		Kind: Kind, Component: c.Role, Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
+		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
+		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+	}
+}
+
+// bucketRE is the S3 bucket naming rule: 3 to 63 lowercase letters, digits, dots and hyphens,
+// starting and ending with a letter or digit.
+var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// Validate returns every problem of c (after defaults) at once.
+func (c Config) Validate() error {
+	cm := c.common()
+	e := base.NewErrors(Kind, c.Name)
+	cm.Validate(e)
+	if c.Role != RoleObjectStorage && c.Role != RoleSharedStorage {
+		e.Add("role", "%q must be %q or %q", c.Role, RoleObjectStorage, RoleSharedStorage)
+	}
+	if !base.UserName(c.User) || len(c.User) < 3 {
+		e.Add("user", "%q must be 3 to 64 letters, digits, '.', '_' or '-' (a MinIO access key)", c.User)
+	}
+	if !bucketRE.MatchString(c.Bucket) || strings.Contains(c.Bucket, "..") {
+		e.Add("bucket", "%q is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-')", c.Bucket)
+	}
+	return e.Err()
+}
+
+// Module is a deployed MinIO server; it implements outputs.ModuleOutputs.
+type Module struct {
+	// Deployment runs the server; Service exposes the S3 API on Port and the console on
+	// ConsolePort.
+	Deployment, Service *k8s.Object
+	// Credentials is the Secret <name>-credentials. Its keys are named after the variables of
+	// the role: S3__Login and S3__Password (object storage), or S3Storage__AccessKeyId and
+	// S3Storage__SecretAccessKey (shared storage).
+	Credentials *k8s.GeneratedSecret
+	// Claim holds the objects.
+	Claim *k8s.Object
+	// Role is the instance's role; Bucket its bucket.
+	Role, Bucket string
+	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its S3 port;
+	// EndpointURL is http://Host:Port.
+	Host        string
+	Port        int
+	EndpointURL string
+
+	name string
+	out  *outputs.Module
+}
+
+// ModuleName implements outputs.ModuleOutputs: the instance name.
+func (m *Module) ModuleName() string { return m.name }
+
+// Outputs implements outputs.ModuleOutputs.
+func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
+
+// Problems implements outputs.Reporter.
+func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
+
+// New deploys a MinIO server on scope (a stack) with the configuration cfg, defaults applied.
+// It returns every configuration problem at once and never panics.
+func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cm := cfg.common()
+	e := base.NewErrors(Kind, cfg.Name)
+	m := &Module{name: cfg.Name, Role: cfg.Role, Bucket: cfg.Bucket, Host: cm.Host(cfg.Name), Port: Port}
+	m.EndpointURL = "http://" + m.Host + ":" + strconv.Itoa(Port)
+
+	userKey, passwordKey := "S3__Login", "S3__Password"
+	if cfg.Role == RoleSharedStorage {
+		userKey, passwordKey = "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey"
+	}
+	var err error
+	m.Credentials, err = k8s.NewGeneratedSecret(scope, id+"-credentials", k8s.GeneratedSecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-credentials"),
+		Passwords: map[string]k8s.Password{passwordKey: {}},
+		Data:      map[string]string{userKey: cfg.User},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.Claim, err = k8s.NewClaim(scope, id+"-data", k8s.ClaimSpec{
+		Meta: cm.Meta(cfg.Name + "-data"), Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass,
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	hash, err := cm.ConfigHash(m.Credentials.Name)
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Credentials.Name, Key: k} }
+	health := func(path string, p k8s.Probe) *k8s.Probe {
+		p.HTTPGet = &k8s.HTTPGet{Path: path, Port: "s3"}
+		return &p
+	}
+	one := 1
+	m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
+		Meta:     cm.Meta(cfg.Name),
+		Replicas: &one,
+		Selector: cm.Selector(),
+		Strategy: "Recreate",
+		Wait:     base.Bool(cfg.Wait, true),
+		Template: k8s.PodTemplate{
+			Labels:      cm.Labels(),
+			Annotations: hash,
+			Spec: k8s.PodSpec{
+				AutomountServiceAccountToken: new(bool),
+				Security:                     base.PodSecurity(uid, gid, gid),
+				NodeSelector:                 cfg.NodeSelector,
+				Tolerations:                  cfg.Tolerations,
+				// The bucket is a directory of the data directory, created before the server
+				// starts (upstream does the same in the server's shell command); MinIO serves
+				// every top-level directory as a bucket. Core only checks that it exists.
+				InitContainers: []k8s.Container{{
+					Name:            "bucket",
+					Image:           cm.ImageRef(),
+					ImagePullPolicy: cfg.PullPolicy,
+					Command:         []string{"mkdir", "-p", dataDir + "/" + cfg.Bucket},
+					Mounts:          []k8s.Mount{{Volume: "data", Path: dataDir}},
+					Security:        base.ContainerSecurity(),
+				}},
+				Containers: []k8s.Container{{
+					Name:            "minio",
+					Image:           cm.ImageRef(),
+					ImagePullPolicy: cfg.PullPolicy,
+					// The image's entrypoint prepends "minio".
+					Args: []string{
+						"server", dataDir,
+						"--address", ":" + strconv.Itoa(Port),
+						"--console-address", ":" + strconv.Itoa(ConsolePort),
+						"--certs-dir", certsDir,
+					},
+					Env: []k8s.EnvVar{
+						{Name: "MINIO_ROOT_USER", SecretKey: secretKey(userKey)},
+						{Name: "MINIO_ROOT_PASSWORD", SecretKey: secretKey(passwordKey)},
+					},
+					Ports: []k8s.Port{{Name: "s3", ContainerPort: Port}, {Name: "console", ContainerPort: ConsolePort}},
+					Mounts: []k8s.Mount{
+						{Volume: "data", Path: dataDir},
+						{Volume: "certs", Path: certsDir},
+					},
+					Resources: cfg.Resources,
+					Startup:   health("/minio/health/live", k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
+					Readiness: health("/minio/health/ready", k8s.Probe{PeriodSeconds: 10, TimeoutSeconds: 5}),
+					Liveness:  health("/minio/health/live", k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
+					Security:  base.ContainerSecurity(),
+				}},
+				Volumes: []k8s.Volume{
+					{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}},
+					{Name: "certs", EmptyDir: &k8s.EmptyDirVolume{}},
+				},
+			},
+		},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
+		Meta:     cm.Meta(cfg.Name),
+		Selector: cm.Selector(),
+		Ports: []k8s.ServicePort{
+			{Name: "s3", Port: Port, TargetPort: "s3"},
+			{Name: "console", Port: ConsolePort, TargetPort: "console"},
+		},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+
+	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
+	out := outputs.NewModule(cfg.Name)
+	if cfg.Role == RoleObjectStorage {
+		out.Env("Components__ObjectStorage", LegacyObjectStorage).
+			Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
+			Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
+			Env("S3__EndpointUrl", m.EndpointURL).
+			Env("S3__BucketName", cfg.Bucket).
+			Env("S3__MustForcePathStyle", "true").
+			Env("S3__UseChecksum", "true").
+			Env("S3__UseChunkEncoding", "true").
+			EnvSecret(creds, "S3__Login", "S3__Password")
+	} else {
+		out.Env("FileStorageType", "S3").
+			Env("S3Storage__ServiceURL", m.EndpointURL).
+			Env("S3Storage__BucketName", cfg.Bucket).
+			Env("S3Storage__MustForcePathStyle", "true").
+			EnvSecret(creds, "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey")
+	}
+	m.out = out
+	return m, nil
+}

@@ -1,0 +1,82 @@
+// Package mongodb deploys MongoDB in the cluster as ArmoniK's table store: a single-member
+// replica set with authentication, built without an operator, and gives ArmoniK Core exactly
+// the keys it reads for it.
+//
+//	db, err := mongodb.New(stack, "mongodb", mongodb.Config{Namespace: ns})
+//	// list db in the core layer of the ArmoniK construct
+//
+// # Outputs
+//
+// Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
+// storage/onpremise/mongodb/; see armonik-reference §5.5):
+//
+//	env  Components__TableStorage = ArmoniK.Adapters.MongoDB.TableStorage      outputs.tf
+//	env  MongoDB__Host = <name>-headless.<namespace>.svc.<cluster_domain>      outputs.tf, locals.tf (domain was hard-coded)
+//	env  MongoDB__Port = 27017                                                 outputs.tf
+//	env  MongoDB__DatabaseName = database                                      outputs.tf
+//	env  MongoDB__ReplicaSet = rs0                                             outputs.tf
+//	env  MongoDB__DirectConnection = false                                     outputs.tf
+//	env  MongoDB__AuthSource = admin                                           outputs.tf (upstream "database": Bitnami's user lived there; ours lives in admin)
+//	env  MongoDB__Tls = false                                                  outputs.tf (upstream true: TLS comes later)
+//	env_from_secret  MongoDB__User             <- <name>-credentials/username  outputs.tf (mongodb-user)
+//	env_from_secret  MongoDB__Password         <- <name>-credentials/password  outputs.tf (mongodb-user)
+//	env_from_secret  MongoDB__ConnectionString <- <name>-connection/uri        outputs.tf (mongodb-connection-string)
+//
+// The connection string is mongodb://<user>:<password>@<host>:27017/<database>?replicaSet=rs0&
+// authSource=admin, built by Terraform from the password's random_password reference; a
+// non-empty one overrides Host, Port, User, Password, Tls, ReplicaSet and DirectConnection in
+// Core (ServiceCollectionExt.cs), and both agree. Upstream spelled it MongoDB_ConnectionString
+// (one underscore), so Core never saw it. MongoDB__CAFile and the certificate mounts are left
+// out until TLS is configured; MongoDB__MonitoringConnectionString belongs with the
+// mongodb-exporter, not Core.
+//
+// # What is deployed
+//
+//   - StatefulSet <name> (1 replica) with a claim template "data" (default 8Gi) at /data/db,
+//     deleted with the StatefulSet unless RetainClaims; headless Service <name>-headless (port
+//     mongodb 27017, publishNotReadyAddresses so the member resolves its own name before it is
+//     ready). Upstream used the Bitnami chart (storage/onpremise/mongodb/main.tf) or the Percona
+//     operator (storage/onpremise/mongodb-percona); this needs neither.
+//   - Secret <name>-server: root-username (root), root-password and keyfile (random_password of
+//     756 letters and digits). Only the server pod reads it.
+//   - Secret <name>-credentials: username (Config.User, default "armonik") and password
+//     (random_password): ArmoniK's user, with readWrite and dbAdmin on the database and
+//     clusterAdmin, the roles upstream's Percona module grants (mongodb-percona/main.tf).
+//   - Secret <name>-connection: uri.
+//   - ConfigMap <name>-scripts: create-user.js, rs-init.js, rs-init.sh. No credential: the
+//     scripts read them from their environment (secretKeyRef).
+//
+// # The replica set
+//
+// Core needs a replica set: its Events service opens change streams, which a standalone server
+// does not support. The pod builds one with the official image alone:
+//
+//  1. An init container copies the key file from the Secret into a memory emptyDir, owned by
+//     the mongodb user with mode 0400: mongod refuses a key file its group may read, and a
+//     Secret's files belong to root.
+//  2. mongod runs with --replSet rs0 --bind_ip_all --keyFile (authentication on). The image's
+//     entrypoint, on an empty data directory, first starts a temporary server without them,
+//     creates the root user from MONGO_INITDB_ROOT_USERNAME/PASSWORD (secretKeyRef) and runs
+//     create-user.js, which creates ArmoniK's user.
+//  3. A second container, rs-init, retries rs-init.js every 5 seconds with mongosh as root: when
+//     the server reports NotYetInitialized it initiates rs0 with the single member
+//     <name>-0.<name>-headless.<namespace>.svc.<cluster_domain>:27017; once the member is
+//     primary it idles.
+//  4. The readiness probe (mongosh, hello, which needs no authentication) passes only when the
+//     member is the writable primary of rs0, so Wait means "the replica set is up".
+//
+// Initiating from the pod rather than from a Job was chosen because nothing outside the pod
+// can block Terraform: with Wait false nothing waits at all, and with Wait true only the
+// StatefulSet's rollout is awaited; a kubernetes_job_v1 would have to wait for the server,
+// is replaced on every spec change, and comes back in every plan once a TTL deletes it. It is
+// also self-healing: a pod that restarts on an empty data directory initiates again. The cost
+// is a small idle container. postStart was not used: its output is invisible and a failure
+// kills mongod.
+//
+// # Image and security
+//
+// mongo:8.2.5, the official image at ArmoniK's pin (AK versions.tfvars.json; upstream's
+// deployments use Percona's 8.0.19-7 through its operator). The pod runs as the image's mongodb
+// user, 999:999, with fsGroup 999; the entrypoint then starts the server directly. No privilege
+// escalation, every capability dropped, RuntimeDefault seccomp, no service-account token.
+package mongodb

@@ -1,0 +1,386 @@
+package mongodb
+
+import (
+	"regexp"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+)
+
+// Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
+const Kind = "mongodb"
+
+// Values ArmoniK Core reads (armonik-reference §5.5, Infra storage/onpremise/mongodb).
+const (
+	// TableStorage is Components__TableStorage.
+	TableStorage = "ArmoniK.Adapters.MongoDB.TableStorage"
+	// Port is the MongoDB port of the server and of its Service.
+	Port = 27017
+	// AuthSource is MongoDB__AuthSource: the users live in the admin database.
+	AuthSource = "admin"
+	// RootUser is the MongoDB root user (MONGO_INITDB_ROOT_USERNAME), used only by the server
+	// pod; ArmoniK connects as Config.User.
+	RootUser = "root"
+)
+
+// Defaults.
+const (
+	DefaultImage        = "mongo"
+	DefaultTag          = "8.2.5"
+	DefaultPullPolicy   = "IfNotPresent"
+	DefaultReplicaSet   = "rs0"
+	DefaultDatabaseName = "database"
+	DefaultUser         = "armonik"
+	DefaultSize         = "8Gi"
+)
+
+// The mongodb user of the official image is 999:999 (its entrypoint drops to it when started as
+// root; started as that user, it just runs).
+const uid, gid = 999, 999
+
+const (
+	dataDir       = "/data/db"
+	keyFileDir    = "/keyfile"
+	keyFileSecret = "/keyfile-secret"
+	scriptsDir    = "/scripts"
+	initdbDir     = "/docker-entrypoint-initdb.d"
+	// keyFileLength is the length of the generated replica-set key: letters and digits are
+	// base64 characters, and MongoDB accepts 6 to 1024 of them.
+	keyFileLength = 756
+)
+
+// Config configures the MongoDB module. The zero value, with Namespace set, is a working
+// configuration: every empty field takes the default its comment states.
+type Config struct {
+	// Name of the instance (default "mongodb"): the StatefulSet is <name> (its pod <name>-0),
+	// the headless Service <name>-headless, the Secrets <name>-server (root password and
+	// replica-set key), <name>-credentials (ArmoniK's user) and <name>-connection (the
+	// connection string), the ConfigMap <name>-scripts, the claim data-<name>-0.
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Namespace is where the objects are created (required; set by the caller).
+	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// ClusterDomain is the cluster DNS domain in MongoDB__Host and in the replica-set member's
+	// address (default "cluster.local").
+	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
+	// Image is the server image (default "mongo", the official image).
+	Image string `json:"image,omitempty" yaml:"image,omitempty"`
+	// Tag is the image tag (default "8.2.5", ArmoniK's pin); ignored when Image is pinned by
+	// digest.
+	Tag string `json:"tag,omitempty" yaml:"tag,omitempty"`
+	// PullPolicy is the image pull policy (default "IfNotPresent").
+	PullPolicy string `json:"pull_policy,omitempty" yaml:"pull_policy,omitempty"`
+	// Replicas is the number of members (default 1, the only value supported: a single-member
+	// replica set).
+	Replicas int `json:"replicas,omitempty" yaml:"replicas,omitempty"`
+	// ReplicaSet is the replica set name, MongoDB__ReplicaSet (default "rs0").
+	ReplicaSet string `json:"replica_set,omitempty" yaml:"replica_set,omitempty"`
+	// DatabaseName is the database ArmoniK uses, MongoDB__DatabaseName (default "database",
+	// ArmoniK's deployments' value).
+	DatabaseName string `json:"database_name,omitempty" yaml:"database_name,omitempty"`
+	// User is the user ArmoniK connects as (default "armonik"); its password is generated.
+	User string `json:"user,omitempty" yaml:"user,omitempty"`
+	// Resources are the server container's requests and limits (default none).
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// Storage is the claim template of the data directory (default size "8Gi", the cluster's
+	// default StorageClass).
+	Storage modules.Storage `json:"storage,omitempty" yaml:"storage,omitempty"`
+	// RetainClaims keeps the data claim when the StatefulSet is deleted (default false: the
+	// claim is deleted with it, so destroy leaves nothing).
+	RetainClaims bool `json:"retain_claims,omitempty" yaml:"retain_claims,omitempty"`
+	// Wait makes apply wait until the member is the writable primary of the replica set
+	// (default true).
+	Wait *bool `json:"wait,omitempty" yaml:"wait,omitempty"`
+	// NodeSelector constrains the nodes the server runs on (default none).
+	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
+	// Tolerations let the server run on tainted nodes (default none).
+	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+}
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	c.Name = base.Or(c.Name, Kind)
+	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
+	c.Image = base.Or(c.Image, DefaultImage)
+	c.Tag = base.Or(c.Tag, DefaultTag)
+	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
+	if c.Replicas == 0 {
+		c.Replicas = 1
+	}
+	c.ReplicaSet = base.Or(c.ReplicaSet, DefaultReplicaSet)
+	c.DatabaseName = base.Or(c.DatabaseName, DefaultDatabaseName)
+	c.User = base.Or(c.User, DefaultUser)
+	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	if c.Wait == nil {
+		t := true
+		c.Wait = &t
+	}
+	return c
+}
+
+func (c *Config) common() base.Common {
+	return base.Common{
+		Kind: Kind, Component: "table-storage", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
+		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
+		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+	}
+}
+
+// identRE is what the replica set and database names may hold: they go into a URL, scripts
+// and probe commands unquoted.
+var identRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
+
+// Validate returns every problem of c (after defaults) at once.
+func (c Config) Validate() error {
+	cm := c.common()
+	e := base.NewErrors(Kind, c.Name)
+	cm.Validate(e)
+	if c.Replicas != 1 {
+		e.Add("replicas", "must be 1 (a single-member replica set), not %d", c.Replicas)
+	}
+	if !identRE.MatchString(c.ReplicaSet) {
+		e.Add("replica_set", "%q must be 1 to 63 letters, digits, '_' or '-'", c.ReplicaSet)
+	}
+	if !identRE.MatchString(c.DatabaseName) {
+		e.Add("database_name", "%q must be 1 to 63 letters, digits, '_' or '-'", c.DatabaseName)
+	} else if c.DatabaseName == "admin" || c.DatabaseName == "local" || c.DatabaseName == "config" {
+		e.Add("database_name", "%q is a MongoDB system database", c.DatabaseName)
+	}
+	if !base.UserName(c.User) {
+		e.Add("user", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", c.User)
+	} else if c.User == RootUser {
+		e.Add("user", "%q is the root user of the server; ArmoniK's user needs another name", c.User)
+	}
+	return e.Err()
+}
+
+// Module is a deployed MongoDB replica set; it implements outputs.ModuleOutputs.
+type Module struct {
+	// StatefulSet runs the member; Service is the headless Service <name>-headless that gives
+	// it a stable DNS name.
+	StatefulSet, Service *k8s.Object
+	// Server is the Secret <name>-server: root-username, root-password and keyfile (the
+	// replica-set key). Only the server pod reads it.
+	Server *k8s.GeneratedSecret
+	// Credentials is the Secret <name>-credentials: username and password of ArmoniK's user.
+	Credentials *k8s.GeneratedSecret
+	// Connection is the Secret <name>-connection: uri, the connection string.
+	Connection *k8s.Object
+	// Scripts is the ConfigMap <name>-scripts: the user creation and replica-set initiation
+	// scripts (no credential: they read them from the environment).
+	Scripts *k8s.Object
+	// Host is the headless Service's DNS name, MongoDB__Host; Port the MongoDB port; Member the
+	// replica-set member's address, <name>-0.<name>-headless.<namespace>.svc.<domain>:27017.
+	Host   string
+	Port   int
+	Member string
+	// ReplicaSet and DatabaseName are the configured names.
+	ReplicaSet, DatabaseName string
+
+	name string
+	out  *outputs.Module
+}
+
+// ModuleName implements outputs.ModuleOutputs: the instance name.
+func (m *Module) ModuleName() string { return m.name }
+
+// Outputs implements outputs.ModuleOutputs.
+func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
+
+// Problems implements outputs.Reporter.
+func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
+
+// New deploys a single-member MongoDB replica set on scope (a stack) with the configuration cfg,
+// defaults applied. It returns every configuration problem at once and never panics.
+func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cm := cfg.common()
+	e := base.NewErrors(Kind, cfg.Name)
+	headless := cfg.Name + "-headless"
+	port := strconv.Itoa(Port)
+	m := &Module{
+		name: cfg.Name, Host: cm.Host(headless), Port: Port,
+		Member:     cfg.Name + "-0." + cm.Host(headless) + ":" + port,
+		ReplicaSet: cfg.ReplicaSet, DatabaseName: cfg.DatabaseName,
+	}
+	fail := func(err error) (*Module, error) {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+
+	var err error
+	if m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-server"),
+		Passwords: map[string]k8s.Password{"root-password": {}, "keyfile": {Length: keyFileLength}},
+		Data:      map[string]string{"root-username": RootUser},
+	}); err != nil {
+		return fail(err)
+	}
+	if m.Credentials, err = k8s.NewGeneratedSecret(scope, id+"-credentials", k8s.GeneratedSecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-credentials"),
+		Passwords: map[string]k8s.Password{"password": {}},
+		Data:      map[string]string{"username": cfg.User},
+	}); err != nil {
+		return fail(err)
+	}
+	// The connection string: literal text escaped for Terraform around the password's reference.
+	uri := k8s.Literal("mongodb://"+cfg.User+":") + m.Credentials.Values["password"] +
+		k8s.Literal("@"+m.Host+":"+port+"/"+cfg.DatabaseName+"?replicaSet="+cfg.ReplicaSet+"&authSource="+AuthSource)
+	if m.Connection, err = k8s.NewSecret(scope, id+"-connection", k8s.SecretSpec{
+		Meta: cm.Meta(cfg.Name + "-connection"),
+		Data: map[string]string{"uri": uri},
+	}); err != nil {
+		return fail(err)
+	}
+	if m.Scripts, err = k8s.NewConfigMap(scope, id+"-scripts", k8s.ConfigMapSpec{
+		Meta: cm.Meta(cfg.Name + "-scripts"),
+		Data: map[string]string{
+			"create-user.js": k8s.Literal(createUserJS),
+			"rs-init.js":     k8s.Literal(rsInitJS),
+			"rs-init.sh":     k8s.Literal(rsInitSh),
+		},
+	}); err != nil {
+		return fail(err)
+	}
+	if m.Service, err = k8s.NewService(scope, id+"-headless", k8s.ServiceSpec{
+		Meta:     cm.Meta(headless),
+		Type:     k8s.Headless,
+		Selector: cm.Selector(),
+		Ports:    []k8s.ServicePort{{Name: "mongodb", Port: Port, TargetPort: "mongodb"}},
+		// The member must resolve its own name to initiate the replica set, before it is ready.
+		PublishNotReadyAddresses: true,
+	}); err != nil {
+		return fail(err)
+	}
+	hash, err := cm.ConfigHash(m.Server.Name, m.Credentials.Name, m.Scripts.Name)
+	if err != nil {
+		return fail(err)
+	}
+
+	server := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
+	user := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Credentials.Name, Key: k} }
+	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = "mongodb"; return &p }
+	sec := base.ContainerSecurity
+	image := cm.ImageRef()
+	replicas := cfg.Replicas
+	if m.StatefulSet, err = k8s.NewStatefulSet(scope, id+"-statefulset", k8s.StatefulSetSpec{
+		Meta:         cm.Meta(cfg.Name),
+		Replicas:     &replicas,
+		ServiceName:  m.Service.Name,
+		Selector:     cm.Selector(),
+		Claims:       []k8s.ClaimTemplate{{Name: "data", Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass}},
+		RetainClaims: cfg.RetainClaims,
+		Wait:         base.Bool(cfg.Wait, true),
+		Template: k8s.PodTemplate{
+			Labels:      cm.Labels(),
+			Annotations: hash,
+			Spec: k8s.PodSpec{
+				AutomountServiceAccountToken: new(bool),
+				Security:                     base.PodSecurity(uid, gid, gid),
+				NodeSelector:                 cfg.NodeSelector,
+				Tolerations:                  cfg.Tolerations,
+				// mongod refuses a key file that its group may read, and Secret files belong to
+				// root: copy the key into a scratch volume, owned by the mongodb user, mode 0400.
+				InitContainers: []k8s.Container{{
+					Name:            "keyfile",
+					Image:           image,
+					ImagePullPolicy: cfg.PullPolicy,
+					Command: []string{"sh", "-c", "rm -f " + keyFileDir + "/keyfile && cp " + keyFileSecret + "/keyfile " +
+						keyFileDir + "/keyfile && chmod 0400 " + keyFileDir + "/keyfile"},
+					Mounts: []k8s.Mount{
+						{Volume: "keyfile-secret", Path: keyFileSecret, ReadOnly: true},
+						{Volume: "keyfile", Path: keyFileDir},
+					},
+					Security: sec(),
+				}},
+				Containers: []k8s.Container{
+					{
+						Name:            "mongod",
+						Image:           image,
+						ImagePullPolicy: cfg.PullPolicy,
+						// The image's entrypoint prepends mongod, creates the root user and runs
+						// the initdb scripts on an empty data directory (on a temporary server
+						// without --replSet and --keyFile), then starts this.
+						Args: []string{"--replSet", cfg.ReplicaSet, "--bind_ip_all", "--port", port, "--keyFile", keyFileDir + "/keyfile"},
+						Env: []k8s.EnvVar{
+							{Name: "MONGO_INITDB_ROOT_USERNAME", SecretKey: server("root-username")},
+							{Name: "MONGO_INITDB_ROOT_PASSWORD", SecretKey: server("root-password")},
+							{Name: "ARMONIK_MONGODB_DATABASE", Value: cfg.DatabaseName},
+							{Name: "ARMONIK_MONGODB_USER", SecretKey: user("username")},
+							{Name: "ARMONIK_MONGODB_PASSWORD", SecretKey: user("password")},
+						},
+						Ports: []k8s.Port{{Name: "mongodb", ContainerPort: Port}},
+						Mounts: []k8s.Mount{
+							{Volume: "data", Path: dataDir},
+							{Volume: "keyfile", Path: keyFileDir, ReadOnly: true},
+							{Volume: "initdb", Path: initdbDir, ReadOnly: true},
+						},
+						Resources: cfg.Resources,
+						// The first start runs the initdb scripts on a server bound to localhost:
+						// the startup probe allows 5 minutes.
+						Startup: tcp(k8s.Probe{PeriodSeconds: 10, FailureThreshold: 30}),
+						// Ready means: the writable primary of the configured replica set ("hello"
+						// needs no authentication).
+						Readiness: &k8s.Probe{
+							Exec: []string{"mongosh", "--quiet", "--norc", "--port", port, "--eval", k8s.Literal(
+								"const h = db.hello(); if (!(h.isWritablePrimary && h.setName === '" + cfg.ReplicaSet + "')) { quit(1) }")},
+							PeriodSeconds: 10, TimeoutSeconds: 10, FailureThreshold: 3,
+						},
+						Liveness: tcp(k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
+						Security: sec(),
+					},
+					{
+						// Initiates the replica set when the member has none (a fresh or lost data
+						// directory), then idles; see rs-init.sh.
+						Name:            "rs-init",
+						Image:           image,
+						ImagePullPolicy: cfg.PullPolicy,
+						Command:         []string{"bash", scriptsDir + "/rs-init.sh"},
+						Env: []k8s.EnvVar{
+							{Name: "MONGO_ROOT_USER", SecretKey: server("root-username")},
+							{Name: "MONGO_ROOT_PASSWORD", SecretKey: server("root-password")},
+							{Name: "RS_NAME", Value: cfg.ReplicaSet},
+							{Name: "RS_MEMBER", Value: m.Member},
+							{Name: "MONGO_PORT", Value: port},
+						},
+						Mounts:   []k8s.Mount{{Volume: "scripts", Path: scriptsDir, ReadOnly: true}},
+						Security: sec(),
+					},
+				},
+				Volumes: []k8s.Volume{
+					{Name: "keyfile-secret", Secret: &k8s.SecretVolume{Name: m.Server.Name, Items: []k8s.KeyToPath{{Key: "keyfile", Path: "keyfile", Mode: "0440"}}}},
+					{Name: "keyfile", EmptyDir: &k8s.EmptyDirVolume{Medium: "Memory", SizeLimit: "1Mi"}},
+					{Name: "initdb", ConfigMap: &k8s.ConfigMapVolume{Name: m.Scripts.Name, Items: []k8s.KeyToPath{{Key: "create-user.js", Path: "create-user.js"}}}},
+					{Name: "scripts", ConfigMap: &k8s.ConfigMapVolume{Name: m.Scripts.Name, Items: []k8s.KeyToPath{
+						{Key: "rs-init.js", Path: "rs-init.js"}, {Key: "rs-init.sh", Path: "rs-init.sh"},
+					}}},
+				},
+			},
+		},
+	}); err != nil {
+		return fail(err)
+	}
+
+	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
+	conn := outputs.Named(m.Connection.Display).WithToken(m.Connection.Name)
+	m.out = outputs.NewModule(cfg.Name).
+		Env("Components__TableStorage", TableStorage).
+		Env("MongoDB__Host", m.Host).
+		Env("MongoDB__Port", port).
+		Env("MongoDB__DatabaseName", cfg.DatabaseName).
+		Env("MongoDB__ReplicaSet", cfg.ReplicaSet).
+		Env("MongoDB__DirectConnection", "false").
+		Env("MongoDB__AuthSource", AuthSource).
+		Env("MongoDB__Tls", "false").
+		EnvFromSecret("MongoDB__User", creds, "username").
+		EnvFromSecret("MongoDB__Password", creds, "password").
+		EnvFromSecret("MongoDB__ConnectionString", conn, "uri")
+	return m, nil
+}

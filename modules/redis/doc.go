@@ -1,0 +1,49 @@
+// Package redis deploys Redis in the cluster as ArmoniK's object store and gives ArmoniK Core
+// exactly the keys it reads for it.
+//
+//	r, err := redis.New(stack, "redis", redis.Config{Namespace: ns})
+//	// list r in the core layer of the ArmoniK construct
+//
+// # Outputs
+//
+// Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
+// storage/onpremise/redis/; see armonik-reference §5.6):
+//
+//	env  Components__ObjectStorage = ArmoniK.Adapters.Redis.ObjectStorage (legacy, old Core)          outputs.tf, variables.tf
+//	env  Components__ObjectStorageAdaptorSettings__ClassName = ArmoniK.Core.Adapters.Redis.ObjectBuilder  outputs.tf, variables.tf
+//	env  Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath =
+//	         /adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll                                   outputs.tf, variables.tf
+//	env  Redis__EndpointUrl = <name>.<namespace>.svc.<cluster_domain>:6379                             outputs.tf, locals.tf (upstream: the ClusterIP)
+//	env  Redis__Ssl = false                                                                            outputs.tf (upstream true: TLS comes later)
+//	env  Redis__ClientName = ArmoniK.Core                                                              outputs.tf, variables.tf
+//	env  Redis__InstanceName = ArmoniKRedis                                                            outputs.tf, variables.tf
+//	env_secret  <name>-credentials {Redis__User (empty: the default user), Redis__Password}            secrets.tf (redis-user-credentials)
+//
+// Redis__CaPath and the certificate mount_secret are left out until TLS is configured. The
+// endpoint is a DNS name, not a ClusterIP that changes when the Service is recreated.
+//
+// # What is deployed
+//
+//   - Deployment <name> (1 replica, Recreate) and ClusterIP Service <name> (port redis 6379), as
+//     upstream's main.tf.
+//   - Secret <name>-credentials: Redis__User ("") and Redis__Password (random_password). The
+//     server reads the password as REDISCLI_AUTH (secretKeyRef) and gets it through Kubernetes
+//     expansion of --requirepass $(REDISCLI_AUTH); redis-cli reads the same variable in the
+//     readiness probe. The password is never a literal.
+//   - PersistentVolumeClaim <name>-data (default 8Gi) at /data, with the append-only file on by
+//     default (Config.AppendOnly): payloads and results survive a restart. Upstream kept
+//     everything in memory.
+//   - maxmemory-policy noeviction by default: at MaxMemory writes fail loudly. Upstream's
+//     allkeys-lru evicts payloads and results that tasks still need.
+//   - Probes: TCP startup (up to 5 minutes, to load a large append-only file), redis-cli PING
+//     readiness, TCP liveness; upstream had none.
+//
+// # Image and security
+//
+// redis:8.6.0-alpine, as upstream (AK versions.tfvars.json). The command is not overridden: the
+// image's entrypoint receives "redis-server ..." and, started as the redis user (UID 999, GID
+// 1000, set by the pod), runs the server directly. Upstream overrode the command, which skips
+// the entrypoint and runs Redis as root. Read-only root filesystem (the server writes only to
+// /data), no privilege escalation, every capability dropped, RuntimeDefault seccomp, no
+// service-account token.
+package redis

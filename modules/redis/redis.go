@@ -1,0 +1,301 @@
+package redis
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+)
+
+// Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
+const Kind = "redis"
+
+// Values ArmoniK Core reads (armonik-reference §5.6, Infra storage/onpremise/redis).
+const (
+	// ObjectAdapterClassName is Components__ObjectStorageAdaptorSettings__ClassName.
+	ObjectAdapterClassName = "ArmoniK.Core.Adapters.Redis.ObjectBuilder"
+	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
+	ObjectAdapterPath = "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll"
+	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
+	LegacyObjectStorage = "ArmoniK.Adapters.Redis.ObjectStorage"
+	// Port is the Redis port of the server and of its Service.
+	Port = 6379
+)
+
+// Defaults.
+const (
+	DefaultImage           = "redis"
+	DefaultTag             = "8.6.0-alpine"
+	DefaultPullPolicy      = "IfNotPresent"
+	DefaultInstanceName    = "ArmoniKRedis"
+	DefaultClientName      = "ArmoniK.Core"
+	DefaultMaxMemoryPolicy = "noeviction"
+	DefaultSize            = "8Gi"
+)
+
+// The redis user of the official image is UID 999, group 1000 (the image's entrypoint drops to
+// it when started as root; started as that user, it just runs the server).
+const uid, gid = 999, 1000
+
+// envPassword holds the password in the server container: Kubernetes expands $(REDISCLI_AUTH)
+// in the arguments (--requirepass), and redis-cli reads it for the readiness probe, so the
+// password is never a literal anywhere.
+const envPassword = "REDISCLI_AUTH"
+
+// Config configures the Redis module. The zero value, with Namespace set, is a working
+// configuration: every empty field takes the default its comment states.
+type Config struct {
+	// Name of the instance (default "redis"): the Deployment and Service are <name>, the Secret
+	// <name>-credentials, the claim <name>-data.
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Namespace is where the objects are created (required; set by the caller).
+	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// ClusterDomain is the cluster DNS domain in Redis__EndpointUrl (default "cluster.local").
+	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
+	// Image is the server image (default "redis").
+	Image string `json:"image,omitempty" yaml:"image,omitempty"`
+	// Tag is the image tag (default "8.6.0-alpine"); ignored when Image is pinned by digest.
+	Tag string `json:"tag,omitempty" yaml:"tag,omitempty"`
+	// PullPolicy is the image pull policy (default "IfNotPresent").
+	PullPolicy string `json:"pull_policy,omitempty" yaml:"pull_policy,omitempty"`
+	// InstanceName is Redis__InstanceName, the key prefix Core uses (default "ArmoniKRedis").
+	InstanceName string `json:"instance_name,omitempty" yaml:"instance_name,omitempty"`
+	// ClientName is Redis__ClientName (default "ArmoniK.Core").
+	ClientName string `json:"client_name,omitempty" yaml:"client_name,omitempty"`
+	// MaxMemory is the server's maxmemory, in Redis units such as "2gb" (default "": no limit
+	// but the container's). Set it below the memory limit.
+	MaxMemory string `json:"max_memory,omitempty" yaml:"max_memory,omitempty"`
+	// MaxMemoryPolicy is what the server does at MaxMemory (default "noeviction": writes fail;
+	// upstream's allkeys-lru silently drops payloads and results that tasks still need).
+	MaxMemoryPolicy string `json:"max_memory_policy,omitempty" yaml:"max_memory_policy,omitempty"`
+	// AppendOnly turns the append-only file on (default true: every write is logged and
+	// fsynced each second, so a restart loses at most a second; false keeps only Redis's
+	// periodic snapshots).
+	AppendOnly *bool `json:"append_only,omitempty" yaml:"append_only,omitempty"`
+	// Resources are the server container's requests and limits (default none).
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// Storage is the claim holding the data directory (default size "8Gi", the cluster's
+	// default StorageClass).
+	Storage modules.Storage `json:"storage,omitempty" yaml:"storage,omitempty"`
+	// Wait makes apply wait until the server is ready (default true).
+	Wait *bool `json:"wait,omitempty" yaml:"wait,omitempty"`
+	// NodeSelector constrains the nodes the server runs on (default none).
+	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
+	// Tolerations let the server run on tainted nodes (default none).
+	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+}
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	c.Name = base.Or(c.Name, Kind)
+	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
+	c.Image = base.Or(c.Image, DefaultImage)
+	c.Tag = base.Or(c.Tag, DefaultTag)
+	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
+	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
+	c.ClientName = base.Or(c.ClientName, DefaultClientName)
+	c.MaxMemoryPolicy = base.Or(c.MaxMemoryPolicy, DefaultMaxMemoryPolicy)
+	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	t := true
+	if c.AppendOnly == nil {
+		c.AppendOnly = &t
+	}
+	if c.Wait == nil {
+		c.Wait = &t
+	}
+	return c
+}
+
+func (c *Config) common() base.Common {
+	return base.Common{
+		Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
+		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
+		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+	}
+}
+
+// MaxMemoryPolicies are the eviction policies of Redis.
+var MaxMemoryPolicies = []string{
+	"noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",
+	"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+}
+
+var memoryRE = regexp.MustCompile(`(?i)^[0-9]+(k|kb|m|mb|g|gb)?$`)
+
+// Validate returns every problem of c (after defaults) at once.
+func (c Config) Validate() error {
+	cm := c.common()
+	e := base.NewErrors(Kind, c.Name)
+	cm.Validate(e)
+	if strings.TrimSpace(c.InstanceName) == "" {
+		e.Add("instance_name", "required")
+	}
+	if strings.TrimSpace(c.ClientName) == "" || strings.ContainsAny(c.ClientName, " \t\n") {
+		e.Add("client_name", "%q must be non-empty without spaces (Redis CLIENT SETNAME)", c.ClientName)
+	}
+	if c.MaxMemory != "" && !memoryRE.MatchString(c.MaxMemory) {
+		e.Add("max_memory", "%q is not a Redis memory size such as 2gb or 512mb", c.MaxMemory)
+	}
+	known := false
+	for _, p := range MaxMemoryPolicies {
+		known = known || p == c.MaxMemoryPolicy
+	}
+	if !known {
+		e.Add("max_memory_policy", "%q must be one of %s", c.MaxMemoryPolicy, strings.Join(MaxMemoryPolicies, ", "))
+	}
+	return e.Err()
+}
+
+// Module is a deployed Redis server; it implements outputs.ModuleOutputs.
+type Module struct {
+	// Deployment runs the server; Service exposes it on Port.
+	Deployment, Service *k8s.Object
+	// Credentials is the Secret <name>-credentials with the keys Redis__User (empty: the
+	// default user) and Redis__Password.
+	Credentials *k8s.GeneratedSecret
+	// Claim holds the data directory.
+	Claim *k8s.Object
+	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its port;
+	// Endpoint is Host:Port, Redis__EndpointUrl.
+	Host     string
+	Port     int
+	Endpoint string
+
+	name string
+	out  *outputs.Module
+}
+
+// ModuleName implements outputs.ModuleOutputs: the instance name.
+func (m *Module) ModuleName() string { return m.name }
+
+// Outputs implements outputs.ModuleOutputs.
+func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
+
+// Problems implements outputs.Reporter.
+func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
+
+// New deploys a Redis server on scope (a stack) with the configuration cfg, defaults applied.
+// It returns every configuration problem at once and never panics.
+func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cm := cfg.common()
+	e := base.NewErrors(Kind, cfg.Name)
+	m := &Module{name: cfg.Name, Host: cm.Host(cfg.Name), Port: Port}
+	m.Endpoint = m.Host + ":" + strconv.Itoa(Port)
+
+	var err error
+	m.Credentials, err = k8s.NewGeneratedSecret(scope, id+"-credentials", k8s.GeneratedSecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-credentials"),
+		Passwords: map[string]k8s.Password{"Redis__Password": {}},
+		Data:      map[string]string{"Redis__User": ""},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.Claim, err = k8s.NewClaim(scope, id+"-data", k8s.ClaimSpec{
+		Meta: cm.Meta(cfg.Name + "-data"), Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass,
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	hash, err := cm.ConfigHash(m.Credentials.Name)
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	appendOnly := "no"
+	if base.Bool(cfg.AppendOnly, true) {
+		appendOnly = "yes"
+	}
+	// The entrypoint stays: given "redis-server" it runs the server as is (as the redis user).
+	args := []string{
+		"redis-server",
+		"--port", strconv.Itoa(Port),
+		"--dir", "/data",
+		"--requirepass", "$(" + envPassword + ")",
+		"--appendonly", appendOnly,
+		"--maxmemory-policy", cfg.MaxMemoryPolicy,
+	}
+	if cfg.MaxMemory != "" {
+		args = append(args, "--maxmemory", strings.ToLower(cfg.MaxMemory))
+	}
+	one := 1
+	m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
+		Meta:     cm.Meta(cfg.Name),
+		Replicas: &one,
+		Selector: cm.Selector(),
+		Strategy: "Recreate",
+		Wait:     base.Bool(cfg.Wait, true),
+		Template: k8s.PodTemplate{
+			Labels:      cm.Labels(),
+			Annotations: hash,
+			Spec: k8s.PodSpec{
+				AutomountServiceAccountToken: new(bool),
+				Security:                     base.PodSecurity(uid, gid, gid),
+				NodeSelector:                 cfg.NodeSelector,
+				Tolerations:                  cfg.Tolerations,
+				Containers: []k8s.Container{{
+					Name:            "redis",
+					Image:           cm.ImageRef(),
+					ImagePullPolicy: cfg.PullPolicy,
+					Args:            args,
+					Env: []k8s.EnvVar{
+						{Name: envPassword, SecretKey: &k8s.KeyRef{Name: m.Credentials.Name, Key: "Redis__Password"}},
+					},
+					Ports:     []k8s.Port{{Name: "redis", ContainerPort: Port}},
+					Mounts:    []k8s.Mount{{Volume: "data", Path: "/data"}},
+					Resources: cfg.Resources,
+					// Loading a large append-only file can take a while: the startup probe allows 5 minutes.
+					Startup:   &k8s.Probe{TCPPort: "redis", PeriodSeconds: 5, FailureThreshold: 60},
+					Readiness: &k8s.Probe{Exec: []string{"sh", "-c", "redis-cli -p " + strconv.Itoa(Port) + " ping | grep -q PONG"}, PeriodSeconds: 10, TimeoutSeconds: 5},
+					Liveness:  &k8s.Probe{TCPPort: "redis", PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3},
+					Security:  readOnlyRoot(base.ContainerSecurity()),
+				}},
+				Volumes: []k8s.Volume{{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}}},
+			},
+		},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
+		Meta:     cm.Meta(cfg.Name),
+		Selector: cm.Selector(),
+		Ports:    []k8s.ServicePort{{Name: "redis", Port: Port, TargetPort: "redis"}},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+
+	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
+	m.out = outputs.NewModule(cfg.Name).
+		Env("Components__ObjectStorage", LegacyObjectStorage).
+		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
+		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
+		Env("Redis__EndpointUrl", m.Endpoint).
+		Env("Redis__Ssl", "false").
+		Env("Redis__ClientName", cfg.ClientName).
+		Env("Redis__InstanceName", cfg.InstanceName).
+		EnvSecret(creds, "Redis__User", "Redis__Password")
+	return m, nil
+}
+
+// readOnlyRoot makes the root filesystem read-only: the server writes only to /data.
+func readOnlyRoot(s *k8s.ContainerSecurity) *k8s.ContainerSecurity {
+	t := true
+	s.ReadOnlyRootFilesystem = &t
+	return s
+}
