@@ -20,6 +20,9 @@ type SecretSpec struct {
 	// Type: "Opaque" by default.
 	Type string
 	Data map[string]string
+	// DependsOn lists objects to create first, beyond those Data refers to: a Secret that
+	// clients read can wait for its server's rollout, so that the clients start after it.
+	DependsOn []*Object
 }
 
 // NewSecret creates a kubernetes_secret_v1 and registers its data for config hashes.
@@ -40,8 +43,9 @@ func NewSecret(scope constructs.Construct, id string, spec SecretSpec) (*Object,
 				Name: jsii.String(spec.Name), Namespace: jsii.String(spec.Namespace),
 				Labels: stringMap(spec.Labels), Annotations: stringMap(spec.Annotations),
 			},
-			Type: jsii.String(typ),
-			Data: stringMap(spec.Data),
+			Type:      jsii.String(typ),
+			Data:      stringMap(spec.Data),
+			DependsOn: dependsOn(spec.DependsOn),
 		})
 		obj = &Object{Kind: "Secret", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
 		registerData(obj.Name, r.Data())
