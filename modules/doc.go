@@ -43,6 +43,11 @@
 //     stable across plans. Containers read them through secretKeyRef, or through Kubernetes
 //     $(VAR) expansion in arguments; never as literals, never from a ConfigMap. A connection
 //     string is a Secret entry built from the password's Terraform reference.
+//   - Two sides. The server reads its own Secret, <name>-server. ArmoniK reads
+//     <name>-credentials (MongoDB also <name>-connection), which holds the same values and is
+//     created only after the server's workload (depends_on): with Wait, that is once the
+//     service is ready, so ArmoniK's pods, which refer to the Secret, start after their storage
+//     (upstream's polling agents could start before MongoDB, AK issue #867).
 //   - Labels. Every object and pod template carries app.kubernetes.io/name=<kind>,
 //     app.kubernetes.io/instance=<name>, app.kubernetes.io/component=<queue|table-storage|
 //     object-storage|shared-storage> and app.kubernetes.io/part-of=armonik-storage (not

@@ -96,7 +96,7 @@ func TestSecretScan(t *testing.T) {
 	// never a literal.
 	userNames := map[string]bool{
 		"Amqp__User": true, "Redis__User": true, "username": true, "root-username": true,
-		"S3__Login": true, "S3Storage__AccessKeyId": true,
+		"S3__Login": true, "S3Storage__AccessKeyId": true, "root-user": true,
 	}
 	for id, s := range out.Resources("kubernetes_secret_v1") {
 		data, _ := s["data"].(map[string]any)

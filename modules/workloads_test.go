@@ -158,6 +158,35 @@ func TestStorageSettings(t *testing.T) {
 	}
 }
 
+// TestClientSecretsAfterServers: the Secrets ArmoniK reads are created after their server's
+// workload, which (with Wait) is ready by then, so ArmoniK's pods start after the storage.
+func TestClientSecretsAfterServers(t *testing.T) {
+	st, _ := deployAll(t, true)
+	_, out := synthtest.Synth(t, st)
+	for secret, after := range map[string]string{
+		"activemq-credentials": "kubernetes_deployment_v1.activemq-deployment",
+		"redis-credentials":    "kubernetes_deployment_v1.redis-deployment",
+		"s3-credentials":       "kubernetes_deployment_v1.s3-deployment",
+		"shared-credentials":   "kubernetes_deployment_v1.shared-deployment",
+		"mongodb-credentials":  "kubernetes_stateful_set_v1.mongodb-statefulset",
+		"mongodb-connection":   "kubernetes_stateful_set_v1.mongodb-statefulset",
+	} {
+		if got := synthtest.Get(out.Named(t, "kubernetes_secret_v1", secret), "depends_on"); !reflect.DeepEqual(got, []any{after}) {
+			t.Errorf("Secret %s: depends_on %v, want [%s]", secret, got, after)
+		}
+	}
+	// The servers read their own Secrets, never the clients' ones.
+	for _, w := range workloads(out) {
+		for _, c := range allContainers(w.res) {
+			for _, s := range secretsRead(c) {
+				if !strings.HasSuffix(s, "-server.metadata[0].name}") {
+					t.Errorf("%s, container %v reads %s, want its <name>-server Secret", w.id, c["name"], s)
+				}
+			}
+		}
+	}
+}
+
 // TestWorkloadDetails pins what each server needs to work, beyond the goldens' defaults.
 func TestWorkloadDetails(t *testing.T) {
 	st, all := deployAll(t, true)
@@ -172,8 +201,8 @@ func TestWorkloadDetails(t *testing.T) {
 	if !strings.Contains(args, "--requirepass $(REDISCLI_AUTH)") || !strings.Contains(args, "--maxmemory-policy noeviction") || !strings.Contains(args, "--appendonly yes") {
 		t.Errorf("redis args: %s", args)
 	}
-	if synthtest.Get(synthtest.Env(rd, "REDISCLI_AUTH"), "value_from.secret_key_ref.key") != "Redis__Password" {
-		t.Errorf("redis: REDISCLI_AUTH must come from the Secret")
+	if synthtest.Get(synthtest.Env(rd, "REDISCLI_AUTH"), "value_from.secret_key_ref.key") != "password" {
+		t.Errorf("redis: REDISCLI_AUTH must come from the server Secret")
 	}
 
 	// MinIO: the bucket directory is created before the server starts.
@@ -185,8 +214,12 @@ func TestWorkloadDetails(t *testing.T) {
 		}
 	}
 	if synthtest.Get(synthtest.Env(synthtest.Containers(out.Named(t, "kubernetes_deployment_v1", "shared"))["minio"], "MINIO_ROOT_PASSWORD"),
-		"value_from.secret_key_ref.key") != "S3Storage__SecretAccessKey" {
-		t.Error("minio shared: MINIO_ROOT_PASSWORD must come from the Secret's S3Storage__SecretAccessKey")
+		"value_from.secret_key_ref.key") != "root-password" {
+		t.Error("minio shared: MINIO_ROOT_PASSWORD must come from the server Secret")
+	}
+	shared := out.Named(t, "kubernetes_secret_v1", "shared-credentials")
+	if got := synthtest.Get(shared, "data.S3Storage__SecretAccessKey"); got != "${random_password.shared-server-root-password.result}" {
+		t.Errorf("minio shared: the clients' secret key must be the server's root password, got %v", got)
 	}
 
 	// MongoDB: the member's address, the replica set, the headless Service, the connection string.
@@ -209,7 +242,7 @@ func TestWorkloadDetails(t *testing.T) {
 		t.Errorf("service_name %v", got)
 	}
 	conn := out.Named(t, "kubernetes_secret_v1", "mongodb-connection")
-	want := "mongodb://armonik:${random_password.mongodb-credentials-password.result}@mongodb-headless.grid.svc.example.internal:27017/database?replicaSet=rs0&authSource=admin"
+	want := "mongodb://armonik:${random_password.mongodb-server-password.result}@mongodb-headless.grid.svc.example.internal:27017/database?replicaSet=rs0&authSource=admin"
 	if got := synthtest.Get(conn, "data.uri"); got != want {
 		t.Errorf("connection string\n  %v\nwant\n  %s", got, want)
 	}

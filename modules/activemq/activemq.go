@@ -61,7 +61,8 @@ const (
 // configuration: every empty field takes the default its comment states.
 type Config struct {
 	// Name of the instance (default "activemq"): the Deployment and Service are <name>, the
-	// Secret <name>-credentials, the ConfigMap <name>-config, the claim <name>-data.
+	// Secrets <name>-server and <name>-credentials, the ConfigMap <name>-config, the claim
+	// <name>-data.
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Namespace is where the objects are created (required; set by the caller).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
@@ -139,8 +140,12 @@ func (c Config) Validate() error {
 type Module struct {
 	// Deployment runs the broker; Service exposes AMQP on Port.
 	Deployment, Service *k8s.Object
-	// Credentials is the Secret <name>-credentials with the keys Amqp__User and Amqp__Password.
-	Credentials *k8s.GeneratedSecret
+	// Server is the Secret <name>-server the broker reads: username and password (generated).
+	Server *k8s.GeneratedSecret
+	// Credentials is the Secret <name>-credentials ArmoniK reads whole: Amqp__User and
+	// Amqp__Password, the same values, created once the broker is ready (with Wait), so that
+	// ArmoniK's pods start after it.
+	Credentials *k8s.Object
 	// BrokerConfig is the ConfigMap <name>-config holding activemq.xml (no credential).
 	BrokerConfig *k8s.Object
 	// Claim holds the message store.
@@ -175,10 +180,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	wait := base.Bool(cfg.Wait, true)
 
 	var err error
-	m.Credentials, err = k8s.NewGeneratedSecret(scope, id+"-credentials", k8s.GeneratedSecretSpec{
-		Meta:      cm.Meta(cfg.Name + "-credentials"),
-		Passwords: map[string]k8s.Password{"Amqp__Password": {}},
-		Data:      map[string]string{"Amqp__User": cfg.User},
+	m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-server"),
+		Passwords: map[string]k8s.Password{"password": {}},
+		Data:      map[string]string{"username": cfg.User},
 	})
 	if err != nil {
 		e.Wrap(err)
@@ -199,12 +204,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		e.Wrap(err)
 		return nil, e.Err()
 	}
-	hash, err := cm.ConfigHash(m.Credentials.Name, m.BrokerConfig.Name)
+	hash, err := cm.ConfigHash(m.Server.Name, m.BrokerConfig.Name)
 	if err != nil {
 		e.Wrap(err)
 		return nil, e.Err()
 	}
-	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Credentials.Name, Key: k} }
+	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
 	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = "amqp"; return &p }
 	one := 1
 	m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
@@ -230,8 +235,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 						// and makes the heap options count (6.2.0 ignored ACTIVEMQ_OPTS_MEMORY).
 						{Name: "ACTIVEMQ_OPTS", Value: cfg.JavaMemory + " -Djava.util.logging.config.file=logging.properties -Djava.security.auth.login.config=" + home + "/conf/login.config"},
 						{Name: "ACTIVEMQ_TMP", Value: "/tmp"},
-						{Name: envUser, SecretKey: secretKey("Amqp__User")},
-						{Name: envPassword, SecretKey: secretKey("Amqp__Password")},
+						{Name: envUser, SecretKey: secretKey("username")},
+						{Name: envPassword, SecretKey: secretKey("password")},
 					},
 					Ports: []k8s.Port{{Name: "amqp", ContainerPort: Port}},
 					Mounts: []k8s.Mount{
@@ -259,6 +264,15 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Meta:     cm.Meta(cfg.Name),
 		Selector: cm.Selector(),
 		Ports:    []k8s.ServicePort{{Name: "amqp", Port: Port, TargetPort: "amqp"}},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-credentials"),
+		Data:      map[string]string{"Amqp__User": cfg.User, "Amqp__Password": m.Server.Values["password"]},
+		DependsOn: []*k8s.Object{m.Deployment},
 	})
 	if err != nil {
 		e.Wrap(err)

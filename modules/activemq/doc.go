@@ -26,8 +26,10 @@
 //
 //   - Deployment <name> (1 replica, Recreate) and ClusterIP Service <name> (port amqp 5672), as
 //     upstream's main.tf. Upstream's dashboard port 8161 is not exposed: see below.
-//   - Secret <name>-credentials: Amqp__User (Config.User, default "armonik") and Amqp__Password
-//     (random_password). The same Secret configures the broker and, whole, ArmoniK.
+//   - Secret <name>-server: username (Config.User, default "armonik") and password
+//     (random_password), read by the broker. Secret <name>-credentials: the same values as
+//     Amqp__User and Amqp__Password, read whole by ArmoniK, created after the Deployment (so,
+//     with Wait, once the broker is ready).
 //   - ConfigMap <name>-config: activemq.xml, mounted over conf/activemq.xml only (subPath), so
 //     the rest of the image's conf/ stays as shipped. Like upstream's configmaps.tf it marks
 //     every queue prioritizedMessages="true" (Core's task priorities) and keeps the KahaDB

@@ -39,10 +39,12 @@
 //
 //   - Deployment <name> (1 replica, Recreate) and ClusterIP Service <name> (ports s3 9000 and
 //     console 9001), as upstream's main.tf.
-//   - Secret <name>-credentials: the access key (Config.User, default "armonik") and the secret
-//     key (random_password), under the key names of the role. The server reads them as
-//     MINIO_ROOT_USER and MINIO_ROOT_PASSWORD (secretKeyRef); upstream wrote them as literals in
-//     the pod spec.
+//   - Secret <name>-server: root-user (Config.User, default "armonik") and root-password
+//     (random_password), read by the server as MINIO_ROOT_USER and MINIO_ROOT_PASSWORD
+//     (secretKeyRef); upstream wrote them as literals in the pod spec. Secret
+//     <name>-credentials: the same access key and secret key under the key names of the role,
+//     read whole by ArmoniK, created after the Deployment (so, with Wait, once the server is
+//     ready).
 //   - The bucket: an init container runs mkdir -p /data/<bucket> before the server starts, which
 //     is how upstream creates it (in the server's shell command) and which MinIO serves as a
 //     bucket; Core does not create buckets, it only checks that the bucket exists. The server

@@ -63,8 +63,8 @@ const (
 // Config configures the MinIO module. The zero value, with Namespace set, is a working
 // configuration: every empty field takes the default its comment states.
 type Config struct {
-	// Name of the instance (default "minio"): the Deployment and Service are <name>, the Secret
-	// <name>-credentials, the claim <name>-data.
+	// Name of the instance (default "minio"): the Deployment and Service are <name>, the Secrets
+	// <name>-server and <name>-credentials, the claim <name>-data.
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Namespace is where the objects are created (required; set by the caller).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
@@ -151,10 +151,14 @@ type Module struct {
 	// Deployment runs the server; Service exposes the S3 API on Port and the console on
 	// ConsolePort.
 	Deployment, Service *k8s.Object
-	// Credentials is the Secret <name>-credentials. Its keys are named after the variables of
-	// the role: S3__Login and S3__Password (object storage), or S3Storage__AccessKeyId and
-	// S3Storage__SecretAccessKey (shared storage).
-	Credentials *k8s.GeneratedSecret
+	// Server is the Secret <name>-server the server reads: root-user and root-password
+	// (generated).
+	Server *k8s.GeneratedSecret
+	// Credentials is the Secret <name>-credentials ArmoniK reads whole, created once the server
+	// is ready (with Wait) so that ArmoniK's pods start after it. Its keys are named after the
+	// variables of the role: S3__Login and S3__Password (object storage), or
+	// S3Storage__AccessKeyId and S3Storage__SecretAccessKey (shared storage).
+	Credentials *k8s.Object
 	// Claim holds the objects.
 	Claim *k8s.Object
 	// Role is the instance's role; Bucket its bucket.
@@ -195,10 +199,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		userKey, passwordKey = "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey"
 	}
 	var err error
-	m.Credentials, err = k8s.NewGeneratedSecret(scope, id+"-credentials", k8s.GeneratedSecretSpec{
-		Meta:      cm.Meta(cfg.Name + "-credentials"),
-		Passwords: map[string]k8s.Password{passwordKey: {}},
-		Data:      map[string]string{userKey: cfg.User},
+	m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-server"),
+		Passwords: map[string]k8s.Password{"root-password": {}},
+		Data:      map[string]string{"root-user": cfg.User},
 	})
 	if err != nil {
 		e.Wrap(err)
@@ -211,12 +215,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		e.Wrap(err)
 		return nil, e.Err()
 	}
-	hash, err := cm.ConfigHash(m.Credentials.Name)
+	hash, err := cm.ConfigHash(m.Server.Name)
 	if err != nil {
 		e.Wrap(err)
 		return nil, e.Err()
 	}
-	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Credentials.Name, Key: k} }
+	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
 	health := func(path string, p k8s.Probe) *k8s.Probe {
 		p.HTTPGet = &k8s.HTTPGet{Path: path, Port: "s3"}
 		return &p
@@ -259,8 +263,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 						"--certs-dir", certsDir,
 					},
 					Env: []k8s.EnvVar{
-						{Name: "MINIO_ROOT_USER", SecretKey: secretKey(userKey)},
-						{Name: "MINIO_ROOT_PASSWORD", SecretKey: secretKey(passwordKey)},
+						{Name: "MINIO_ROOT_USER", SecretKey: secretKey("root-user")},
+						{Name: "MINIO_ROOT_PASSWORD", SecretKey: secretKey("root-password")},
 					},
 					Ports: []k8s.Port{{Name: "s3", ContainerPort: Port}, {Name: "console", ContainerPort: ConsolePort}},
 					Mounts: []k8s.Mount{
@@ -291,6 +295,15 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			{Name: "s3", Port: Port, TargetPort: "s3"},
 			{Name: "console", Port: ConsolePort, TargetPort: "console"},
 		},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-credentials"),
+		Data:      map[string]string{userKey: cfg.User, passwordKey: m.Server.Values["root-password"]},
+		DependsOn: []*k8s.Object{m.Deployment},
 	})
 	if err != nil {
 		e.Wrap(err)

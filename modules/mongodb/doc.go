@@ -22,9 +22,11 @@
 //	env_from_secret  MongoDB__Password         <- <name>-credentials/password  outputs.tf (mongodb-user)
 //	env_from_secret  MongoDB__ConnectionString <- <name>-connection/uri        outputs.tf (mongodb-connection-string)
 //
-// The connection string is mongodb://<user>:<password>@<host>:27017/<database>?replicaSet=rs0&
-// authSource=admin, built by Terraform from the password's random_password reference; a
-// non-empty one overrides Host, Port, User, Password, Tls, ReplicaSet and DirectConnection in
+// The connection string is
+//
+//	mongodb://<user>:<password>@<host>:27017/<database>?replicaSet=rs0&authSource=admin
+//
+// built by Terraform from the password's random_password reference. A non-empty one overrides Host, Port, User, Password, Tls, ReplicaSet and DirectConnection in
 // Core (ServiceCollectionExt.cs), and both agree. Upstream spelled it MongoDB_ConnectionString
 // (one underscore), so Core never saw it. MongoDB__CAFile and the certificate mounts are left
 // out until TLS is configured; MongoDB__MonitoringConnectionString belongs with the
@@ -37,12 +39,14 @@
 //     mongodb 27017, publishNotReadyAddresses so the member resolves its own name before it is
 //     ready). Upstream used the Bitnami chart (storage/onpremise/mongodb/main.tf) or the Percona
 //     operator (storage/onpremise/mongodb-percona); this needs neither.
-//   - Secret <name>-server: root-username (root), root-password and keyfile (random_password of
-//     756 letters and digits). Only the server pod reads it.
-//   - Secret <name>-credentials: username (Config.User, default "armonik") and password
-//     (random_password): ArmoniK's user, with readWrite and dbAdmin on the database and
-//     clusterAdmin, the roles upstream's Percona module grants (mongodb-percona/main.tf).
-//   - Secret <name>-connection: uri.
+//   - Secret <name>-server, read by the server pod only: root-username (root), root-password,
+//     keyfile (random_password of 756 letters and digits), and username (Config.User, default
+//     "armonik") and password (random_password) of ArmoniK's user, which gets readWrite and
+//     dbAdmin on the database and clusterAdmin, the roles upstream's Percona module grants
+//     (mongodb-percona/main.tf).
+//   - Secrets <name>-credentials (username, password: the same values) and <name>-connection
+//     (uri), read by ArmoniK, created after the StatefulSet: with Wait, once the replica set has
+//     its primary, so ArmoniK's pods start after it (upstream: AK issue #867).
 //   - ConfigMap <name>-scripts: create-user.js, rs-init.js, rs-init.sh. No credential: the
 //     scripts read them from their environment (secretKeyRef).
 //
@@ -68,7 +72,8 @@
 // Initiating from the pod rather than from a Job was chosen because nothing outside the pod
 // can block Terraform: with Wait false nothing waits at all, and with Wait true only the
 // StatefulSet's rollout is awaited; a kubernetes_job_v1 would have to wait for the server,
-// is replaced on every spec change, and comes back in every plan once a TTL deletes it. It is
+// is replaced on every spec change, and comes back in every plan once a TTL deletes it.
+// The Secrets ArmoniK reads wait for the StatefulSet instead. It is
 // also self-healing: a pod that restarts on an empty data directory initiates again. The cost
 // is a small idle container. postStart was not used: its output is invisible and a failure
 // kills mongod.

@@ -58,9 +58,9 @@ const (
 // configuration: every empty field takes the default its comment states.
 type Config struct {
 	// Name of the instance (default "mongodb"): the StatefulSet is <name> (its pod <name>-0),
-	// the headless Service <name>-headless, the Secrets <name>-server (root password and
-	// replica-set key), <name>-credentials (ArmoniK's user) and <name>-connection (the
-	// connection string), the ConfigMap <name>-scripts, the claim data-<name>-0.
+	// the headless Service <name>-headless, the Secrets <name>-server (what the server reads),
+	// <name>-credentials (ArmoniK's user) and <name>-connection (the connection string), the
+	// ConfigMap <name>-scripts, the claim data-<name>-0.
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Namespace is where the objects are created (required; set by the caller).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
@@ -163,13 +163,14 @@ type Module struct {
 	// StatefulSet runs the member; Service is the headless Service <name>-headless that gives
 	// it a stable DNS name.
 	StatefulSet, Service *k8s.Object
-	// Server is the Secret <name>-server: root-username, root-password and keyfile (the
-	// replica-set key). Only the server pod reads it.
+	// Server is the Secret <name>-server the server pod reads: root-username, root-password,
+	// keyfile (the replica-set key), and username and password of ArmoniK's user (generated).
 	Server *k8s.GeneratedSecret
-	// Credentials is the Secret <name>-credentials: username and password of ArmoniK's user.
-	Credentials *k8s.GeneratedSecret
-	// Connection is the Secret <name>-connection: uri, the connection string.
-	Connection *k8s.Object
+	// Credentials is the Secret <name>-credentials: username and password of ArmoniK's user;
+	// Connection is the Secret <name>-connection: uri, the connection string. ArmoniK reads
+	// both; they are created once the replica set is ready (with Wait), so that ArmoniK's pods
+	// start after it.
+	Credentials, Connection *k8s.Object
 	// Scripts is the ConfigMap <name>-scripts: the user creation and replica-set initiation
 	// scripts (no credential: they read them from the environment).
 	Scripts *k8s.Object
@@ -218,24 +219,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	var err error
 	if m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
 		Meta:      cm.Meta(cfg.Name + "-server"),
-		Passwords: map[string]k8s.Password{"root-password": {}, "keyfile": {Length: keyFileLength}},
-		Data:      map[string]string{"root-username": RootUser},
-	}); err != nil {
-		return fail(err)
-	}
-	if m.Credentials, err = k8s.NewGeneratedSecret(scope, id+"-credentials", k8s.GeneratedSecretSpec{
-		Meta:      cm.Meta(cfg.Name + "-credentials"),
-		Passwords: map[string]k8s.Password{"password": {}},
-		Data:      map[string]string{"username": cfg.User},
-	}); err != nil {
-		return fail(err)
-	}
-	// The connection string: literal text escaped for Terraform around the password's reference.
-	uri := k8s.Literal("mongodb://"+cfg.User+":") + m.Credentials.Values["password"] +
-		k8s.Literal("@"+m.Host+":"+port+"/"+cfg.DatabaseName+"?replicaSet="+cfg.ReplicaSet+"&authSource="+AuthSource)
-	if m.Connection, err = k8s.NewSecret(scope, id+"-connection", k8s.SecretSpec{
-		Meta: cm.Meta(cfg.Name + "-connection"),
-		Data: map[string]string{"uri": uri},
+		Passwords: map[string]k8s.Password{"root-password": {}, "keyfile": {Length: keyFileLength}, "password": {}},
+		Data:      map[string]string{"root-username": RootUser, "username": cfg.User},
 	}); err != nil {
 		return fail(err)
 	}
@@ -259,13 +244,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return fail(err)
 	}
-	hash, err := cm.ConfigHash(m.Server.Name, m.Credentials.Name, m.Scripts.Name)
+	hash, err := cm.ConfigHash(m.Server.Name, m.Scripts.Name)
 	if err != nil {
 		return fail(err)
 	}
 
 	server := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
-	user := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Credentials.Name, Key: k} }
 	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = "mongodb"; return &p }
 	sec := base.ContainerSecurity
 	image := cm.ImageRef()
@@ -313,8 +297,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 							{Name: "MONGO_INITDB_ROOT_USERNAME", SecretKey: server("root-username")},
 							{Name: "MONGO_INITDB_ROOT_PASSWORD", SecretKey: server("root-password")},
 							{Name: "ARMONIK_MONGODB_DATABASE", Value: cfg.DatabaseName},
-							{Name: "ARMONIK_MONGODB_USER", SecretKey: user("username")},
-							{Name: "ARMONIK_MONGODB_PASSWORD", SecretKey: user("password")},
+							{Name: "ARMONIK_MONGODB_USER", SecretKey: server("username")},
+							{Name: "ARMONIK_MONGODB_PASSWORD", SecretKey: server("password")},
 						},
 						Ports: []k8s.Port{{Name: "mongodb", ContainerPort: Port}},
 						Mounts: []k8s.Mount{
@@ -364,6 +348,24 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				},
 			},
 		},
+	}); err != nil {
+		return fail(err)
+	}
+	ready := []*k8s.Object{m.StatefulSet}
+	if m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-credentials"),
+		Data:      map[string]string{"username": cfg.User, "password": m.Server.Values["password"]},
+		DependsOn: ready,
+	}); err != nil {
+		return fail(err)
+	}
+	// The connection string: literal text escaped for Terraform around the password's reference.
+	uri := k8s.Literal("mongodb://"+cfg.User+":") + m.Server.Values["password"] +
+		k8s.Literal("@"+m.Host+":"+port+"/"+cfg.DatabaseName+"?replicaSet="+cfg.ReplicaSet+"&authSource="+AuthSource)
+	if m.Connection, err = k8s.NewSecret(scope, id+"-connection", k8s.SecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-connection"),
+		Data:      map[string]string{"uri": uri},
+		DependsOn: ready,
 	}); err != nil {
 		return fail(err)
 	}

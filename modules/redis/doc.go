@@ -26,10 +26,12 @@
 //
 //   - Deployment <name> (1 replica, Recreate) and ClusterIP Service <name> (port redis 6379), as
 //     upstream's main.tf.
-//   - Secret <name>-credentials: Redis__User ("") and Redis__Password (random_password). The
-//     server reads the password as REDISCLI_AUTH (secretKeyRef) and gets it through Kubernetes
-//     expansion of --requirepass $(REDISCLI_AUTH); redis-cli reads the same variable in the
-//     readiness probe. The password is never a literal.
+//   - Secret <name>-server: password (random_password). The server reads it as REDISCLI_AUTH
+//     (secretKeyRef) and gets it through Kubernetes expansion of --requirepass
+//     $(REDISCLI_AUTH); redis-cli reads the same variable in the readiness probe. The password
+//     is never a literal. Secret <name>-credentials: Redis__User ("") and Redis__Password (the
+//     same password), read whole by ArmoniK, created after the Deployment (so, with Wait, once
+//     the server is ready).
 //   - PersistentVolumeClaim <name>-data (default 8Gi) at /data, with the append-only file on by
 //     default (Config.AppendOnly): payloads and results survive a restart. Upstream kept
 //     everything in memory.

@@ -51,8 +51,8 @@ const envPassword = "REDISCLI_AUTH"
 // Config configures the Redis module. The zero value, with Namespace set, is a working
 // configuration: every empty field takes the default its comment states.
 type Config struct {
-	// Name of the instance (default "redis"): the Deployment and Service are <name>, the Secret
-	// <name>-credentials, the claim <name>-data.
+	// Name of the instance (default "redis"): the Deployment and Service are <name>, the Secrets
+	// <name>-server and <name>-credentials, the claim <name>-data.
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Namespace is where the objects are created (required; set by the caller).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
@@ -156,9 +156,12 @@ func (c Config) Validate() error {
 type Module struct {
 	// Deployment runs the server; Service exposes it on Port.
 	Deployment, Service *k8s.Object
-	// Credentials is the Secret <name>-credentials with the keys Redis__User (empty: the
-	// default user) and Redis__Password.
-	Credentials *k8s.GeneratedSecret
+	// Server is the Secret <name>-server the server reads: password (generated).
+	Server *k8s.GeneratedSecret
+	// Credentials is the Secret <name>-credentials ArmoniK reads whole: Redis__User (empty: the
+	// default user) and Redis__Password, created once the server is ready (with Wait), so that
+	// ArmoniK's pods start after it.
+	Credentials *k8s.Object
 	// Claim holds the data directory.
 	Claim *k8s.Object
 	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its port;
@@ -193,10 +196,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	m.Endpoint = m.Host + ":" + strconv.Itoa(Port)
 
 	var err error
-	m.Credentials, err = k8s.NewGeneratedSecret(scope, id+"-credentials", k8s.GeneratedSecretSpec{
-		Meta:      cm.Meta(cfg.Name + "-credentials"),
-		Passwords: map[string]k8s.Password{"Redis__Password": {}},
-		Data:      map[string]string{"Redis__User": ""},
+	m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-server"),
+		Passwords: map[string]k8s.Password{"password": {}},
 	})
 	if err != nil {
 		e.Wrap(err)
@@ -209,7 +211,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		e.Wrap(err)
 		return nil, e.Err()
 	}
-	hash, err := cm.ConfigHash(m.Credentials.Name)
+	hash, err := cm.ConfigHash(m.Server.Name)
 	if err != nil {
 		e.Wrap(err)
 		return nil, e.Err()
@@ -251,7 +253,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					ImagePullPolicy: cfg.PullPolicy,
 					Args:            args,
 					Env: []k8s.EnvVar{
-						{Name: envPassword, SecretKey: &k8s.KeyRef{Name: m.Credentials.Name, Key: "Redis__Password"}},
+						{Name: envPassword, SecretKey: &k8s.KeyRef{Name: m.Server.Name, Key: "password"}},
 					},
 					Ports:     []k8s.Port{{Name: "redis", ContainerPort: Port}},
 					Mounts:    []k8s.Mount{{Volume: "data", Path: "/data"}},
@@ -274,6 +276,15 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Meta:     cm.Meta(cfg.Name),
 		Selector: cm.Selector(),
 		Ports:    []k8s.ServicePort{{Name: "redis", Port: Port, TargetPort: "redis"}},
+	})
+	if err != nil {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
+		Meta:      cm.Meta(cfg.Name + "-credentials"),
+		Data:      map[string]string{"Redis__User": "", "Redis__Password": m.Server.Values["password"]},
+		DependsOn: []*k8s.Object{m.Deployment},
 	})
 	if err != nil {
 		e.Wrap(err)
