@@ -56,3 +56,7 @@ func stringMap(m map[string]string) *map[string]*string {
 	}
 	return &out
 }
+
+// ExistingNamespace refers to a namespace created outside the stack: objects go into it by
+// name, and Terraform neither creates nor deletes it.
+func ExistingNamespace(name string) *Namespace { return &Namespace{Display: name, Name: name} }
