@@ -1,7 +1,12 @@
 // Command armonik-cdktf is the CDKTF app that deploys ArmoniK on Kubernetes.
 //
 // Run by the cdktf CLI (npx cdktf synth|diff|deploy|destroy, see cdktf.json) or directly
-// (go run .), it writes each stack to cdktf.out/stacks/<stack>/cdk.tf.json. See ./help.
+// (go run .), it reads the configuration ($ARMONIK_CONFIG, else ./armonik.yaml, else the
+// built-in defaults) and writes each selected stack to cdktf.out/stacks/<stack>/cdk.tf.json.
+//
+//	go run .                          synthesize
+//	go run . explain [stack]          print every container's env, envFrom and mounts with their origin
+//	go run . explain --mermaid [stack] print the AEP 5 graph: modules -> layers -> containers
 package main
 
 import (
@@ -15,27 +20,85 @@ import (
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-// run is main without os.Exit, so deferred calls (jsii.Close) run and tests can call it.
+// closeRuntime stops the jsii runtime when run ends; tests, which share one runtime between
+// many runs, replace it.
+var closeRuntime = cdk.Close
+
+const usage = `usage:
+  go run .                             synthesize the configured stacks into cdktf.out/
+  go run . explain [--mermaid] [stack] explain the configuration of every ArmoniK container
+The configuration is read from $ARMONIK_CONFIG, else ./armonik.yaml, else built-in defaults.
+See the help file for every command.`
+
+// run is main without os.Exit, so deferred calls (the jsii runtime's shutdown) run and tests
+// can call it. Configuration and construction problems are all printed to stderr, and nothing
+// is written, before any synthesis.
 func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "synth"
 	if len(args) > 0 {
-		switch args[0] {
-		case "help", "-h", "--help":
-			fmt.Fprintln(stdout, "usage: go run . (synthesizes the stacks into cdktf.out/); see the help file for every command")
-			return 0
-		default:
-			fmt.Fprintf(stderr, "armonik-cdktf: unknown command %q (see ./help)\n", args[0])
+		cmd = args[0]
+		args = args[1:]
+	}
+	mermaid, stack := false, ""
+	switch cmd {
+	case "synth":
+		if len(args) > 0 {
+			fmt.Fprintf(stderr, "armonik-cdktf: unexpected arguments %q\n%s\n", args, usage)
 			return 2
 		}
+	case "explain":
+		for _, a := range args {
+			switch {
+			case a == "--mermaid":
+				mermaid = true
+			case stack == "" && len(a) > 0 && a[0] != '-':
+				stack = a
+			default:
+				fmt.Fprintf(stderr, "armonik-cdktf: explain: unexpected argument %q\n%s\n", a, usage)
+				return 2
+			}
+		}
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "armonik-cdktf: unknown command %q\n%s\n", cmd, usage)
+		return 2
 	}
-	defer cdk.Close()
-	app := cdk.NewApp("")
-	if _, err := stacks.NewLocalhost(app, stacks.DefaultLocalhost()); err != nil {
-		fmt.Fprintf(stderr, "armonik-cdktf: %v\n", err)
+
+	cfg, path, err := stacks.Load()
+	if err != nil {
+		fmt.Fprintf(stderr, "armonik-cdktf: invalid configuration %s\n%v\n", describe(path), err)
 		return 1
 	}
-	if err := cdk.Synth(app); err != nil {
+	defer closeRuntime()
+	app := cdk.NewApp(outdir)
+	built, err := stacks.Build(app, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "armonik-cdktf: configuration %s:\n%v\n", describe(path), err)
+		return 1
+	}
+	switch {
+	case cmd == "explain" && mermaid:
+		err = stacks.Mermaid(stdout, built, stack)
+	case cmd == "explain":
+		err = stacks.Explain(stdout, built, stack)
+	default:
+		err = cdk.Synth(app)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "armonik-cdktf: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// outdir is where synth writes ("" = CDKTF's default: $CDKTF_OUTDIR, else cdktf.out).
+var outdir = ""
+
+func describe(path string) string {
+	if path == "" {
+		return "(built-in defaults)"
+	}
+	return path
 }

@@ -1,6 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
@@ -8,10 +13,16 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
 
-// TestLocalhostGolden pins the synthesized armonik-localhost stack.
+func TestMain(m *testing.M) {
+	closeRuntime = func() {}
+	code := m.Run()
+	cdk.Close()
+	os.Exit(code)
+}
+
+// TestLocalhostGolden pins the synthesized default stack.
 func TestLocalhostGolden(t *testing.T) {
-	app := cdk.NewTestApp()
-	st, err := stacks.NewLocalhost(app, stacks.DefaultLocalhost())
+	st, err := stacks.NewLocalhost(cdk.NewTestApp(), stacks.DefaultLocalhost())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,4 +31,132 @@ func TestLocalhostGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.JSON(t, stacks.LocalhostName, out)
+}
+
+// runIn runs the app in a fresh directory with the given configuration file content ("" = none).
+func runIn(t *testing.T, config string, args ...string) (code int, stdout, stderr string, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	t.Setenv(stacks.ConfigEnv, "")
+	if config != "" {
+		if err := os.WriteFile("armonik.yaml", []byte(config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String(), dir
+}
+
+func TestBadConfigPrintsEveryErrorAndWritesNothing(t *testing.T) {
+	code, _, stderr, dir := runIn(t, `
+stacks: [armonik-localhost, armonik-nowhere]
+localhost:
+  namespace: Not_A_Name
+  colour: blue
+  armonik:
+    partitions:
+      - name: a
+        replicas: -2
+      - name: a
+`)
+	if code != 1 {
+		t.Fatalf("exit code %d, want 1", code)
+	}
+	for _, want := range []string{
+		`line 5: localhost.colour: unknown key`,
+		`armonik.yaml`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cdktf.out")); err == nil {
+		t.Error("a bad configuration must not write cdktf.out")
+	}
+	// Once the file parses, every semantic problem is reported together.
+	code, _, stderr, dir = runIn(t, `
+stacks: [armonik-localhost, armonik-nowhere]
+localhost:
+  namespace: Not_A_Name
+  armonik:
+    partitions:
+      - name: a
+        replicas: -2
+      - name: a
+`)
+	if code != 1 {
+		t.Fatalf("exit code %d, want 1", code)
+	}
+	for _, want := range []string{
+		`stacks[1]: unknown stack "armonik-nowhere"`,
+		`localhost.namespace: "Not_A_Name"`,
+		`localhost.armonik.partitions[0].replicas: -2 must be >= 0`,
+		`localhost.armonik.partitions[1].name: "a" is already the name of partitions[0]`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cdktf.out")); err == nil {
+		t.Error("a bad configuration must not write cdktf.out")
+	}
+}
+
+func TestExplainCommand(t *testing.T) {
+	code, stdout, stderr, _ := runIn(t, "", "explain", stacks.LocalhostName)
+	if code != 0 {
+		t.Fatalf("explain: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"# stack armonik-localhost",
+		"container polling-agent",
+		"MongoDB__ConnectionString",
+		"secret:mongodb-connection/uri",
+		"container worker-0",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("explain output lacks %q", want)
+		}
+	}
+	if code, _, _, _ := runIn(t, "", "explain", "nope"); code != 1 {
+		t.Errorf("explain of an unknown stack: exit %d, want 1", code)
+	}
+	if code, _, _, _ := runIn(t, "", "frobnicate"); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+}
+
+// TestReadmeGraph keeps the graph embedded in README.md equal to the default stack's.
+func TestReadmeGraph(t *testing.T) {
+	code, stdout, stderr, _ := runIn(t, "", "explain", "--mermaid")
+	if code != 0 {
+		t.Fatalf("explain --mermaid: exit %d\n%s", code, stderr)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile("(?s)(<!-- graph:begin -->\n```mermaid\n)(.*?)(```\n<!-- graph:end -->)")
+	m := re.FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no <!-- graph:begin --> ```mermaid ... ``` <!-- graph:end --> block")
+	}
+	if string(m[2]) == stdout {
+		return
+	}
+	if golden.Updating() {
+		updated := re.ReplaceAll(readme, []byte("${1}"+strings.ReplaceAll(stdout, "$", "$$")+"${3}"))
+		if err := os.WriteFile("README.md", updated, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Log("README.md graph updated")
+		return
+	}
+	t.Errorf("the README graph is stale (UPDATE_GOLDEN=1 go test . rewrites it):\n%s", golden.Diff(string(m[2]), stdout))
 }

@@ -1,6 +1,7 @@
 package armonik
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -101,7 +102,11 @@ type component struct {
 // invalid names) and every missing adapter is reported at once, before any resource is created.
 func New(scope constructs.Construct, id string, cfg Config) (*ArmoniK, error) {
 	cfg = cfg.WithDefaults()
-	if err := cfg.validate(); err != nil {
+	err := cfg.validate()
+	if cfg.Namespace == nil || cfg.Namespace.Name == "" {
+		err = errors.Join(errors.New("namespace: required (the k8s.Namespace the objects go into)"), err)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("armonik %q: invalid configuration:\n%w", id, err)
 	}
 	b := &builder{cfg: &cfg, scope: scope, id: id, a: &ArmoniK{Config: cfg, ComputePlanes: map[string]*k8s.Object{},

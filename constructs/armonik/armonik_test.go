@@ -72,11 +72,16 @@ func build(t *testing.T, cfg armonik.Config) (*armonik.ArmoniK, []byte, synthtes
 
 func ptr[T any](v T) *T { return &v }
 
+var (
+	htcmock = armonik.Image{Repository: "dockerhubaneo/armonik_core_htcmock_test_worker", Tag: "0.37.2"}
+	stream  = armonik.Image{Repository: "dockerhubaneo/armonik_core_stream_test_worker", Tag: "0.37.2"}
+)
+
 func twoPartitions(socket string) []armonik.Partition {
 	return []armonik.Partition{
-		{Name: "alpha", SocketType: socket, Workers: []armonik.Worker{{Name: "htc"}, {Name: "stream"}}},
+		{Name: "alpha", SocketType: socket, Workers: []armonik.Worker{{Name: "htc", Image: htcmock}, {Name: "stream", Image: stream}}},
 		{Name: "beta", SocketType: socket, Workload: armonik.Workload{Replicas: ptr(3)}, ParentPartitionIDs: []string{"alpha"},
-			Workers: []armonik.Worker{{Name: "htc"}, {Name: "bench", Image: armonik.Image{Repository: "dockerhubaneo/armonik_core_bench_test_worker", Tag: "0.37.2"}}}},
+			Workers: []armonik.Worker{{Name: "htc", Image: htcmock}, {Name: "bench", Image: armonik.Image{Repository: "dockerhubaneo/armonik_core_bench_test_worker", Tag: "0.37.2"}}}},
 	}
 }
 

@@ -304,7 +304,8 @@ type Partition struct {
 	// agent's and each worker's.
 	Workload     `json:",inline" yaml:",inline"`
 	PollingAgent PollingAgent `json:"polling_agent,omitempty" yaml:"polling_agent,omitempty"`
-	// Workers of each pod (default: one dynamic .NET worker named "worker").
+	// Workers of each pod (default: one worker named "worker" running ArmoniK's dynamic .NET
+	// worker image). A declared worker must name its image.
 	Workers []Worker `json:"workers,omitempty" yaml:"workers,omitempty"`
 }
 
@@ -405,14 +406,15 @@ func (cfg Config) WithDefaults() Config {
 		}
 		p.PollingAgent.Image = p.PollingAgent.Image.or(Image{Repository: PollingImage, Tag: CoreTag})
 		if len(p.Workers) == 0 {
-			p.Workers = []Worker{{}}
+			// Only a partition without workers gets the default worker image; a declared worker
+			// names its own image.
+			p.Workers = []Worker{{Image: Image{Repository: WorkerImage, Tag: WorkerTag}}}
 		}
 		workers := make([]Worker, len(p.Workers))
 		for j, w := range p.Workers {
 			if w.Name == "" {
 				w.Name = "worker"
 			}
-			w.Image = w.Image.or(Image{Repository: WorkerImage, Tag: WorkerTag})
 			workers[j] = w
 		}
 		p.Workers = workers
@@ -429,20 +431,24 @@ func (cfg *Config) wait() bool { return cfg.Wait == nil || *cfg.Wait }
 
 var logLevels = []string{"Verbose", "Debug", "Information", "Warning", "Error", "Fatal"}
 
-// validate checks a defaulted configuration and returns every problem at once; each message
-// starts with the configuration path of the setting.
+// Validate returns every problem of the settings at once (defaults applied first), each
+// starting with the configuration path of the setting (partitions[1].workers[0].name: ...).
+// The namespace, which a configuration file never holds, is checked by New.
+func (cfg Config) Validate() error {
+	d := cfg.WithDefaults()
+	return d.validate()
+}
+
+// validate checks a defaulted configuration.
 func (cfg *Config) validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if cfg.Namespace == nil || cfg.Namespace.Name == "" {
-		add("namespace: required (the k8s.Namespace the objects go into)")
-	}
 	if !contains(logLevels, cfg.Logging.Level) {
 		add("logging.level: %q must be one of %s", cfg.Logging.Level, strings.Join(logLevels, ", "))
 	}
 	checkImage := func(path string, img Image) {
 		if img.Repository == "" {
-			add("%s.repository: required", path)
+			add("%s: required (repository and tag)", path)
 		}
 		if img.PullPolicy != "" && !contains([]string{"Always", "IfNotPresent", "Never"}, img.PullPolicy) {
 			add("%s.pull_policy: %q must be Always, IfNotPresent or Never", path, img.PullPolicy)
