@@ -1,7 +1,9 @@
 package outputs
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -13,10 +15,11 @@ import (
 // of the validation library are most of the cost of MergePod, so a container's
 // modules are checked by worker goroutines while the merge runs.
 type checker struct {
-	at     Provenance
-	refs   map[string]string // Ref name -> the library's errors ("" when valid)
-	keybuf []string
-	out    []*Problem
+	at Provenance
+	// The library's verdicts on names that recur, "" when valid: one Secret
+	// is named by many variables, and keys such as "password" come back.
+	refs, keys map[string]string
+	out        []*Problem
 }
 
 // checkModules returns the problems of each module, in module order. It
@@ -27,7 +30,7 @@ func checkModules(mods []inspected) (results [][]*Problem, wait func()) {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			k := checker{refs: map[string]string{}}
+			k := checker{refs: map[string]string{}, keys: map[string]string{}}
 			for i := w; i < len(mods); i += workers {
 				k.at, k.out = mods[i].at, nil
 				k.module(&mods[i].out)
@@ -36,6 +39,16 @@ func checkModules(mods []inspected) (results [][]*Problem, wait func()) {
 		})
 	}
 	return results, wg.Wait
+}
+
+// dataKey is dataKeyProblem with the library's verdict remembered.
+func (k *checker) dataKey(key string) string {
+	msg, ok := k.keys[key]
+	if !ok {
+		msg = dataKeyProblem(key)
+		k.keys[key] = msg
+	}
+	return msg
 }
 
 func (k *checker) bad(kind Kind, key, msg string) {
@@ -59,12 +72,13 @@ func (k *checker) ref(what string, r Ref) string {
 	return invalidRef(what, r.Name, errs)
 }
 
-// module checks one module's outputs, kind by kind, keys in order.
+// module checks one module's outputs. Maps are read in any order; the
+// problems are then sorted by output kind and key, so the report is stable.
 func (k *checker) module(o *Outputs) {
-	for _, name := range sortedInto(&k.keybuf, o.Env) {
+	for name, v := range o.Env {
 		if msg := envNameProblem(name); msg != "" {
 			k.bad(KindEnv, name, msg)
-		} else if msg := credentialProblem(name, o.Env[name]); msg != "" {
+		} else if msg := credentialProblem(name, v); msg != "" {
 			k.bad(KindEnv, name, msg)
 		}
 	}
@@ -74,32 +88,38 @@ func (k *checker) module(o *Outputs) {
 	k.wholeSources(KindEnvSecret, "secret", o.EnvSecret)
 	k.fileMounts(KindMountConfigMap, "configmap", o.MountConfigMap)
 	k.fileMounts(KindMountSecret, "secret", o.MountSecret)
-	for _, name := range sortedInto(&k.keybuf, o.MountVolume) {
-		v := o.MountVolume[name]
+	for name, v := range o.MountVolume {
 		k.mount(KindMountVolume, name, v.Path, v.SubPath)
 		for _, msg := range volumeSourceProblems(v) {
 			k.bad(KindMountVolume, name, msg)
 		}
 	}
-	for _, name := range sortedInto(&k.keybuf, o.MountVolumeClaim) {
-		v := o.MountVolumeClaim[name]
+	for name, v := range o.MountVolumeClaim {
 		k.mount(KindMountVolumeClaim, name, v.Path, v.SubPath)
 		if msg := k.ref("claim", v.Claim); msg != "" {
 			k.bad(KindMountVolumeClaim, name, msg)
 		}
 	}
+	sortProblems(k.out)
+}
+
+// sortProblems orders problems by output kind, then key, keeping the order of
+// the problems of one key.
+func sortProblems(ps []*Problem) {
+	slices.SortStableFunc(ps, func(a, b *Problem) int {
+		return cmp.Or(strings.Compare(string(a.Output), string(b.Output)), strings.Compare(a.Key, b.Key))
+	})
 }
 
 func (k *checker) selectors(kind Kind, what string, sels map[string]KeySelector) {
-	for _, name := range sortedInto(&k.keybuf, sels) {
-		s := sels[name]
+	for name, s := range sels {
 		if msg := envNameProblem(name); msg != "" {
 			k.bad(kind, name, msg)
 		}
 		if msg := k.ref(what, s.Ref); msg != "" {
 			k.bad(kind, name, msg)
 		}
-		if msg := dataKeyProblem(s.Key); msg != "" {
+		if msg := k.dataKey(s.Key); msg != "" {
 			k.bad(kind, name, msg)
 		}
 	}
@@ -126,8 +146,7 @@ func (k *checker) wholeSources(kind Kind, what string, list []EnvSource) {
 }
 
 func (k *checker) fileMounts(kind Kind, what string, mounts map[string]FileMount) {
-	for _, name := range sortedInto(&k.keybuf, mounts) {
-		f := mounts[name]
+	for name, f := range mounts {
 		k.mount(kind, name, f.Path, f.SubPath)
 		if msg := k.ref(what, f.Ref); msg != "" {
 			k.bad(kind, name, msg)
@@ -135,7 +154,7 @@ func (k *checker) fileMounts(kind Kind, what string, mounts map[string]FileMount
 		if msg := modeProblem("mode", f.Mode); msg != "" {
 			k.bad(kind, name, msg)
 		}
-		for _, msg := range itemsProblems(f.Items) {
+		for _, msg := range itemsProblems(f.Items, k.dataKey) {
 			k.bad(kind, name, msg)
 		}
 	}
@@ -146,11 +165,8 @@ func (k *checker) fileMounts(kind Kind, what string, mounts map[string]FileMount
 func (k *checker) mount(kind Kind, name, path, subPath string) {
 	if name == "" {
 		k.bad(kind, name, "mount name required: it names the pod volume")
-	} else if len(validation.IsDNS1123Label(name)) > 0 {
-		// Sanitized: VolumeName always gives a label, checked all the same.
-		if vol := VolumeName(name); len(validation.IsDNS1123Label(vol)) > 0 {
-			k.bad(kind, name, "invalid volume name "+vol+": "+strings.Join(validation.IsDNS1123Label(vol), "; "))
-		}
+	} else if vol := VolumeName(name); len(validation.IsDNS1123Label(vol)) > 0 {
+		k.bad(kind, name, "invalid volume name "+vol+": "+strings.Join(validation.IsDNS1123Label(vol), "; "))
 	}
 	if msg := mountPathProblem(path); msg != "" {
 		k.bad(kind, name, msg)

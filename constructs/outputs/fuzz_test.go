@@ -443,3 +443,20 @@ func checkPod(t *testing.T, pod *outputs.Pod, containers int) {
 		}
 	}
 }
+
+// FuzzVolumeName checks VolumeName against the validation library: the result
+// is always a label, and a name is kept exactly when it is a label already.
+func FuzzVolumeName(f *testing.F) {
+	for _, s := range []string{"", "a", "redis-ca", "Redis_CA", "redis.ca", "-a", "a-", "a--b", "0", strings.Repeat("a", 63), strings.Repeat("a", 64), "héllo"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, mount string) {
+		got := outputs.VolumeName(mount)
+		if errs := validation.IsDNS1123Label(got); len(errs) > 0 {
+			t.Fatalf("VolumeName(%q) = %q: %v", mount, got, errs)
+		}
+		if label := len(validation.IsDNS1123Label(mount)) == 0; label != (got == mount) {
+			t.Fatalf("VolumeName(%q) = %q, but the library says label=%v", mount, got, label)
+		}
+	})
+}

@@ -317,17 +317,22 @@ func (c *containerMerge) module(mi int32) {
 		p.Output = k
 		return p
 	}
-	for _, k := range sortedInto(&c.keybuf, out.Env) {
-		c.claim(envClaim{name: k, mod: mi, kind: codeEnv, src: -1, value: out.Env[k]})
+	// Maps are read in any order: which of two claims of a name comes first
+	// depends only on module and kind order, and the conflicts found here are
+	// sorted by key below, so the result and the report are stable.
+	conflicts := len(c.later)
+	for k, v := range out.Env {
+		c.claim(envClaim{name: k, mod: mi, kind: codeEnv, src: -1, value: v})
 	}
-	for _, k := range sortedInto(&c.keybuf, out.EnvFromConfigMap) {
-		c.claim(envClaim{name: k, mod: mi, kind: codeEnvFromConfigMap, src: -1, sel: out.EnvFromConfigMap[k]})
+	for k, s := range out.EnvFromConfigMap {
+		c.claim(envClaim{name: k, mod: mi, kind: codeEnvFromConfigMap, src: -1, sel: s})
 	}
-	for _, k := range sortedInto(&c.keybuf, out.EnvFromSecret) {
-		c.claim(envClaim{name: k, mod: mi, kind: codeEnvFromSecret, src: -1, sel: out.EnvFromSecret[k]})
+	for k, s := range out.EnvFromSecret {
+		c.claim(envClaim{name: k, mod: mi, kind: codeEnvFromSecret, src: -1, sel: s})
 	}
 	c.wholeSources(mi, codeEnvConfigMap, at(KindEnvConfigMap), false, out.EnvConfigMap)
 	c.wholeSources(mi, codeEnvSecret, at(KindEnvSecret), true, out.EnvSecret)
+	sortProblems(c.later[conflicts:])
 
 	from := at(KindMountConfigMap)
 	for _, k := range sortedInto(&c.keybuf, out.MountConfigMap) {
@@ -476,11 +481,15 @@ func (c *containerMerge) result() Container {
 	for i, n := range perSource {
 		c.sources[i].Keys, keys = keys[:0:n], keys[n:n]
 	}
-	names := make([]string, 0, len(c.claims)-nDeclared) // of the explicit variables
+	type named struct {
+		name  string
+		claim int32
+	}
+	explicit := make([]named, 0, len(c.claims)-nDeclared)
 	for i := range c.claims {
 		cl := &c.claims[i]
 		if cl.src < 0 {
-			names = append(names, cl.name)
+			explicit = append(explicit, named{cl.name, int32(i)})
 			continue
 		}
 		s := &c.sources[cl.src]
@@ -490,12 +499,12 @@ func (c *containerMerge) result() Container {
 		}
 		s.Keys = append(s.Keys, k)
 	}
-	// Sort the names, not the (large) EnvVar values.
-	slices.Sort(names)
-	out.Env = make([]EnvVar, 0, len(names))
+	// Sort names and indices, not the (large) EnvVar values.
+	slices.SortFunc(explicit, func(a, b named) int { return strings.Compare(a.name, b.name) })
+	out.Env = make([]EnvVar, 0, len(explicit))
 	sels := make([]KeySelector, 0, nSel) // one backing array for the selectors
-	for _, name := range names {
-		cl := &c.claims[c.names[name]]
+	for _, e := range explicit {
+		cl := &c.claims[e.claim]
 		v := EnvVar{Name: cl.name, From: c.from(cl)}
 		if cl.hist >= 0 {
 			v.Replaced = c.hist[cl.hist].replaced

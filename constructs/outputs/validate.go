@@ -124,14 +124,15 @@ func modeProblem(what, mode string) string {
 	return ""
 }
 
-func itemsProblems(items []Item) []string {
+// itemsProblems checks projected items; dataKey checks one key.
+func itemsProblems(items []Item, dataKey func(string) string) []string {
 	var out []string
 	paths := map[string]bool{}
 	for i, it := range items {
 		at := fmt.Sprintf("item %d", i+1)
 		if it.Key == "" {
 			out = append(out, at+": key required")
-		} else if m := dataKeyProblem(it.Key); m != "" {
+		} else if m := dataKey(it.Key); m != "" {
 			out = append(out, at+": "+m)
 		}
 		if it.Path == "" {

@@ -17,16 +17,11 @@ import (
 // dashes are trimmed, the result is cut to 54 characters and suffixed with '-'
 // and the first 8 hex digits of the SHA-256 of the original name, so that two
 // names differing only in what sanitizing removes ("Redis_CA", "redis.ca")
-// still get different volumes. The result is always a valid label.
+// still get different volumes. The result is always a valid label; MergePod
+// checks every volume name with validation.IsDNS1123Label all the same.
 func VolumeName(mount string) string {
-	name, _ := volumeName(mount)
-	return name
-}
-
-// volumeName is VolumeName, also telling whether the name was sanitized.
-func volumeName(mount string) (string, bool) {
-	if mount != "" && len(validation.IsDNS1123Label(mount)) == 0 {
-		return mount, false
+	if isLabel(mount) {
+		return mount
 	}
 	var b strings.Builder
 	dash := false
@@ -58,7 +53,26 @@ func volumeName(mount string) (string, bool) {
 		base = "mount"
 	}
 	sum := sha256.Sum256([]byte(mount))
-	return base + "-" + hex.EncodeToString(sum[:])[:hashLen], true
+	return base + "-" + hex.EncodeToString(sum[:])[:hashLen]
+}
+
+// isLabel reports whether the sanitizing of VolumeName would leave s as it is:
+// 1 to 63 characters of [a-z0-9-], starting and ending with a letter or digit.
+// It only decides whether to sanitize, with no regular expression on the
+// merge's path; the library's IsDNS1123Label is what validates volume names
+// (and FuzzVolumeName checks that both agree).
+func isLabel(s string) bool {
+	if s == "" || len(s) > validation.DNS1123LabelMaxLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		if !alnum && (c != '-' || i == 0 || i == len(s)-1) {
+			return false
+		}
+	}
+	return true
 }
 
 // Volume is one pod volume: a name and exactly one source, with every mount
