@@ -530,9 +530,11 @@ func (c *containerMerge) result() Container {
 
 	slices.SortFunc(c.mounts, func(a, b mountClaim) int { return strings.Compare(a.mount.Path, b.mount.Path) })
 	out.Mounts = make([]Mount, 0, len(c.mounts))
-	for _, mc := range c.mounts {
+	c.vols = slices.Grow(c.vols, len(c.mounts))
+	uses := make([]VolumeUse, len(c.mounts)) // the first use of each new volume
+	for i, mc := range c.mounts {
 		out.Mounts = append(out.Mounts, mc.mount)
-		c.addVolume(mc)
+		c.addVolume(mc, uses[i:i+1:i+1])
 	}
 	return out
 }
@@ -606,12 +608,15 @@ func (s *envSource) describe() string {
 	return fmt.Sprintf("%s from %s", d, s.From)
 }
 
-func (c *containerMerge) addVolume(mc mountClaim) {
+// addVolume adds the volume of a mount to the pod, or a use to the identical
+// volume already there; slot is room for the first use of a new volume.
+func (c *containerMerge) addVolume(mc mountClaim, slot []VolumeUse) {
 	use := VolumeUse{Container: c.name, Mount: mc.mount.Name, From: mc.mount.From}
 	i, ok := c.volIdx[mc.vol.Name]
 	if !ok {
 		c.volIdx[mc.vol.Name] = len(c.vols)
-		mc.vol.Uses = []VolumeUse{use}
+		slot[0] = use
+		mc.vol.Uses = slot
 		c.vols = append(c.vols, mc.vol)
 		return
 	}
