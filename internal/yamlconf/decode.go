@@ -59,7 +59,15 @@ var (
 
 type decoder struct {
 	errs   []error
-	budget *int
+	budget *budget
+}
+
+// budget counts the nodes left to decode, shared by nested decoders (a type's own
+// UnmarshalYAML may try several forms and discard the errors of the failed ones: exhaustion
+// must survive that).
+type budget struct {
+	left      int
+	exhausted *PathError
 }
 
 // Decode parses data, a single YAML document, into out (a non-nil pointer to a struct).
@@ -90,9 +98,11 @@ func Decode(data []byte, out any) error {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return &PathError{Line: root.Line, Msg: "the document is empty"}
 	}
-	budget := MaxNodes
-	d := &decoder{budget: &budget}
+	d := &decoder{budget: &budget{left: MaxNodes}}
 	d.decode(root, rv.Elem(), "")
+	if e := d.budget.exhausted; e != nil {
+		return e
+	}
 	return errors.Join(d.errs...)
 }
 
@@ -130,11 +140,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	for n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
-	*d.budget--
-	if *d.budget == 0 {
-		d.fail(n, path, "the document expands to more than %d nodes (anchors and aliases included): simplify it", MaxNodes)
-	}
-	if *d.budget <= 0 {
+	if d.budget.left--; d.budget.left < 0 {
+		if d.budget.exhausted == nil {
+			d.budget.exhausted = &PathError{Line: n.Line, Path: path,
+				Msg: fmt.Sprintf("the document expands to more than %d nodes (anchors and aliases included): simplify it", MaxNodes)}
+		}
 		return
 	}
 	// Types with their own decoding.

@@ -1,0 +1,134 @@
+package stacks
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
+	"github.com/armonik-cdktf/armonik-cdktf/internal/yamlconf"
+)
+
+// TestBadConfigs: each bad document is rejected with messages naming the path of the setting.
+func TestBadConfigs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		doc  string
+		want []string
+	}{
+		{"unknown top-level key", "colour: blue\n", []string{"line 1: colour: unknown key (known keys: localhost, stacks)"}},
+		{"unknown nested key", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        workerz: []\n",
+			[]string{"line 5: localhost.armonik.partitions[0].workerz: unknown key"}},
+		{"wrong type", "localhost:\n  wait: sometimes\n", []string{`line 2: localhost.wait: want true or false, got "sometimes"`}},
+		{"missing image", "localhost:\n  armonik:\n    partitions:\n      - name: a\n      - name: b\n        workers:\n          - name: w\n",
+			[]string{"localhost.armonik.partitions[1].workers[0].image: required"}},
+		{"duplicate partition", "localhost:\n  armonik:\n    partitions: [{name: a}, {name: a}]\n",
+			[]string{`localhost.armonik.partitions[1].name: "a" is already the name of partitions[0]`}},
+		{"two queues", "localhost:\n  object_storage: {redis: {}, minio: {}}\n",
+			[]string{"localhost.object_storage: choose one of redis, minio, not 2"}},
+		{"negative replicas", "localhost:\n  armonik:\n    control_plane: {replicas: -1}\n",
+			[]string{"localhost.armonik.control_plane.replicas: -1 must be >= 0"}},
+		{"bad names", "localhost:\n  namespace: ArmoniK\n  armonik:\n    partitions: [{name: Bad_Partition}]\n",
+			[]string{`localhost.namespace: "ArmoniK"`, `localhost.armonik.partitions[0].name: "Bad_Partition"`}},
+		{"bad module setting", "localhost:\n  table_storage:\n    mongodb: {replicas: 3}\n",
+			[]string{`localhost.table_storage.mongodb: mongodb "mongodb": replicas`}},
+		{"unknown stack", "stacks: [armonik-prod]\n", []string{`stacks[0]: unknown stack "armonik-prod"`}},
+		{"empty file", "", []string{"the document is empty"}},
+		{"anchors bomb", bomb(), []string{"expands to more than"}},
+		{"not YAML", "localhost: [\n", []string{"not valid YAML"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.doc))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+// bomb is a "billion laughs" document that stays within the schema: each level is a list
+// of ten aliases of its first element, four levels deep, so about 10^5 nodes once expanded.
+func bomb() string {
+	ten := func(first, alias string) string { return "[" + first + strings.Repeat(", *"+alias, 9) + "]" }
+	sources := ten("&s {name: s, keys: [a, a, a, a, a, a, a, a, a, a]}", "s")
+	confs := ten("&o {env_secret: "+sources+"}", "o")
+	workers := ten("&w {name: w, image: {repository: r}, conf: "+confs+"}", "w")
+	parts := ten("&p {name: a, workers: "+workers+"}", "p")
+	return "localhost: {armonik: {partitions: " + parts + "}}\n"
+}
+
+// TestExampleConfig: the documented example parses, validates and builds.
+func TestExampleConfig(t *testing.T) {
+	cfg, err := LoadFile(filepath.Join("..", "docs", "armonik.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Localhost.ArmoniK.Partitions) < 2 {
+		t.Fatal("the example should show several partitions")
+	}
+}
+
+// TestSchemaIsCurrent keeps docs/armonik.schema.json equal to the schema of the Go types.
+func TestSchemaIsCurrent(t *testing.T) {
+	got := SchemaJSON(t)
+	path := filepath.Join("..", "docs", "armonik.schema.json")
+	want, err := os.ReadFile(path)
+	if err == nil && bytes.Equal(want, got) {
+		return
+	}
+	if golden.Updating() {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", path)
+		return
+	}
+	if err != nil {
+		t.Fatalf("%v (UPDATE_GOLDEN=1 go test ./stacks writes it)", err)
+	}
+	t.Errorf("%s is stale (UPDATE_GOLDEN=1 go test ./stacks rewrites it):\n%s", path, golden.Diff(string(want), string(got)))
+}
+
+// SchemaJSON renders the configuration schema with field documentation from the source.
+func SchemaJSON(t testing.TB) []byte {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := yamlconf.Schema(Config{}, "https://github.com/armonik-cdktf/armonik-cdktf/docs/armonik.schema.json",
+		"armonik-cdktf configuration (armonik.yaml)", yamlconf.SourceDocs("github.com/armonik-cdktf/armonik-cdktf", root))
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// FuzzConfig: any document is either accepted or rejected with an error, never a panic.
+func FuzzConfig(f *testing.F) {
+	for _, seed := range []string{
+		"", "stacks: [armonik-localhost]\n", "localhost:\n  namespace: x\n",
+		"localhost:\n  armonik:\n    partitions: [{name: a, workers: [{name: w, image: {repository: r}}]}]\n",
+		"localhost:\n  armonik:\n    layers:\n      core: {env: {A: b}, env_secret: [s, {name: t, keys: [K]}]}\n",
+		bomb(), "a: &a [*a]\n", "localhost: {queue: {activemq: {storage: {size: 1Gi}}}}\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse(data)
+		if err == nil && cfg == nil {
+			t.Fatal("no error and no configuration")
+		}
+	})
+}
