@@ -19,8 +19,8 @@ STACK ?= armonik-localhost
 FUZZTIME ?= 20s
 CDKTF := npx --no-install cdktf
 
-.PHONY: help setup bindings npm synth list diff deploy destroy test vet golden fuzz bench \
-	cluster-up cluster-down cluster-smoke clean
+.PHONY: help setup bindings npm synth list diff deploy destroy test vet golden fuzz bench bench-synth \
+	explain graph e2e cluster-up cluster-down cluster-smoke cluster-build clean
 
 help: ## print the command list
 	@cat help
@@ -60,8 +60,14 @@ golden: bindings ## rewrite the golden files from the current code (review the g
 fuzz: bindings ## run every fuzz target for FUZZTIME each (default 20s)
 	@scripts/fuzz.sh $(FUZZTIME)
 
-bench: bindings ## benchmarks (merge, synth of built binaries)
+bench: bindings ## Go benchmarks (merge and validation)
 	@scripts/go-test.sh bench
+
+e2e: ## deploy the default stack on the loopback cluster, check, change, destroy (skips when providers cannot be installed)
+	@scripts/e2e.sh
+
+bench-synth: ## whole-process synth timings: floor, default stack, 10 and 100 partitions
+	@scripts/bench-synth.sh
 
 cluster-up: ## start the loopback test control plane (etcd, kube-apiserver, kube-controller-manager)
 	@scripts/cluster.sh up
@@ -71,6 +77,15 @@ cluster-down: ## stop it
 
 cluster-smoke: ## start, create and delete a namespace, stop
 	@scripts/cluster.sh smoke
+
+cluster-build: ## build the test-cluster binaries into the cache (no-op when cached)
+	@scripts/cluster.sh build
+
+explain: bindings ## every ArmoniK container's env, envFrom and mounts with their layer and module
+	@go run . explain $(STACK)
+
+graph: bindings ## the AEP 5 graph (Mermaid): modules -> layers -> containers
+	@go run . explain --mermaid $(STACK)
 
 clean: ## remove build outputs (keeps the caches outside the clone)
 	rm -rf cdktf.out .gen node_modules

@@ -39,6 +39,10 @@ type Config struct {
 type LocalhostConfig struct {
 	// Kubernetes selects the cluster (default: the provider reads KUBE_CONFIG_PATH and KUBE_CTX).
 	Kubernetes k8s.ProviderConfig `yaml:"kubernetes,omitempty"`
+	// StateFile is where Terraform keeps the stack's state (local backend; default
+	// terraform.armonik-localhost.tfstate in the project directory). An absolute path is
+	// safest: a relative one is relative to cdktf.out/stacks/armonik-localhost.
+	StateFile string `yaml:"state_file,omitempty"`
 	// Namespace receives every object; the stack creates it (default "armonik").
 	Namespace string `yaml:"namespace,omitempty"`
 	// ClusterDomain is the cluster's DNS domain, used in the services' host names (default

@@ -43,6 +43,11 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Localhost, er
 	}
 	cfg = cfg.WithDefaults()
 	st := cdk.NewStack(app, LocalhostName)
+	if cfg.StateFile != "" {
+		if err := cdk.LocalBackend(st, cfg.StateFile); err != nil {
+			return nil, fmt.Errorf("%s: %w", LocalhostName, err)
+		}
+	}
 	if err := k8s.NewProvider(st, "kubernetes", cfg.Kubernetes); err != nil {
 		return nil, fmt.Errorf("%s: %w", LocalhostName, err)
 	}

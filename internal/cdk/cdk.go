@@ -96,3 +96,13 @@ func recoverInto(err *error, what string) {
 		*err = fmt.Errorf("%s: the CDKTF runtime failed: %v", what, r)
 	}
 }
+
+// LocalBackend stores stack's Terraform state in the file at path (relative paths are relative
+// to the directory terraform runs in: cdktf.out/stacks/<stack>). Without it, CDKTF's default
+// is terraform.<stack>.tfstate in the project directory.
+func LocalBackend(stack Stack, path string) error {
+	return Guard("local backend", func() error {
+		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String(path)})
+		return nil
+	})
+}
