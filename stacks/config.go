@@ -66,16 +66,19 @@ type LocalhostConfig struct {
 
 // QueueChoice selects the queue module: set exactly one key (none = the default).
 type QueueChoice struct {
+	// ActiveMQ deploys ActiveMQ Classic (AMQP 1.0).
 	ActiveMQ *activemq.Config `yaml:"activemq,omitempty"`
 }
 
 // TableChoice selects the table-storage module.
 type TableChoice struct {
+	// MongoDB deploys a single-member MongoDB replica set.
 	MongoDB *mongodb.Config `yaml:"mongodb,omitempty"`
 }
 
 // ObjectChoice selects the object-storage module.
 type ObjectChoice struct {
+	// Redis deploys a Redis server.
 	Redis *redis.Config `yaml:"redis,omitempty"`
 	// MinIO as object store (its role is forced to object-storage).
 	MinIO *minio.Config `yaml:"minio,omitempty"`

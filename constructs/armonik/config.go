@@ -44,9 +44,12 @@ type Config struct {
 	// Authentication sets Authenticator__RequireAuthentication/RequireAuthorization (default false).
 	Authentication Authentication `json:"authentication,omitempty" yaml:"authentication,omitempty"`
 
-	ControlPlane    ControlPlane    `json:"control_plane,omitempty" yaml:"control_plane,omitempty"`
+	// ControlPlane configures the control plane (the gRPC API).
+	ControlPlane ControlPlane `json:"control_plane,omitempty" yaml:"control_plane,omitempty"`
+	// MetricsExporter configures the metrics exporter.
 	MetricsExporter MetricsExporter `json:"metrics_exporter,omitempty" yaml:"metrics_exporter,omitempty"`
-	Init            Init            `json:"init,omitempty" yaml:"init,omitempty"`
+	// Init configures Core's init Job.
+	Init Init `json:"init,omitempty" yaml:"init,omitempty"`
 	// Partitions are declared once: they feed both the compute plane (one Deployment each) and
 	// the init job's partition definitions. Default: one partition named "default".
 	Partitions []Partition `json:"partitions,omitempty" yaml:"partitions,omitempty"`
@@ -94,12 +97,16 @@ type Layers struct {
 // Overrides are per-component override layers: they may replace anything, and explain
 // records what they replaced.
 type Overrides struct {
+	// Control overrides the control plane's configuration.
 	Control Conf `yaml:"control,omitempty"`
-	// Polling applies to every polling agent, Worker to every worker.
+	// Polling overrides every polling agent's configuration.
 	Polling Conf `yaml:"polling,omitempty"`
-	Worker  Conf `yaml:"worker,omitempty"`
+	// Worker overrides every worker's configuration.
+	Worker Conf `yaml:"worker,omitempty"`
+	// Metrics overrides the metrics exporter's configuration.
 	Metrics Conf `yaml:"metrics,omitempty"`
-	Init    Conf `yaml:"init,omitempty"`
+	// Init overrides the init Job's configuration.
+	Init Conf `yaml:"init,omitempty"`
 }
 
 // Logging configures Serilog.
@@ -110,8 +117,11 @@ type Logging struct {
 
 // Authentication configures Core's authenticator.
 type Authentication struct {
+	// RequireAuthentication makes Core authenticate clients (by certificate, behind an ingress
+	// doing mutual TLS).
 	RequireAuthentication bool `json:"require_authentication,omitempty" yaml:"require_authentication,omitempty"`
-	RequireAuthorization  bool `json:"require_authorization,omitempty" yaml:"require_authorization,omitempty"`
+	// RequireAuthorization makes Core check the authenticated user's roles.
+	RequireAuthorization bool `json:"require_authorization,omitempty" yaml:"require_authorization,omitempty"`
 }
 
 // Image is a container image.
@@ -177,24 +187,29 @@ type Workload struct {
 // Terraform ignores changes to it (lifecycle.ignore_changes), so plans stay empty when the
 // autoscaler scales (upstream's Deployment and HPA diffed on every apply).
 type Autoscaling struct {
+	// MinReplicas is the fewest replicas (at least 1).
 	MinReplicas int `json:"min_replicas" yaml:"min_replicas"`
+	// MaxReplicas is the most replicas (at least min_replicas).
 	MaxReplicas int `json:"max_replicas" yaml:"max_replicas"`
-	// CPUUtilization and MemoryUtilization are average utilization targets in percent of the
-	// requests (0 = not used).
-	CPUUtilization    int `json:"cpu_utilization,omitempty" yaml:"cpu_utilization,omitempty"`
+	// CPUUtilization is the average CPU utilization target, in percent of the requests (0 = not used).
+	CPUUtilization int `json:"cpu_utilization,omitempty" yaml:"cpu_utilization,omitempty"`
+	// MemoryUtilization is the average memory utilization target, in percent of the requests (0 = not used).
 	MemoryUtilization int `json:"memory_utilization,omitempty" yaml:"memory_utilization,omitempty"`
-	// Pods and External metrics are passed through, e.g. the queue length of a partition
-	// served by a metrics adapter: external {name: armonik_<partition>_tasks_queued,
-	// target: {type: AverageValue, average_value: "2"}}.
-	Pods     []k8s.CustomMetric `json:"pods,omitempty" yaml:"pods,omitempty"`
+	// Pods are per-pod metrics served by a metrics adapter, passed through.
+	Pods []k8s.CustomMetric `json:"pods,omitempty" yaml:"pods,omitempty"`
+	// External metrics are passed through, e.g. the queue length of a partition served by a
+	// metrics adapter: {name: armonik_<partition>_tasks_queued, target: {type: AverageValue,
+	// average_value: "2"}}.
 	External []k8s.CustomMetric `json:"external,omitempty" yaml:"external,omitempty"`
-	// ScaleUp and ScaleDown are the autoscaler's behavior.
-	ScaleUp   *k8s.ScalingRules `json:"scale_up,omitempty" yaml:"scale_up,omitempty"`
+	// ScaleUp shapes scaling up (the autoscaler's behavior).
+	ScaleUp *k8s.ScalingRules `json:"scale_up,omitempty" yaml:"scale_up,omitempty"`
+	// ScaleDown shapes scaling down.
 	ScaleDown *k8s.ScalingRules `json:"scale_down,omitempty" yaml:"scale_down,omitempty"`
 }
 
 // ServiceAccount is a ServiceAccount the construct creates, for components to run as.
 type ServiceAccount struct {
+	// Name of the ServiceAccount.
 	Name string `json:"name" yaml:"name"`
 	// Annotations carry cloud identities: eks.amazonaws.com/role-arn (SQS, S3 through IRSA),
 	// iam.gke.io/gcp-service-account (Pub/Sub, GCS through workload identity).
@@ -204,7 +219,8 @@ type ServiceAccount struct {
 // AdminGUI configures ArmoniK's admin web application.
 type AdminGUI struct {
 	// Disabled drops the GUI.
-	Disabled bool  `json:"disabled,omitempty" yaml:"disabled,omitempty"`
+	Disabled bool `json:"disabled,omitempty" yaml:"disabled,omitempty"`
+	// Image of the GUI (default dockerhubaneo/armonik_admin_app:0.15.1).
 	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
 	Workload `json:",inline" yaml:",inline"`
 	// Service defaults to ClusterIP on port 1080.
@@ -218,6 +234,7 @@ type AdminGUI struct {
 // nginx.ingress.kubernetes.io/backend-protocol: GRPC). Upstream's own nginx Deployment with
 // mutual TLS is not reproduced: terminate TLS (and mTLS) in your controller.
 type Ingress struct {
+	// Enabled creates the Ingresses (default false).
 	Enabled bool `json:"enabled,omitempty" yaml:"enabled,omitempty"`
 	// ClassName is the IngressClass of the controller (required), e.g. "nginx".
 	ClassName string `json:"class_name,omitempty" yaml:"class_name,omitempty"`
@@ -225,10 +242,12 @@ type Ingress struct {
 	Host string `json:"host,omitempty" yaml:"host,omitempty"`
 	// TLSSecret names an existing Secret of type kubernetes.io/tls for Host ("" = plain HTTP).
 	TLSSecret string `json:"tls_secret,omitempty" yaml:"tls_secret,omitempty"`
-	// Annotations on both Ingresses; GRPCAnnotations and GUIAnnotations on one each.
-	Annotations     map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
+	// Annotations go on both Ingresses.
+	Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
+	// GRPCAnnotations go on the gRPC Ingress only, e.g. nginx.ingress.kubernetes.io/backend-protocol: GRPC.
 	GRPCAnnotations map[string]string `json:"grpc_annotations,omitempty" yaml:"grpc_annotations,omitempty"`
-	GUIAnnotations  map[string]string `json:"gui_annotations,omitempty" yaml:"gui_annotations,omitempty"`
+	// GUIAnnotations go on the GUI Ingress only.
+	GUIAnnotations map[string]string `json:"gui_annotations,omitempty" yaml:"gui_annotations,omitempty"`
 	// GRPCPathType of the "/armonik." path: ImplementationSpecific (default; a string prefix
 	// on ingress-nginx and Traefik, which gRPC's /armonik.api.grpc.v1.<Service>/<Method> needs)
 	// or Prefix (whole path elements only).
@@ -249,16 +268,20 @@ type Service struct {
 
 // ControlPlane configures the control plane (gRPC API).
 type ControlPlane struct {
+	// Image of the control plane (default dockerhubaneo/armonik_control:0.37.2).
 	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
 	Workload `json:",inline" yaml:",inline"`
-	Service  Service `json:"service,omitempty" yaml:"service,omitempty"`
+	// Service exposes the gRPC API (default ClusterIP, port 5001 to the container's 1080).
+	Service Service `json:"service,omitempty" yaml:"service,omitempty"`
 }
 
 // MetricsExporter configures the metrics exporter (Prometheus metrics of the queues).
 type MetricsExporter struct {
+	// Image of the exporter (default dockerhubaneo/armonik_control_metrics:0.37.2).
 	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
 	Workload `json:",inline" yaml:",inline"`
-	Service  Service `json:"service,omitempty" yaml:"service,omitempty"`
+	// Service exposes the metrics (default ClusterIP, port 9419 to the container's 1080).
+	Service Service `json:"service,omitempty" yaml:"service,omitempty"`
 }
 
 // Init configures Core's init Job, which creates the database, object storage, queues and
@@ -266,7 +289,8 @@ type MetricsExporter struct {
 type Init struct {
 	// Disabled drops the Job; the control plane and polling agents then initialise the
 	// services themselves (InitServices__Init*=true) and the control plane gets the partitions.
-	Disabled bool  `json:"disabled,omitempty" yaml:"disabled,omitempty"`
+	Disabled bool `json:"disabled,omitempty" yaml:"disabled,omitempty"`
+	// Image of the Job (default: the control plane's image).
 	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
 	Workload `json:",inline" yaml:",inline"`
 	// Timeout of the wait for completion (default "5m").
@@ -279,13 +303,19 @@ type Partition struct {
 	// Name is the partition id (a DNS-1123 label: it names the Deployment compute-plane-<name>).
 	Name string `json:"name" yaml:"name"`
 
-	// Partition definition for Core (InitServices__Partitioning__Partitions__<i>).
-	Priority             int               `json:"priority,omitempty" yaml:"priority,omitempty"`           // default 1
-	ReservedPods         int               `json:"reserved_pods,omitempty" yaml:"reserved_pods,omitempty"` // default 0
-	MaxPods              int               `json:"max_pods,omitempty" yaml:"max_pods,omitempty"`           // default 1
-	PreemptionPercentage int               `json:"preemption_percentage,omitempty" yaml:"preemption_percentage,omitempty"`
-	ParentPartitionIDs   []string          `json:"parent_partition_ids,omitempty" yaml:"parent_partition_ids,omitempty"`
-	PodConfiguration     map[string]string `json:"pod_configuration,omitempty" yaml:"pod_configuration,omitempty"`
+	// Priority of the partition for Core (default 1); with the next fields, the partition
+	// definition InitServices__Partitioning__Partitions__<i>.
+	Priority int `json:"priority,omitempty" yaml:"priority,omitempty"`
+	// ReservedPods is the number of pods the partition keeps (default 0).
+	ReservedPods int `json:"reserved_pods,omitempty" yaml:"reserved_pods,omitempty"`
+	// MaxPods is the most pods the partition may take (default 1).
+	MaxPods int `json:"max_pods,omitempty" yaml:"max_pods,omitempty"`
+	// PreemptionPercentage is the share of pods that may be preempted (0-100, default 0).
+	PreemptionPercentage int `json:"preemption_percentage,omitempty" yaml:"preemption_percentage,omitempty"`
+	// ParentPartitionIDs are partitions this one inherits from (each must be a partition).
+	ParentPartitionIDs []string `json:"parent_partition_ids,omitempty" yaml:"parent_partition_ids,omitempty"`
+	// PodConfiguration is passed to Core as is (default none).
+	PodConfiguration map[string]string `json:"pod_configuration,omitempty" yaml:"pod_configuration,omitempty"`
 
 	// SocketType of the agent-worker channel: "unixdomainsocket" (default) or "tcp".
 	SocketType string `json:"socket_type,omitempty" yaml:"socket_type,omitempty"`
@@ -302,7 +332,8 @@ type Partition struct {
 	// Workload holds the compute-plane Deployment's replicas (default 1), scheduling and
 	// autoscaling (e.g. on the partition's queue length); its Resources are unused: set the
 	// agent's and each worker's.
-	Workload     `json:",inline" yaml:",inline"`
+	Workload `json:",inline" yaml:",inline"`
+	// PollingAgent configures the partition's polling agent.
 	PollingAgent PollingAgent `json:"polling_agent,omitempty" yaml:"polling_agent,omitempty"`
 	// Workers of each pod (default: one worker named "worker" running ArmoniK's dynamic .NET
 	// worker image). A declared worker must name its image.
@@ -327,7 +358,9 @@ type NodeCache struct {
 
 // PollingAgent configures the partition's polling agent container.
 type PollingAgent struct {
-	Image     Image         `json:"image,omitempty" yaml:"image,omitempty"`
+	// Image of the agent (default dockerhubaneo/armonik_pollingagent:0.37.2).
+	Image Image `json:"image,omitempty" yaml:"image,omitempty"`
+	// Resources of the agent container.
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
 	// Readiness adds the /readiness probe (off by default, as upstream).
 	Readiness bool `json:"readiness,omitempty" yaml:"readiness,omitempty"`
@@ -338,8 +371,10 @@ type PollingAgent struct {
 // Worker configures one worker container of the partition's pods.
 type Worker struct {
 	// Name of the worker; the container is <name>-<index> (default "worker").
-	Name      string        `json:"name,omitempty" yaml:"name,omitempty"`
-	Image     Image         `json:"image,omitempty" yaml:"image,omitempty"`
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Image of the worker (required for a declared worker).
+	Image Image `json:"image,omitempty" yaml:"image,omitempty"`
+	// Resources of the worker container.
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
 	// Conf is this worker's own layer (each worker its own conf; upstream applied worker[0]'s
 	// to every worker).

@@ -13,34 +13,47 @@ import (
 // MetricTarget is the target of an autoscaling metric: Type "Utilization" (with
 // AverageUtilization, resource metrics only), "AverageValue" or "Value" (quantities).
 type MetricTarget struct {
-	Type               string `json:"type" yaml:"type"`
-	AverageUtilization int    `json:"average_utilization,omitempty" yaml:"average_utilization,omitempty"`
-	AverageValue       string `json:"average_value,omitempty" yaml:"average_value,omitempty"`
-	Value              string `json:"value,omitempty" yaml:"value,omitempty"`
+	// Type is AverageValue (the metric divided by the number of pods) or Value (the metric as
+	// is; external metrics only).
+	Type string `json:"type" yaml:"type"`
+	// AverageUtilization is a percentage (resource metrics only).
+	AverageUtilization int `json:"average_utilization,omitempty" yaml:"average_utilization,omitempty"`
+	// AverageValue is the target per pod, a quantity such as "2" or "500m".
+	AverageValue string `json:"average_value,omitempty" yaml:"average_value,omitempty"`
+	// Value is the target of the whole metric, a quantity.
+	Value string `json:"value,omitempty" yaml:"value,omitempty"`
 }
 
 // CustomMetric is a pods or external metric served by a metrics adapter (Prometheus adapter,
 // KEDA...), e.g. the queue length armonik_<partition>_tasks_queued.
 type CustomMetric struct {
+	// Name of the metric, as the metrics adapter serves it.
 	Name string `json:"name" yaml:"name"`
 	// Selector matches metric labels.
 	Selector map[string]string `json:"selector,omitempty" yaml:"selector,omitempty"`
-	Target   MetricTarget      `json:"target" yaml:"target"`
+	// Target is the value the autoscaler keeps the metric at.
+	Target MetricTarget `json:"target" yaml:"target"`
 }
 
 // ScalingRules shape scaling in one direction.
 type ScalingRules struct {
+	// StabilizationWindowSeconds is how long past recommendations are considered (Kubernetes
+	// defaults: 0 up, 300 down).
 	StabilizationWindowSeconds *int `json:"stabilization_window_seconds,omitempty" yaml:"stabilization_window_seconds,omitempty"`
 	// SelectPolicy: Max (default), Min or Disabled.
-	SelectPolicy string          `json:"select_policy,omitempty" yaml:"select_policy,omitempty"`
-	Policies     []ScalingPolicy `json:"policies,omitempty" yaml:"policies,omitempty"`
+	SelectPolicy string `json:"select_policy,omitempty" yaml:"select_policy,omitempty"`
+	// Policies limit how fast replicas change.
+	Policies []ScalingPolicy `json:"policies,omitempty" yaml:"policies,omitempty"`
 }
 
 // ScalingPolicy allows Value pods (Type "Pods") or Value percent (Type "Percent") per PeriodSeconds.
 type ScalingPolicy struct {
-	Type          string `json:"type" yaml:"type"`
-	Value         int    `json:"value" yaml:"value"`
-	PeriodSeconds int    `json:"period_seconds" yaml:"period_seconds"`
+	// Type is Pods or Percent.
+	Type string `json:"type" yaml:"type"`
+	// Value is the number of pods, or the percentage of the current replicas.
+	Value int `json:"value" yaml:"value"`
+	// PeriodSeconds is the window the change is allowed in (1-1800).
+	PeriodSeconds int `json:"period_seconds" yaml:"period_seconds"`
 }
 
 // AutoscalerSpec describes a kubernetes_horizontal_pod_autoscaler_v2 scaling a Deployment.

@@ -81,8 +81,10 @@ type Mount struct {
 
 // Resources are the container's requests and limits ("cpu": "500m", "memory": "1Gi"...).
 type Resources struct {
+	// Requests are what the scheduler reserves, e.g. {cpu: 500m, memory: 1Gi}.
 	Requests map[string]string `json:"requests,omitempty" yaml:"requests,omitempty"`
-	Limits   map[string]string `json:"limits,omitempty" yaml:"limits,omitempty"`
+	// Limits are the most the container may use, e.g. {cpu: "2", memory: 2Gi}.
+	Limits map[string]string `json:"limits,omitempty" yaml:"limits,omitempty"`
 }
 
 // Probe is a liveness, readiness or startup probe: exactly one of HTTPGet, TCPPort, Exec.
@@ -180,10 +182,14 @@ type ClaimVolume struct {
 
 // Toleration lets pods schedule onto tainted nodes.
 type Toleration struct {
-	Key      string `json:"key,omitempty" yaml:"key,omitempty"`
-	Operator string `json:"operator,omitempty" yaml:"operator,omitempty"` // Equal (default) or Exists
-	Value    string `json:"value,omitempty" yaml:"value,omitempty"`
-	Effect   string `json:"effect,omitempty" yaml:"effect,omitempty"` // NoSchedule, PreferNoSchedule, NoExecute or "" (all)
+	// Key is the taint's key ("" with operator Exists tolerates every taint).
+	Key string `json:"key,omitempty" yaml:"key,omitempty"`
+	// Operator is Equal (default) or Exists.
+	Operator string `json:"operator,omitempty" yaml:"operator,omitempty"`
+	// Value is the taint's value (with operator Equal).
+	Value string `json:"value,omitempty" yaml:"value,omitempty"`
+	// Effect is NoSchedule, PreferNoSchedule, NoExecute or "" (all effects).
+	Effect string `json:"effect,omitempty" yaml:"effect,omitempty"`
 }
 
 // PodSecurity is the pod security context. Nil pointers leave the field unset.

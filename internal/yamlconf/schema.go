@@ -188,3 +188,94 @@ func parseFieldDocs(dir string) map[string]string {
 	}
 	return out
 }
+
+// Row is one key of a configuration reference.
+type Row struct {
+	Path, Type, Doc string
+}
+
+// Reference lists every key of the YAML form of v, depth first, with its type and its
+// documentation. Map keys appear as <name>, list items as [i]. Types that describe themselves
+// (Schemer) are one row, not expanded.
+func Reference(v any, docs Docs) []Row {
+	var rows []Row
+	var walk func(t reflect.Type, path string)
+	walk = func(t reflect.Type, path string) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || t.Implements(schemerType) || reflect.PointerTo(t).Implements(schemerType) ||
+			reflect.PointerTo(t).Implements(textType) {
+			return
+		}
+		var fieldsOf func(t reflect.Type)
+		fieldsOf = func(t reflect.Type) {
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				tag := f.Tag.Get("yaml")
+				name, opts, _ := strings.Cut(tag, ",")
+				if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+					continue
+				}
+				if strings.Contains(opts, "inline") || (f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct) {
+					fieldsOf(f.Type)
+					continue
+				}
+				if name == "" {
+					name = strings.ToLower(f.Name)
+				}
+				p := name
+				if path != "" {
+					p = path + "." + name
+				}
+				doc := ""
+				if docs != nil {
+					doc = docs(t, f.Name)
+				}
+				ft := f.Type
+				rows = append(rows, Row{Path: p, Type: typeName(ft), Doc: doc})
+				for ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				switch ft.Kind() {
+				case reflect.Struct:
+					walk(ft, p)
+				case reflect.Slice:
+					walk(ft.Elem(), p+"[i]")
+				case reflect.Map:
+					walk(ft.Elem(), p+".<name>")
+				}
+			}
+		}
+		fieldsOf(t)
+	}
+	walk(reflect.TypeOf(v), "")
+	return rows
+}
+
+func typeName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Implements(schemerType) || reflect.PointerTo(t).Implements(schemerType) {
+		return "outputs"
+	}
+	if reflect.PointerTo(t).Implements(textType) {
+		return "string"
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		return "object"
+	case reflect.Slice:
+		return "list of " + typeName(t.Elem())
+	case reflect.Map:
+		return "map of " + typeName(t.Elem())
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	}
+	return t.Kind().String()
+}
