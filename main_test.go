@@ -160,3 +160,18 @@ func TestReadmeGraph(t *testing.T) {
 	}
 	t.Errorf("the README graph is stale (UPDATE_GOLDEN=1 go test . rewrites it):\n%s", golden.Diff(string(m[2]), stdout))
 }
+
+// TestReadmeConfigExample keeps the README's configuration example valid.
+func TestReadmeConfigExample(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)## Configuration.*?```yaml\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no yaml example under ## Configuration")
+	}
+	if _, err := stacks.Parse(m[1]); err != nil {
+		t.Errorf("the README's configuration example is invalid:\n%v", err)
+	}
+}
