@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -176,29 +177,77 @@ type inspected struct {
 // containerMerge holds the state of one container's merge.
 type containerMerge struct {
 	*merger
-	name    string
-	names   map[string]int32 // env name -> index in claims
-	claims  []envClaim
-	hist    []history
-	srcIdx  map[sourceID]int32
-	sources []envSource
-	paths   map[string]int // mount path -> index in mounts
-	mounts  []mountClaim
-	keybuf  []string
-	mods    []inspected
+	*tables
+	name string
 	// later holds the problems found while merging, reported after those of
 	// the checker, which runs at the same time.
 	later   []*Problem
 	merging bool
 }
 
+// tables are the working tables of one container's merge. For a large
+// container they are most of what a merge allocates, so they are reused
+// through tablePool; nothing in a result points into them.
+type tables struct {
+	mods     []inspected
+	names    map[string]int32 // env name -> index in claims
+	claims   []envClaim
+	hist     []history
+	srcIdx   map[sourceID]int32
+	sources  []envSource
+	paths    map[string]int // mount path -> index in mounts
+	mounts   []mountClaim
+	explicit []named
+	keybuf   []string
+	sized    int // the name count the maps were made for
+}
+
+// named is an explicit variable's name and claim index, for sorting.
+type named struct {
+	name  string
+	claim int32
+}
+
+var tablePool = sync.Pool{New: func() any { return new(tables) }}
+
+// size makes the tables ready for nEnv names, nSrc sources and nMount mounts.
+// Maps far larger than needed are made anew rather than kept.
+func (t *tables) size(nEnv, nSrc, nMount int) {
+	if t.names == nil || nEnv > t.sized || nEnv < t.sized/4 {
+		t.names, t.srcIdx, t.paths = make(map[string]int32, nEnv), make(map[sourceID]int32, nSrc), make(map[string]int, nMount)
+		t.sized = nEnv
+	}
+	t.claims = slices.Grow(t.claims[:0], nEnv)
+	t.sources = slices.Grow(t.sources[:0], nSrc)
+	t.mounts = slices.Grow(t.mounts[:0], nMount)
+	t.hist = t.hist[:0]
+}
+
+// release empties the tables, so that the pool holds no references, and
+// returns them to the pool.
+func (t *tables) release() {
+	clear(t.mods)
+	clear(t.claims)
+	clear(t.hist)
+	clear(t.sources)
+	clear(t.mounts)
+	clear(t.explicit)
+	clear(t.keybuf)
+	clear(t.names)
+	clear(t.srcIdx)
+	clear(t.paths)
+	t.mods, t.claims, t.hist, t.sources, t.mounts, t.explicit, t.keybuf = t.mods[:0], t.claims[:0], t.hist[:0], t.sources[:0], t.mounts[:0], t.explicit[:0], t.keybuf[:0]
+	tablePool.Put(t)
+}
+
 func (m *merger) container(name string, layers []Layer) Container {
-	c := &containerMerge{merger: m, name: name}
+	c := &containerMerge{merger: m, tables: tablePool.Get().(*tables), name: name}
+	defer c.release()
 	nMods := 0
 	for _, l := range layers {
 		nMods += len(l.Modules)
 	}
-	mods := make([]inspected, 0, nMods)
+	mods := slices.Grow(c.mods[:0], nMods)
 	nEnv, nSrc, nMount := 0, 0, 0
 	layerNames := map[string]bool{}
 	for li, l := range layers {
@@ -231,9 +280,7 @@ func (m *merger) container(name string, layers []Layer) Container {
 			mods = append(mods, in)
 		}
 	}
-	c.names, c.claims = make(map[string]int32, nEnv), make([]envClaim, 0, nEnv)
-	c.srcIdx, c.sources = make(map[sourceID]int32, nSrc), make([]envSource, 0, nSrc)
-	c.paths, c.mounts = make(map[string]int, nMount), make([]mountClaim, 0, nMount)
+	c.size(nEnv, nSrc, nMount)
 	c.mods = mods
 	checked, wait := checkModules(mods)
 	c.merging = true
@@ -481,11 +528,7 @@ func (c *containerMerge) result() Container {
 	for i, n := range perSource {
 		c.sources[i].Keys, keys = keys[:0:n], keys[n:n]
 	}
-	type named struct {
-		name  string
-		claim int32
-	}
-	explicit := make([]named, 0, len(c.claims)-nDeclared)
+	explicit := slices.Grow(c.explicit[:0], len(c.claims)-nDeclared)
 	for i := range c.claims {
 		cl := &c.claims[i]
 		if cl.src < 0 {
@@ -500,6 +543,7 @@ func (c *containerMerge) result() Container {
 		s.Keys = append(s.Keys, k)
 	}
 	// Sort names and indices, not the (large) EnvVar values.
+	c.explicit = explicit
 	slices.SortFunc(explicit, func(a, b named) int { return strings.Compare(a.name, b.name) })
 	out.Env = make([]EnvVar, 0, len(explicit))
 	sels := make([]KeySelector, 0, nSel) // one backing array for the selectors

@@ -353,3 +353,34 @@ func TestMergeEmptyInputs(t *testing.T) {
 	pod = mustMerge(t, one(outputs.ModulesLayer("core", outputs.Static("empty", outputs.Outputs{}), outputs.NewModule("also-empty"))))
 	assert.Empty(t, pod.Volumes)
 }
+
+// TestMergeKeepsNoStateBetweenCalls merges pods of very different sizes in
+// turn: working tables are reused between merges, results must not be.
+func TestMergeKeepsNoStateBetweenCalls(t *testing.T) {
+	big := func() []outputs.ContainerLayers {
+		return []outputs.ContainerLayers{{Name: "c", Layers: []outputs.Layer{outputs.ModulesLayer("core", benchModules(300)...)}}}
+	}
+	small := func() []outputs.ContainerLayers {
+		return one(
+			outputs.DefaultsLayer("defaults", outputs.NewModule("armonik").Env("X", "1").EnvSecret(creds2, "Y")),
+			outputs.ModulesLayer("core", outputs.NewModule("m").EnvSecret(creds, "X").MountClaim("d", outputs.Named("pvc"), "/d")))
+	}
+	bad := func() []outputs.ContainerLayers {
+		return one(outputs.ModulesLayer("core", outputs.NewModule("a").Env("X", "1"), outputs.NewModule("b").Env("X", "2")))
+	}
+	wantSmall, wantBig := mustMerge(t, small()), mustMerge(t, big())
+	for range 3 {
+		for _, run := range []func(){
+			func() { assert.Equal(t, wantBig, mustMerge(t, big())) },
+			func() { assert.Len(t, mergeProblems(t, bad()), 1) },
+			func() { assert.Equal(t, wantSmall, mustMerge(t, small())) },
+		} {
+			run()
+		}
+	}
+	pod, err := outputs.MergePod("p", small())
+	require.NoError(t, err)
+	pod.Containers[0].EnvFrom[0].Keys[0].Key = "mutated"
+	pod.Volumes[0].Uses[0].Mount = "mutated"
+	assert.Equal(t, wantSmall, mustMerge(t, small()), "a result shares nothing with later merges")
+}
