@@ -10,9 +10,20 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/amazonmq"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/elasticache"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/externalmongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/gcs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/hostpath"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/memorystore"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/nfs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/pubsub"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/rabbitmq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/s3"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/sqs"
 )
 
 // TestConfigErrorsCollected gives each module several bad settings at once: New returns one
@@ -109,28 +120,28 @@ func TestDefaults(t *testing.T) {
 	if got, want := (activemq.Config{}).WithDefaults(), (activemq.Config{
 		Name: "activemq", ClusterDomain: "cluster.local", Image: "apache/activemq-classic", Tag: "6.2.1",
 		PullPolicy: "IfNotPresent", User: "armonik", JavaMemory: "-Xms1g -Xmx3g",
-		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes,
+		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes, NetworkPolicy: &yes, TLS: tlsDefaults("/amqp/ca.pem"),
 	}); !reflect.DeepEqual(got, want) {
 		t.Errorf("activemq defaults\n got %+v\nwant %+v", got, want)
 	}
 	if got, want := (mongodb.Config{}).WithDefaults(), (mongodb.Config{
 		Name: "mongodb", ClusterDomain: "cluster.local", Image: "mongo", Tag: "8.2.5", PullPolicy: "IfNotPresent",
 		Replicas: 1, ReplicaSet: "rs0", DatabaseName: "database", User: "armonik",
-		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes,
+		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes, NetworkPolicy: &yes, TLS: tlsDefaults("/mongodb/certs/ca.crt"),
 	}); !reflect.DeepEqual(got, want) {
 		t.Errorf("mongodb defaults\n got %+v\nwant %+v", got, want)
 	}
 	if got, want := (redis.Config{}).WithDefaults(), (redis.Config{
 		Name: "redis", ClusterDomain: "cluster.local", Image: "redis", Tag: "8.6.0-alpine", PullPolicy: "IfNotPresent",
 		InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core", MaxMemoryPolicy: "noeviction", AppendOnly: &yes,
-		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes,
+		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes, NetworkPolicy: &yes, TLS: tlsDefaults("/redis/chain.pem"),
 	}); !reflect.DeepEqual(got, want) {
 		t.Errorf("redis defaults\n got %+v\nwant %+v", got, want)
 	}
 	if got, want := (minio.Config{}).WithDefaults(), (minio.Config{
 		Name: "minio", Role: "object-storage", ClusterDomain: "cluster.local", Image: "quay.io/minio/minio",
 		Tag: "RELEASE.2025-09-07T16-13-09Z", PullPolicy: "IfNotPresent", User: "armonik", Bucket: "minio-bucket",
-		Storage: modules.Storage{Size: "10Gi"}, Wait: &yes,
+		Storage: modules.Storage{Size: "10Gi"}, Wait: &yes, NetworkPolicy: &yes,
 	}); !reflect.DeepEqual(got, want) {
 		t.Errorf("minio defaults\n got %+v\nwant %+v", got, want)
 	}
@@ -146,7 +157,11 @@ func TestDefaults(t *testing.T) {
 // except Namespace, which is never read from a file.
 func TestConfigTags(t *testing.T) {
 	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	for _, cfg := range []any{activemq.Config{}, mongodb.Config{}, redis.Config{}, minio.Config{}, modules.Storage{}} {
+	for _, cfg := range []any{
+		activemq.Config{}, mongodb.Config{}, redis.Config{}, minio.Config{}, modules.Storage{}, modules.TLS{},
+		rabbitmq.Config{}, nfs.Config{}, hostpath.Config{}, amazonmq.Config{}, sqs.Config{}, s3.Config{},
+		elasticache.Config{}, externalmongodb.Config{}, gcs.Config{}, pubsub.Config{}, memorystore.Config{},
+	} {
 		typ := reflect.TypeOf(cfg)
 		for i := 0; i < typ.NumField(); i++ {
 			f := typ.Field(i)
@@ -174,4 +189,9 @@ func TestImagePinnedByDigest(t *testing.T) {
 	if got := synthtest.Containers(out.Named(t, "kubernetes_deployment_v1", "redis"))["redis"]["image"]; got != img {
 		t.Errorf("image %v, want %s", got, img)
 	}
+}
+
+// tlsDefaults is TLS off with its documented defaults and the module's CA path.
+func tlsDefaults(caPath string) modules.TLS {
+	return modules.TLS{CertKey: "tls.crt", KeyKey: "tls.key", CAKey: "ca.crt", CAPath: caPath}
 }

@@ -1,11 +1,34 @@
-// Package modules holds what the in-cluster storage modules share: the contract they follow and
-// the Storage setting. Each module is its own package:
+// Package modules holds what the storage modules share: the contract they follow and the
+// Storage and TLS settings. Each module is its own package.
+//
+// In-cluster services (a workload, a Service, a NetworkPolicy, optional TLS):
 //
 //   - modules/activemq: the queue (ActiveMQ Classic, AMQP 1.0 on 5672), a Deployment.
+//   - modules/rabbitmq: the queue (RabbitMQ 4.1, AMQP 1.0 on 5672), a StatefulSet; the same
+//     keys as ActiveMQ, its own object names.
 //   - modules/mongodb: the table store (MongoDB, single-member replica set rs0), a StatefulSet.
 //   - modules/redis: the object store (Redis), a Deployment.
 //   - modules/minio: an S3 server (MinIO), a Deployment, in one of two roles: ArmoniK's object
 //     store, or the workers' shared storage.
+//
+// Shared volumes (no workload):
+//
+//   - modules/nfs: the object store on NFS (Core's LocalStorage adapter): a static
+//     PersistentVolume of an export, or a claim of an existing StorageClass, mounted through
+//     mount_volume_claim.
+//   - modules/hostpath: the workers' shared storage on a node directory (FileStorageType=FS,
+//     read-only /data through mount_volume), for single-node clusters.
+//
+// Endpoint-only modules (services created elsewhere; at most a Secret of credentials):
+//
+//   - modules/amazonmq: the queue on Amazon MQ (AMQPS).
+//   - modules/sqs: the queue on Amazon SQS (IRSA).
+//   - modules/pubsub: the queue on Google Cloud Pub/Sub (workload identity).
+//   - modules/externalmongodb: the table store on MongoDB Atlas or any connection string.
+//   - modules/elasticache: the object store on Amazon ElastiCache (Redis).
+//   - modules/memorystore: the object store on Google Cloud Memorystore for Redis.
+//   - modules/s3: the object store on Amazon S3 (IRSA).
+//   - modules/gcs: the object store on Google Cloud Storage (S3 API, HMAC key).
 //
 // # The module contract
 //
@@ -21,7 +44,8 @@
 //	mongodb "mongodb": replicas: must be 1 (a single-member replica set)
 //
 // It never panics. It then creates the Kubernetes objects directly on scope (no wrapper
-// construct), through constructs/k8s only, with construct ids prefixed by id. *Module implements
+// construct), through constructs/k8s only, with construct ids prefixed by id (modules that
+// create nothing take scope and id all the same). *Module implements
 // outputs.ModuleOutputs: ModuleName is the instance name and Outputs are exactly the keys
 // ArmoniK Core reads from that kind of service (armonik-reference §5), so the module is listed
 // once in the ArmoniK construct's core layer (or, for the workers' shared storage, in the worker
@@ -34,10 +58,12 @@
 //     every Kubernetes object name derives from it (<name>, <name>-credentials, <name>-headless,
 //     <name>-data...), so two instances never collide in one namespace (upstream's RabbitMQ
 //     module reused ActiveMQ's Secret names).
-//   - Namespace. Config.Namespace (required, set by the caller, never read from a file) is a
-//     created namespace: objects are placed in it through its Terraform reference, and DNS names
-//     use its display name: <service>.<namespace>.svc.<cluster_domain>, with cluster_domain
-//     configurable (default cluster.local; upstream hard-coded svc.cluster.local).
+//   - Namespace. Config.Namespace (set by the caller, never read from a file) is a created
+//     namespace: objects are placed in it through its Terraform reference, and DNS names use its
+//     display name: <service>.<namespace>.svc.<cluster_domain>, with cluster_domain configurable
+//     (default cluster.local; upstream hard-coded svc.cluster.local). It is required by every
+//     module that creates a namespaced object; endpoint-only modules need it only to create
+//     their Secret, and sqs, s3, pubsub and hostpath have none.
 //   - Credentials are generated (random_password, no special characters, so they fit in URLs),
 //     stored only in the Terraform state and in Kubernetes Secrets (k8s.NewGeneratedSecret), and
 //     stable across plans. Containers read them through secretKeyRef, or through Kubernetes
@@ -65,8 +91,38 @@
 //     satisfies a rollout, so tests against one set Wait to false.
 //   - Rolling on change. Pod templates carry the k8s.ConfigHashAnnotation over the data of the
 //     Secrets and ConfigMaps they use, so pods restart when those change.
-//   - TLS is not configured yet: AMQP, Redis, MongoDB and S3 are plain inside the cluster
-//     (Amqp__Scheme=AMQP, Redis__Ssl=false, MongoDB__Tls=false, http:// endpoints).
+//   - NetworkPolicies. Every in-cluster module creates, unless Config.NetworkPolicy is false,
+//     the NetworkPolicy <name> (k8s.NewNetworkPolicy): policy type Ingress on the instance's
+//     pods, admitting only pods of the namespace labelled app.kubernetes.io/part-of=armonik
+//     (every ArmoniK pod: init Job, control plane, compute planes with their polling agents and
+//     workers, metrics exporter) on the ports its Service targets; MongoDB also admits its own
+//     member. Other namespaces, other pods of the namespace and every other port are refused
+//     wherever the CNI enforces NetworkPolicies; egress is untouched. A test builds ArmoniK with
+//     the modules and checks every consumer's synthesized labels against each policy.
+//   - TLS (modules.TLS, off by default) for ActiveMQ, RabbitMQ, MongoDB and Redis: the server
+//     mounts the user's certificate Secret (cert, key, CA; never created here) and accepts TLS
+//     only; ArmoniK gets the CA alone through mount_secret with items and mode 0444 at the
+//     directory of TLS.CAPath, and the module's keys switch (Amqp__Scheme=AMQPS and
+//     Amqp__CaPath, MongoDB__Tls=true and MongoDB__CAFile, Redis__Ssl=true and Redis__CaPath),
+//     the CA key holding exactly the mounted file's path. Without TLS, AMQP, Redis, MongoDB and
+//     MinIO are plain inside the namespace (Amqp__Scheme=AMQP, Redis__Ssl=false,
+//     MongoDB__Tls=false, http:// endpoints).
+//
+// # Endpoint-only modules
+//
+// They take endpoints and create no workload. Credentials come either from an existing Secret
+// of the namespace (Config.ExistingSecret and its key names), or from sensitive Terraform
+// variables the module declares on the stack (k8s.NewSensitiveVariable): named
+// <name>_<what> after the instance ('-' becomes '_'; amazonmq_user, amazonmq_password), type
+// string, sensitive, not nullable, without default, so a plan fails until they are set
+// (TF_VAR_<variable>, -var, a .tfvars file); the module puts them into the Secret
+// <name>-credentials, so their values live only in the Terraform state and that Secret, and the
+// synthesized configuration holds ${var.<variable>} in the Secret's data and nowhere else.
+// ArmoniK reads either Secret with env_from_secret. Modules whose access is a cloud identity
+// (sqs and s3 through IRSA, pubsub through GKE workload identity) create nothing and document
+// the ServiceAccount annotation (eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account)
+// and which ArmoniK components must run as it (armonik.Workload.ServiceAccount;
+// armonik.Config.ServiceAccounts creates one with annotations).
 package modules
 
 // Storage is the PersistentVolumeClaim where an in-cluster service keeps its data.

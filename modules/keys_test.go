@@ -13,22 +13,28 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/rabbitmq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
 )
 
 // keySet is what a module gives a container, in a form that compares literally: env names with
 // their values, env_secret sources with their declared keys, env_from_secret names with
-// "<secret>/<key>", and the mounts (none for now).
+// "<secret>/<key>", and the mounts by mount name (nil when there are none), described by
+// describeMounts.
 type keySet struct {
 	Env           map[string]string
 	EnvSecret     map[string][]string
 	EnvFromSecret map[string]string
+	Mounts        map[string]string
 	Other         []string
 }
 
 func keysOf(m outputs.ModuleOutputs) keySet {
 	o := m.Outputs()
-	k := keySet{Env: o.Env, EnvSecret: map[string][]string{}, EnvFromSecret: map[string]string{}}
+	k := keySet{Env: o.Env, EnvSecret: map[string][]string{}, EnvFromSecret: map[string]string{}, Mounts: describeMounts(o)}
+	if k.Env == nil {
+		k.Env = map[string]string{}
+	}
 	for _, s := range o.EnvSecret {
 		k.EnvSecret[s.Ref.Name] = s.Keys
 	}
@@ -37,8 +43,7 @@ func keysOf(m outputs.ModuleOutputs) keySet {
 	}
 	for kind, n := range map[string]int{
 		"env_configmap": len(o.EnvConfigMap), "env_from_configmap": len(o.EnvFromConfigMap),
-		"mount_configmap": len(o.MountConfigMap), "mount_secret": len(o.MountSecret),
-		"mount_volume": len(o.MountVolume), "mount_volume_claim": len(o.MountVolumeClaim),
+		"mount_configmap": len(o.MountConfigMap),
 	} {
 		if n > 0 {
 			k.Other = append(k.Other, kind)
@@ -47,8 +52,50 @@ func keysOf(m outputs.ModuleOutputs) keySet {
 	return k
 }
 
-// allModules deploys one instance of each module (MinIO in both roles) in the namespace "grid"
-// with the cluster domain "example.internal".
+// describeMounts renders every Secret, volume and claim mount as one line:
+//
+//	secret <name> at <path> mode <mode> items [<key>-><path>:<mode> ...]
+//	volume hostPath <path> (<type>) at <path> [ro]
+//	claim <name> at <path> [ro]
+func describeMounts(o outputs.Outputs) map[string]string {
+	out := map[string]string{}
+	for n, m := range o.MountSecret {
+		var items []string
+		for _, it := range m.Items {
+			items = append(items, it.Key+"->"+it.Path+":"+it.Mode)
+		}
+		out[n] = fmt.Sprintf("secret %s at %s mode %s items %v", m.Ref.Name, m.Path, m.Mode, items)
+	}
+	for n, m := range o.MountVolume {
+		src := "?"
+		switch {
+		case m.HostPath != nil:
+			src = fmt.Sprintf("hostPath %s (%s)", m.HostPath.Path, m.HostPath.Type)
+		case m.NFS != nil:
+			src = fmt.Sprintf("nfs %s:%s", m.NFS.Server, m.NFS.Path)
+		case m.EmptyDir != nil:
+			src = "emptyDir"
+		}
+		out[n] = fmt.Sprintf("volume %s at %s%s", src, m.Path, ro(m.ReadOnly))
+	}
+	for n, m := range o.MountVolumeClaim {
+		out[n] = fmt.Sprintf("claim %s at %s%s", m.Claim.Name, m.Path, ro(m.ReadOnly))
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func ro(b bool) string {
+	if b {
+		return " ro"
+	}
+	return ""
+}
+
+// allModules deploys one instance of each in-cluster module (MinIO in both roles) in the
+// namespace "grid" with the cluster domain "example.internal".
 type allModules struct {
 	ns     *k8s.Namespace
 	mq     *activemq.Module
@@ -56,6 +103,7 @@ type allModules struct {
 	rd     *redis.Module
 	s3     *minio.Module // object storage
 	shared *minio.Module // workers' shared storage
+	rq     *rabbitmq.Module
 }
 
 func deployAll(t *testing.T, wait bool) (cdk.Stack, allModules) {
@@ -76,6 +124,7 @@ func deployAll(t *testing.T, wait bool) (cdk.Stack, allModules) {
 		shared: must(minio.New(st, "shared", minio.Config{
 			Namespace: ns, Name: "shared", Role: minio.RoleSharedStorage, ClusterDomain: domain, Wait: w,
 		}))(t),
+		rq: must(rabbitmq.New(st, "rabbitmq", rabbitmq.Config{Namespace: ns, ClusterDomain: domain, Wait: w}))(t),
 	}
 }
 
@@ -155,6 +204,19 @@ func TestExactKeys(t *testing.T) {
 			EnvSecret:     map[string][]string{"shared-credentials": {"S3Storage__AccessKeyId", "S3Storage__SecretAccessKey"}},
 			EnvFromSecret: map[string]string{},
 		}},
+		// RabbitMQ: the same keys as ActiveMQ (armonik-reference §5.2), its own Secret.
+		{all.rq, "rabbitmq", keySet{
+			Env: map[string]string{
+				"Components__QueueStorage":                              "ArmoniK.Adapters.Amqp.ObjectStorage",
+				"Components__QueueAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.Amqp.QueueBuilder",
+				"Components__QueueAdaptorSettings__AdapterAbsolutePath": "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll",
+				"Amqp__Host":   "rabbitmq.grid.svc.example.internal",
+				"Amqp__Port":   "5672",
+				"Amqp__Scheme": "AMQP",
+			},
+			EnvSecret:     map[string][]string{"rabbitmq-credentials": {"Amqp__User", "Amqp__Password"}},
+			EnvFromSecret: map[string]string{},
+		}},
 	} {
 		if got := c.module.ModuleName(); got != c.name {
 			t.Errorf("ModuleName() = %q, want %q", got, c.name)
@@ -165,7 +227,7 @@ func TestExactKeys(t *testing.T) {
 	}
 	// Every reference renders as the created object's Terraform name, so ArmoniK's pods come
 	// after the Secrets.
-	for _, m := range []outputs.ModuleOutputs{all.mq, all.db, all.rd, all.s3, all.shared} {
+	for _, m := range []outputs.ModuleOutputs{all.mq, all.db, all.rd, all.s3, all.shared, all.rq} {
 		o := m.Outputs()
 		for _, s := range o.EnvSecret {
 			if !strings.HasPrefix(s.Ref.Token, "${TfToken[") {
@@ -190,6 +252,9 @@ func dump(k keySet) string {
 	}
 	for _, n := range sortedKeys(k.EnvFromSecret) {
 		fmt.Fprintf(&b, "  env_from_secret %s <- %s\n", n, k.EnvFromSecret[n])
+	}
+	for _, n := range sortedKeys(k.Mounts) {
+		fmt.Fprintf(&b, "  mount %s: %s\n", n, k.Mounts[n])
 	}
 	if len(k.Other) > 0 {
 		fmt.Fprintf(&b, "  other kinds: %v\n", k.Other)

@@ -10,10 +10,22 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/amazonmq"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/elasticache"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/externalmongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/gcs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/hostpath"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/memorystore"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/nfs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/pubsub"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/rabbitmq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/s3"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/sqs"
 )
 
 func TestMain(m *testing.M) {
@@ -74,6 +86,75 @@ func TestGoldens(t *testing.T) {
 			_, err := minio.New(st, "minio", minio.Config{Namespace: ns, Role: minio.RoleSharedStorage})
 			return err
 		}},
+		{"rabbitmq", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := rabbitmq.New(st, "rabbitmq", rabbitmq.Config{Namespace: ns})
+			return err
+		}},
+		// TLS on, with the user's certificate Secret.
+		{"activemq-tls", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := activemq.New(st, "activemq", activemq.Config{Namespace: ns, TLS: userTLS("activemq-tls")})
+			return err
+		}},
+		{"rabbitmq-tls", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := rabbitmq.New(st, "rabbitmq", rabbitmq.Config{Namespace: ns, TLS: userTLS("rabbitmq-tls")})
+			return err
+		}},
+		{"mongodb-tls", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := mongodb.New(st, "mongodb", mongodb.Config{Namespace: ns, TLS: userTLS("mongodb-tls")})
+			return err
+		}},
+		{"redis-tls", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := redis.New(st, "redis", redis.Config{Namespace: ns, TLS: userTLS("redis-tls")})
+			return err
+		}},
+		// Shared volumes.
+		{"nfs-export", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := nfs.New(st, "nfs", nfs.Config{Namespace: ns, Server: "nfs.example.internal", Path: "/exports/armonik"})
+			return err
+		}},
+		{"nfs-storage-class", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := nfs.New(st, "nfs", nfs.Config{Namespace: ns, StorageClass: "nfs-csi"})
+			return err
+		}},
+		{"hostpath", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := hostpath.New(st, "hostpath", hostpath.Config{})
+			return err
+		}},
+		// Endpoint-only modules, credentials from sensitive variables where they have some.
+		{"amazonmq", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := amazonmq.New(st, "amazonmq", amazonmq.Config{Namespace: ns, Host: "b-1234.mq.eu-west-3.amazonaws.com"})
+			return err
+		}},
+		{"sqs", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := sqs.New(st, "sqs", sqs.Config{Region: "eu-west-3"})
+			return err
+		}},
+		{"s3", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := s3.New(st, "s3", s3.Config{Region: "eu-west-3", Bucket: "armonik-objects"})
+			return err
+		}},
+		{"elasticache", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := elasticache.New(st, "elasticache", elasticache.Config{
+				Namespace: ns, Host: "master.armonik.abc123.euw3.cache.amazonaws.com", Auth: true,
+			})
+			return err
+		}},
+		{"externalmongodb", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := externalmongodb.New(st, "externalmongodb", externalmongodb.Config{Namespace: ns})
+			return err
+		}},
+		{"gcs", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := gcs.New(st, "gcs", gcs.Config{Namespace: ns, Bucket: "armonik-objects"})
+			return err
+		}},
+		{"pubsub", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := pubsub.New(st, "pubsub", pubsub.Config{ProjectID: "armonik-project"})
+			return err
+		}},
+		{"memorystore", func(st cdk.Stack, ns *k8s.Namespace) error {
+			_, err := memorystore.New(st, "memorystore", memorystore.Config{Namespace: ns, Host: "10.0.0.3", CACertificate: testCA})
+			return err
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st, ns := newStack(t)
@@ -85,3 +166,10 @@ func TestGoldens(t *testing.T) {
 		})
 	}
 }
+
+// userTLS turns TLS on with the user's Secret secret and every other setting at its default.
+func userTLS(secret string) modules.TLS { return modules.TLS{Enabled: true, Secret: secret} }
+
+// testCA stands for a CA certificate in PEM (a CA certificate is public; its content does not
+// matter at synth time).
+const testCA = "-----BEGIN CERTIFICATE-----\nMIIBtestonly\n-----END CERTIFICATE-----\n"

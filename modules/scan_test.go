@@ -11,6 +11,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/rabbitmq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
 )
 
@@ -59,12 +60,14 @@ func TestSecretScan(t *testing.T) {
 		"mongodb":  "canaryMongoUser7e2",
 		"s3":       "canaryS3User7e3",
 		"shared":   "canarySharedUser7e4",
+		"rabbitmq": "canaryRabbitUser7e5",
 	}
 	must(activemq.New(st, "activemq", activemq.Config{Namespace: ns, User: canaries["activemq"]}))(t)
 	must(mongodb.New(st, "mongodb", mongodb.Config{Namespace: ns, User: canaries["mongodb"]}))(t)
 	must(redis.New(st, "redis", redis.Config{Namespace: ns}))(t)
 	must(minio.New(st, "s3", minio.Config{Namespace: ns, Name: "s3", User: canaries["s3"]}))(t)
 	must(minio.New(st, "shared", minio.Config{Namespace: ns, Name: "shared", Role: minio.RoleSharedStorage, User: canaries["shared"]}))(t)
+	must(rabbitmq.New(st, "rabbitmq", rabbitmq.Config{Namespace: ns, User: canaries["rabbitmq"]}))(t)
 	_, out := synthtest.Synth(t, st)
 
 	if _, ok := out["variable"]; ok {

@@ -12,6 +12,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/rabbitmq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
 )
 
@@ -42,6 +43,7 @@ func TestTwoInstancesDoNotCollide(t *testing.T) {
 		must(redis.New(st, "redis"+suffix, redis.Config{Namespace: ns, Name: "redis" + suffix}))(t)
 		must(minio.New(st, "minio"+suffix, minio.Config{Namespace: ns, Name: "minio" + suffix}))(t)
 		must(minio.New(st, "shared"+suffix, minio.Config{Namespace: ns, Name: "shared" + suffix, Role: minio.RoleSharedStorage}))(t)
+		must(rabbitmq.New(st, "rabbitmq"+suffix, rabbitmq.Config{Namespace: ns, Name: "rabbitmq" + suffix}))(t)
 	}
 	_, out := synthtest.Synth(t, st)
 	names := kubernetesObjects(out)
@@ -52,8 +54,8 @@ func TestTwoInstancesDoNotCollide(t *testing.T) {
 		}
 		seen[n] = true
 	}
-	if len(names) < 2*5*4 {
-		t.Errorf("expected at least 40 objects, got %d: %v", len(names), names)
+	if len(names) < 2*6*4 {
+		t.Errorf("expected at least 48 objects, got %d: %v", len(names), names)
 	}
 	if _, err := redis.New(st, "redis", redis.Config{Namespace: ns, Name: "redis-c"}); err == nil ||
 		!strings.Contains(err.Error(), `redis "redis-c"`) {
@@ -170,6 +172,7 @@ func TestClientSecretsAfterServers(t *testing.T) {
 		"shared-credentials":   "kubernetes_deployment_v1.shared-deployment",
 		"mongodb-credentials":  "kubernetes_stateful_set_v1.mongodb-statefulset",
 		"mongodb-connection":   "kubernetes_stateful_set_v1.mongodb-statefulset",
+		"rabbitmq-credentials": "kubernetes_stateful_set_v1.rabbitmq-statefulset",
 	} {
 		if got := synthtest.Get(out.Named(t, "kubernetes_secret_v1", secret), "depends_on"); !reflect.DeepEqual(got, []any{after}) {
 			t.Errorf("Secret %s: depends_on %v, want [%s]", secret, got, after)

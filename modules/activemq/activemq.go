@@ -26,10 +26,13 @@ const (
 	// LegacyQueueStorage is Components__QueueStorage, read by old Core versions only
 	// ("ObjectStorage" is upstream's spelling).
 	LegacyQueueStorage = "ArmoniK.Adapters.Amqp.ObjectStorage"
-	// Port is the AMQP 1.0 port of the broker and of its Service.
-	Port = 5672
-	// Scheme is Amqp__Scheme: plain AMQP inside the cluster until TLS is configured.
-	Scheme = "AMQP"
+	// Port is the AMQP 1.0 port of the broker and of its Service; TLSPort replaces it with TLS
+	// on (AMQPS, its IANA port).
+	Port    = 5672
+	TLSPort = 5671
+	// Scheme is Amqp__Scheme without TLS, TLSScheme with it.
+	Scheme    = "AMQP"
+	TLSScheme = "AMQPS"
 )
 
 // Defaults.
@@ -40,6 +43,9 @@ const (
 	DefaultUser       = "armonik"
 	DefaultJavaMemory = "-Xms1g -Xmx3g"
 	DefaultSize       = "8Gi"
+	// DefaultCAPath is Amqp__CaPath with TLS on: upstream's /amqp directory and ca.pem file
+	// (Infra storage/onpremise/activemq/outputs.tf).
+	DefaultCAPath = "/amqp/ca.pem"
 )
 
 // uid and gid run the broker: the activemq system user of the 6.2.1+ images (useradd -r on a
@@ -55,6 +61,12 @@ const (
 	// placeholders ${ARMONIK_AMQP_USER} and ${ARMONIK_AMQP_PASSWORD} of activemq.xml read them.
 	envUser     = "ARMONIK_AMQP_USER"
 	envPassword = "ARMONIK_AMQP_PASSWORD"
+	// envKeystorePassword holds the password of the PKCS#12 keystore built from the user's PEM
+	// files when TLS is on (a generated value of the server Secret).
+	envKeystorePassword = "ARMONIK_KEYSTORE_PASSWORD"
+	tlsDir              = "/tls"
+	keystoreDir         = home + "/keystore"
+	keystoreFile        = keystoreDir + "/keystore.p12"
 )
 
 // Config configures the ActiveMQ module. The zero value, with Namespace set, is a working
@@ -90,6 +102,12 @@ type Config struct {
 	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
 	// Tolerations let the broker run on tainted nodes (default none).
 	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+	// TLS serves AMQPS on 5671 with the user's certificate instead of AMQP on 5672 (default
+	// off; ArmoniK reads the CA at /amqp/ca.pem). See modules.TLS.
+	TLS modules.TLS `json:"tls,omitempty" yaml:"tls,omitempty"`
+	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods may connect to the
+	// broker, on its AMQP port (default true).
+	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -102,9 +120,14 @@ func (c Config) WithDefaults() Config {
 	c.User = base.Or(c.User, DefaultUser)
 	c.JavaMemory = base.Or(c.JavaMemory, DefaultJavaMemory)
 	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
 	if c.Wait == nil {
 		t := true
 		c.Wait = &t
+	}
+	if c.NetworkPolicy == nil {
+		t := true
+		c.NetworkPolicy = &t
 	}
 	return c
 }
@@ -133,6 +156,7 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.JavaMemory) == "" {
 		e.Add("java_memory", "required")
 	}
+	base.ValidateTLS(e, c.TLS)
 	return e.Err()
 }
 
@@ -150,7 +174,10 @@ type Module struct {
 	BrokerConfig *k8s.Object
 	// Claim holds the message store.
 	Claim *k8s.Object
-	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its port.
+	// NetworkPolicy admits only ArmoniK's pods (nil when Config.NetworkPolicy is false).
+	NetworkPolicy *k8s.Object
+	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its port
+	// (Port, or TLSPort with TLS on).
 	Host string
 	Port int
 
@@ -176,13 +203,22 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	cm := cfg.common()
 	e := base.NewErrors(Kind, cfg.Name)
-	m := &Module{name: cfg.Name, Host: cm.Host(cfg.Name), Port: Port}
+	tls := cfg.TLS.Enabled
+	port, portName, scheme := Port, "amqp", Scheme
+	if tls {
+		port, portName, scheme = TLSPort, "amqps", TLSScheme
+	}
+	m := &Module{name: cfg.Name, Host: cm.Host(cfg.Name), Port: port}
 	wait := base.Bool(cfg.Wait, true)
 
+	passwords := map[string]k8s.Password{"password": {}}
+	if tls {
+		passwords["keystore-password"] = k8s.Password{}
+	}
 	var err error
 	m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
 		Meta:      cm.Meta(cfg.Name + "-server"),
-		Passwords: map[string]k8s.Password{"password": {}},
+		Passwords: passwords,
 		Data:      map[string]string{"username": cfg.User},
 	})
 	if err != nil {
@@ -191,7 +227,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	m.BrokerConfig, err = k8s.NewConfigMap(scope, id+"-config", k8s.ConfigMapSpec{
 		Meta: cm.Meta(cfg.Name + "-config"),
-		Data: map[string]string{"activemq.xml": k8s.Literal(brokerXML(cfg.Name, cfg.Storage.Size))},
+		Data: map[string]string{"activemq.xml": k8s.Literal(brokerXML(cfg.Name, cfg.Storage.Size, tls))},
 	})
 	if err != nil {
 		e.Wrap(err)
@@ -204,13 +240,57 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		e.Wrap(err)
 		return nil, e.Err()
 	}
-	hash, err := cm.ConfigHash(m.Server.Name, m.BrokerConfig.Name)
+	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name, m.BrokerConfig.Name)
 	if err != nil {
 		e.Wrap(err)
 		return nil, e.Err()
 	}
 	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
-	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = "amqp"; return &p }
+	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = portName; return &p }
+	env := []k8s.EnvVar{
+		// Setting ACTIVEMQ_OPTS keeps the entrypoint from adding -Djetty.host=0.0.0.0
+		// and makes the heap options count (6.2.0 ignored ACTIVEMQ_OPTS_MEMORY).
+		{Name: "ACTIVEMQ_OPTS", Value: cfg.JavaMemory + " -Djava.util.logging.config.file=logging.properties -Djava.security.auth.login.config=" + home + "/conf/login.config"},
+		{Name: "ACTIVEMQ_TMP", Value: "/tmp"},
+		{Name: envUser, SecretKey: secretKey("username")},
+		{Name: envPassword, SecretKey: secretKey("password")},
+	}
+	mounts := []k8s.Mount{
+		{Volume: "config", Path: confFile, SubPath: "activemq.xml", ReadOnly: true},
+		{Volume: "data", Path: dataDir},
+	}
+	volumes := []k8s.Volume{
+		{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: m.BrokerConfig.Name}},
+		{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}},
+	}
+	var initContainers []k8s.Container
+	if tls {
+		// The broker needs a Java keystore; the user's Secret holds PEM files. The image's
+		// openssl (a dependency of Ubuntu's ca-certificates in the eclipse-temurin base)
+		// bundles them into a PKCS#12 file in a memory volume, protected by a generated
+		// password that activemq.xml reads from the environment.
+		env = append(env, k8s.EnvVar{Name: envKeystorePassword, SecretKey: secretKey("keystore-password")})
+		mounts = append(mounts, k8s.Mount{Volume: "keystore", Path: keystoreDir, ReadOnly: true})
+		volumes = append(volumes,
+			base.TLSVolume("tls", cfg.TLS),
+			k8s.Volume{Name: "keystore", EmptyDir: &k8s.EmptyDirVolume{Medium: "Memory", SizeLimit: "1Mi"}},
+		)
+		initContainers = append(initContainers, k8s.Container{
+			Name:            "keystore",
+			Image:           cm.ImageRef(),
+			ImagePullPolicy: cfg.PullPolicy,
+			Command: []string{"sh", "-c", "rm -f " + keystoreFile + " && openssl pkcs12 -export" +
+				" -in " + tlsDir + "/" + modules.DefaultTLSCertKey + " -inkey " + tlsDir + "/" + modules.DefaultTLSKeyKey +
+				" -certfile " + tlsDir + "/" + modules.DefaultTLSCAKey + " -name activemq" +
+				" -passout env:" + envKeystorePassword + " -out " + keystoreFile},
+			Env: []k8s.EnvVar{{Name: envKeystorePassword, SecretKey: secretKey("keystore-password")}},
+			Mounts: []k8s.Mount{
+				{Volume: "tls", Path: tlsDir, ReadOnly: true},
+				{Volume: "keystore", Path: keystoreDir},
+			},
+			Security: base.ContainerSecurity(),
+		})
+	}
 	one := 1
 	m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
 		Meta:     cm.Meta(cfg.Name),
@@ -226,33 +306,21 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				Security:                     base.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
+				InitContainers:               initContainers,
 				Containers: []k8s.Container{{
 					Name:            "activemq",
 					Image:           cm.ImageRef(),
 					ImagePullPolicy: cfg.PullPolicy,
-					Env: []k8s.EnvVar{
-						// Setting ACTIVEMQ_OPTS keeps the entrypoint from adding -Djetty.host=0.0.0.0
-						// and makes the heap options count (6.2.0 ignored ACTIVEMQ_OPTS_MEMORY).
-						{Name: "ACTIVEMQ_OPTS", Value: cfg.JavaMemory + " -Djava.util.logging.config.file=logging.properties -Djava.security.auth.login.config=" + home + "/conf/login.config"},
-						{Name: "ACTIVEMQ_TMP", Value: "/tmp"},
-						{Name: envUser, SecretKey: secretKey("username")},
-						{Name: envPassword, SecretKey: secretKey("password")},
-					},
-					Ports: []k8s.Port{{Name: "amqp", ContainerPort: Port}},
-					Mounts: []k8s.Mount{
-						{Volume: "config", Path: confFile, SubPath: "activemq.xml", ReadOnly: true},
-						{Volume: "data", Path: dataDir},
-					},
-					Resources: cfg.Resources,
-					Startup:   tcp(k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
-					Readiness: tcp(k8s.Probe{PeriodSeconds: 10}),
-					Liveness:  tcp(k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
-					Security:  base.ContainerSecurity(),
+					Env:             env,
+					Ports:           []k8s.Port{{Name: portName, ContainerPort: port}},
+					Mounts:          mounts,
+					Resources:       cfg.Resources,
+					Startup:         tcp(k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
+					Readiness:       tcp(k8s.Probe{PeriodSeconds: 10}),
+					Liveness:        tcp(k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
+					Security:        base.ContainerSecurity(),
 				}},
-				Volumes: []k8s.Volume{
-					{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: m.BrokerConfig.Name}},
-					{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}},
-				},
+				Volumes: volumes,
 			},
 		},
 	})
@@ -263,7 +331,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
 		Meta:     cm.Meta(cfg.Name),
 		Selector: cm.Selector(),
-		Ports:    []k8s.ServicePort{{Name: "amqp", Port: Port, TargetPort: "amqp"}},
+		Ports:    []k8s.ServicePort{{Name: portName, Port: port, TargetPort: portName}},
 	})
 	if err != nil {
 		e.Wrap(err)
@@ -279,15 +347,26 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Err()
 	}
 
+	if base.Bool(cfg.NetworkPolicy, true) {
+		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, port); err != nil {
+			e.Wrap(err)
+			return nil, e.Err()
+		}
+	}
+
 	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
 	m.out = outputs.NewModule(cfg.Name).
 		Env("Components__QueueStorage", LegacyQueueStorage).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("Amqp__Host", m.Host).
-		Env("Amqp__Port", strconv.Itoa(Port)).
-		Env("Amqp__Scheme", Scheme).
+		Env("Amqp__Port", strconv.Itoa(port)).
+		Env("Amqp__Scheme", scheme).
 		EnvSecret(creds, "Amqp__User", "Amqp__Password")
+	if tls {
+		m.out.Env("Amqp__CaPath", cfg.TLS.CAPath)
+		base.CAMount(m.out, cfg.Name+"-ca", cfg.TLS)
+	}
 	return m, nil
 }
 
@@ -297,7 +376,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 // console (jetty.xml) is not imported: the image would serve it with the well-known admin/admin
 // login. The ${...} placeholders are Spring's, resolved from system properties, then from the
 // environment (PropertyPlaceholderConfigurer); the caller escapes them for Terraform.
-func brokerXML(name, size string) string {
+func brokerXML(name, size string, tls bool) string {
 	q := resource.MustParse(size)
 	mib := q.Value() / (1 << 20)
 	store, temp := mib*7/10, mib*2/10
@@ -306,6 +385,16 @@ func brokerXML(name, size string) string {
 	}
 	if temp < 1 {
 		temp = 1
+	}
+	sslContext, connector, transport, port := "", "amqp", "amqp", Port
+	if tls {
+		// The keystore the init container builds from the user's PEM files.
+		sslContext = fmt.Sprintf(`    <sslContext>
+      <sslContext keyStore="%s" keyStoreType="PKCS12" keyStorePassword="${%s}"/>
+    </sslContext>
+
+`, keystoreFile, envKeystorePassword)
+		connector, transport, port = "amqps", "amqp+ssl", TLSPort
 	}
 	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <!-- Generated by armonik-cdktf (modules/activemq). -->
@@ -356,8 +445,8 @@ func brokerXML(name, size string) string {
       </systemUsage>
     </systemUsage>
 
-    <transportConnectors>
-      <transportConnector name="amqp" uri="amqp://0.0.0.0:%d?maximumConnections=1000&amp;wireFormat.maxFrameSize=104857600"/>
+%s    <transportConnectors>
+      <transportConnector name="%s" uri="%s://0.0.0.0:%d?maximumConnections=1000&amp;wireFormat.maxFrameSize=104857600"/>
     </transportConnectors>
 
     <shutdownHooks>
@@ -365,5 +454,5 @@ func brokerXML(name, size string) string {
     </shutdownHooks>
   </broker>
 </beans>
-`, name, envUser, envPassword, store, temp, Port)
+`, name, envUser, envPassword, store, temp, sslContext, connector, transport, port)
 }

@@ -14,13 +14,15 @@
 //	env  Components__QueueAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll                                    outputs.tf, variables.tf
 //	env  Amqp__Host = <name>.<namespace>.svc.<cluster_domain>                                        locals.tf (domain was hard-coded)
-//	env  Amqp__Port = 5672                                                                           outputs.tf (service port)
-//	env  Amqp__Scheme = AMQP                                                                         outputs.tf (upstream AMQPS: TLS comes later)
+//	env  Amqp__Port = 5672, or 5671 with TLS                                                         outputs.tf (service port; upstream 5672 for amqp+ssl)
+//	env  Amqp__Scheme = AMQP, or AMQPS with TLS                                                      outputs.tf, variables.tf (upstream always AMQPS)
+//	env  Amqp__CaPath = /amqp/ca.pem, with TLS only                                                  outputs.tf ("${var.path}/ca.pem")
 //	env_secret  <name>-credentials {Amqp__User, Amqp__Password}                                      secrets.tf (activemq-user-credentials)
+//	mount_secret  <name>-ca: the CA key of Config.TLS.Secret at /amqp/ca.pem (0444), with TLS only   outputs.tf certificate (Secret activemq at /amqp)
 //
-// Amqp__CaPath and the certificate mount_secret are left out until TLS is configured.
 // Amqp__LinkCredit, MaxPriority and the other tuning keys are ArmoniK's defaults, not the
-// module's.
+// module's. TLS is off by default (see below and modules.TLS): inside the namespace, the
+// NetworkPolicy already limits who can connect.
 //
 // # What is deployed
 //
@@ -33,7 +35,7 @@
 //   - ConfigMap <name>-config: activemq.xml, mounted over conf/activemq.xml only (subPath), so
 //     the rest of the image's conf/ stays as shipped. Like upstream's configmaps.tf it marks
 //     every queue prioritizedMessages="true" (Core's task priorities) and keeps the KahaDB
-//     store. Unlike it, it opens only the plain AMQP connector (TLS comes later), requires
+//     store. Unlike it, it opens only one AMQP connector (plain, or amqp+ssl with TLS), requires
 //     authentication (simpleAuthenticationPlugin with the one generated user; upstream enforced
 //     none), sizes storeUsage/tempUsage to 70%/20% of the claim (upstream: 100 gb/50 gb on an
 //     ephemeral disk), and does not import jetty.xml: no web console, which the image would
@@ -46,7 +48,29 @@
 //   - ACTIVEMQ_OPTS carries the heap options (default "-Xms1g -Xmx3g", ArmoniK's): setting it
 //     keeps the entrypoint's -Djetty.host=0.0.0.0 out and works on 6.2.0, where
 //     ACTIVEMQ_OPTS_MEMORY (upstream's variable) is ignored. ACTIVEMQ_TMP is /tmp.
-//   - Probes: TCP on amqp (startup up to 5 minutes, readiness, liveness); upstream had none.
+//   - Probes: TCP on the AMQP port (startup up to 5 minutes, readiness, liveness); upstream had
+//     none.
+//   - NetworkPolicy <name> (Config.NetworkPolicy, default true): only pods labelled
+//     app.kubernetes.io/part-of=armonik of the namespace may connect, on the AMQP port.
+//
+// # TLS
+//
+// With Config.TLS (see modules.TLS), the broker serves AMQPS only, on 5671
+// (amqp+ssl://0.0.0.0:5671; upstream used amqp+ssl on 5672), with the user's certificate. The
+// broker needs a Java keystore and the Secret holds PEM files, so an init container converts
+// them with the broker image's own tools: the image is built on eclipse-temurin:17-jre (Ubuntu
+// 24.04), whose ca-certificates package depends on openssl, and
+//
+//	openssl pkcs12 -export -in /tls/tls.crt -inkey /tls/tls.key -certfile /tls/ca.crt \
+//	  -name activemq -passout env:ARMONIK_KEYSTORE_PASSWORD -out /opt/apache-activemq/keystore/keystore.p12
+//
+// writes a PKCS#12 keystore (which Java 17 reads) into a memory emptyDir, protected by a
+// generated password (keystore-password in <name>-server, never a literal). activemq.xml then
+// declares <sslContext keyStore=".../keystore.p12" keyStoreType="PKCS12"
+// keyStorePassword="${ARMONIK_KEYSTORE_PASSWORD}"/>. Upstream generated its own CA and stored a
+// PKCS#12 certificate.pfx next to the PEM files (certificates.tf); its certificate had no SAN,
+// hence Amqp__AllowHostMismatch=true in every deployment. The certificate must name
+// <name>.<namespace>.svc.<cluster_domain>, Amqp__Host.
 //
 // # Image and security
 //

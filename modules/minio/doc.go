@@ -52,6 +52,13 @@
 //   - PersistentVolumeClaim <name>-data (default 10Gi) at /data; upstream's data was ephemeral.
 //   - Probes: HTTP /minio/health/live (startup up to 5 minutes, liveness) and
 //     /minio/health/ready (readiness) on the S3 port; upstream had none.
+//   - NetworkPolicy <name> (Config.NetworkPolicy, default true): only pods labelled
+//     app.kubernetes.io/part-of=armonik of the namespace may connect, on 9000. In the
+//     shared-storage role these are the workers, which carry that label like every ArmoniK pod.
+//     The console (9001) is reachable through kubectl port-forward only.
+//
+// MinIO serves plain HTTP inside the namespace: TLS is not offered for it (the S3 clients of
+// Core and of the workers would need the CA in their system store, not a key of theirs).
 //
 // # Image and security
 //

@@ -97,6 +97,10 @@ type Config struct {
 	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
 	// Tolerations let the server run on tainted nodes (default none).
 	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods may connect, on the S3
+	// port 9000 (default true). In the shared-storage role these are the workers, which carry
+	// the same label. The console (9001) stays reachable through kubectl port-forward only.
+	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -113,6 +117,10 @@ func (c Config) WithDefaults() Config {
 	if c.Wait == nil {
 		t := true
 		c.Wait = &t
+	}
+	if c.NetworkPolicy == nil {
+		t := true
+		c.NetworkPolicy = &t
 	}
 	return c
 }
@@ -161,6 +169,8 @@ type Module struct {
 	Credentials *k8s.Object
 	// Claim holds the objects.
 	Claim *k8s.Object
+	// NetworkPolicy admits only ArmoniK's pods (nil when Config.NetworkPolicy is false).
+	NetworkPolicy *k8s.Object
 	// Role is the instance's role; Bucket its bucket.
 	Role, Bucket string
 	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its S3 port;
@@ -308,6 +318,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err != nil {
 		e.Wrap(err)
 		return nil, e.Err()
+	}
+
+	if base.Bool(cfg.NetworkPolicy, true) {
+		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
+			e.Wrap(err)
+			return nil, e.Err()
+		}
 	}
 
 	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)

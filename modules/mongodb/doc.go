@@ -17,19 +17,22 @@
 //	env  MongoDB__ReplicaSet = rs0                                             outputs.tf
 //	env  MongoDB__DirectConnection = false                                     outputs.tf
 //	env  MongoDB__AuthSource = admin                                           outputs.tf (upstream "database": Bitnami's user lived there; ours lives in admin)
-//	env  MongoDB__Tls = false                                                  outputs.tf (upstream true: TLS comes later)
+//	env  MongoDB__Tls = false, or true with TLS                                outputs.tf (upstream always true)
+//	env  MongoDB__CAFile = /mongodb/certs/ca.crt, with TLS only                mongodb-percona/outputs.tf (Bitnami's: /mongodb/certificate/mongodb-ca-cert)
 //	env_from_secret  MongoDB__User             <- <name>-credentials/username  outputs.tf (mongodb-user)
 //	env_from_secret  MongoDB__Password         <- <name>-credentials/password  outputs.tf (mongodb-user)
 //	env_from_secret  MongoDB__ConnectionString <- <name>-connection/uri        outputs.tf (mongodb-connection-string)
+//	mount_secret  <name>-ca: the CA key of Config.TLS.Secret at /mongodb/certs/ca.crt (0444),
+//	              with TLS only                                                mongodb-percona/outputs.tf mongo-certificate at /mongodb/certs/
 //
 // The connection string is
 //
-//	mongodb://<user>:<password>@<host>:27017/<database>?replicaSet=rs0&authSource=admin
+//	mongodb://<user>:<password>@<host>:27017/<database>?replicaSet=rs0&authSource=admin[&tls=true]
 //
 // built by Terraform from the password's random_password reference. A non-empty one overrides Host, Port, User, Password, Tls, ReplicaSet and DirectConnection in
 // Core (ServiceCollectionExt.cs), and both agree. Upstream spelled it MongoDB_ConnectionString
-// (one underscore), so Core never saw it. MongoDB__CAFile and the certificate mounts are left
-// out until TLS is configured; MongoDB__MonitoringConnectionString belongs with the
+// (one underscore), so Core never saw it. With TLS the string carries tls=true, since it
+// overrides MongoDB__Tls. MongoDB__MonitoringConnectionString belongs with the
 // mongodb-exporter, not Core.
 //
 // # What is deployed
@@ -49,6 +52,9 @@
 //     its primary, so ArmoniK's pods start after it (upstream: AK issue #867).
 //   - ConfigMap <name>-scripts: create-user.js, rs-init.js, rs-init.sh. No credential: the
 //     scripts read them from their environment (secretKeyRef).
+//   - NetworkPolicy <name> (Config.NetworkPolicy, default true): only pods labelled
+//     app.kubernetes.io/part-of=armonik of the namespace, and the replica set's own pods (the
+//     member reaches itself through its DNS name), may connect, on 27017.
 //
 // # The replica set
 //
@@ -77,6 +83,23 @@
 // also self-healing: a pod that restarts on an empty data directory initiates again. The cost
 // is a small idle container. postStart was not used: its output is invisible and a failure
 // kills mongod.
+//
+// # TLS
+//
+// With Config.TLS (see modules.TLS), mongod runs with --tlsMode requireTLS
+// --tlsCertificateKeyFile --tlsCAFile --tlsAllowConnectionsWithoutCertificates (ArmoniK
+// authenticates with its password), like upstream's Bitnami and Percona modules
+// (images.md §3). mongod wants the certificate and its key in one file: the init container
+// that copies the key file also joins tls.crt and tls.key into /keyfile/server.pem (memory
+// volume, mode 0400). The image's entrypoint starts its temporary initdb server with TLS
+// allowed, not required, so the first-boot scripts run unchanged. The readiness probe and
+// rs-init connect to 127.0.0.1 with --tls --tlsCAFile and --tlsAllowInvalidHostnames (the
+// chain is checked; the name is the Services', not localhost's). The certificate must name
+// <name>-headless.<namespace>.svc.<cluster_domain> and
+// <name>-0.<name>-headless.<namespace>.svc.<cluster_domain> (the member, which ArmoniK's driver
+// discovers from the replica-set configuration, and to which mongod itself connects), and
+// carry both the server and client authentication usages: mongod presents it when it connects
+// to members, itself included.
 //
 // # Image and security
 //

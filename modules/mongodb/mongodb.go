@@ -3,6 +3,7 @@ package mongodb
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 
@@ -37,6 +38,9 @@ const (
 	DefaultDatabaseName = "database"
 	DefaultUser         = "armonik"
 	DefaultSize         = "8Gi"
+	// DefaultCAPath is MongoDB__CAFile with TLS on (Infra
+	// storage/onpremise/mongodb-percona/outputs.tf).
+	DefaultCAPath = "/mongodb/certs/ca.crt"
 )
 
 // The mongodb user of the official image is 999:999 (its entrypoint drops to it when started as
@@ -49,6 +53,10 @@ const (
 	keyFileSecret = "/keyfile-secret"
 	scriptsDir    = "/scripts"
 	initdbDir     = "/docker-entrypoint-initdb.d"
+	tlsDir        = "/tls"
+	// serverPEM is the certificate and key in one file, as --tlsCertificateKeyFile wants them,
+	// written by the init container next to the key file.
+	serverPEM = keyFileDir + "/server.pem"
 	// keyFileLength is the length of the generated replica-set key: letters and digits are
 	// base64 characters, and MongoDB accepts 6 to 1024 of them.
 	keyFileLength = 756
@@ -99,6 +107,13 @@ type Config struct {
 	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
 	// Tolerations let the server run on tainted nodes (default none).
 	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+	// TLS makes the server accept TLS connections only (--tlsMode requireTLS) with the user's
+	// certificate (default off; ArmoniK reads the CA at /mongodb/certs/ca.crt). See
+	// modules.TLS and the package doc for the names the certificate must hold.
+	TLS modules.TLS `json:"tls,omitempty" yaml:"tls,omitempty"`
+	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods and the replica set's
+	// own pods may connect, on 27017 (default true).
+	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -115,9 +130,14 @@ func (c Config) WithDefaults() Config {
 	c.DatabaseName = base.Or(c.DatabaseName, DefaultDatabaseName)
 	c.User = base.Or(c.User, DefaultUser)
 	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
 	if c.Wait == nil {
 		t := true
 		c.Wait = &t
+	}
+	if c.NetworkPolicy == nil {
+		t := true
+		c.NetworkPolicy = &t
 	}
 	return c
 }
@@ -155,6 +175,7 @@ func (c Config) Validate() error {
 	} else if c.User == RootUser {
 		e.Add("user", "%q is the root user of the server; ArmoniK's user needs another name", c.User)
 	}
+	base.ValidateTLS(e, c.TLS)
 	return e.Err()
 }
 
@@ -174,6 +195,9 @@ type Module struct {
 	// Scripts is the ConfigMap <name>-scripts: the user creation and replica-set initiation
 	// scripts (no credential: they read them from the environment).
 	Scripts *k8s.Object
+	// NetworkPolicy admits only ArmoniK's pods and the member itself (nil when
+	// Config.NetworkPolicy is false).
+	NetworkPolicy *k8s.Object
 	// Host is the headless Service's DNS name, MongoDB__Host; Port the MongoDB port; Member the
 	// replica-set member's address, <name>-0.<name>-headless.<namespace>.svc.<domain>:27017.
 	Host   string
@@ -244,10 +268,42 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return fail(err)
 	}
-	hash, err := cm.ConfigHash(m.Server.Name, m.Scripts.Name)
+	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name, m.Scripts.Name)
 	if err != nil {
 		return fail(err)
 	}
+	tls := cfg.TLS.Enabled
+	// mongod: the replica set, every interface, the key file; with TLS, TLS only, the user's
+	// certificate and CA, clients without certificates (ArmoniK authenticates with a password).
+	args := []string{"--replSet", cfg.ReplicaSet, "--bind_ip_all", "--port", port, "--keyFile", keyFileDir + "/keyfile"}
+	// mongosh, for the probe and rs-init, connects to 127.0.0.1: with TLS it checks the chain
+	// against the CA, but not the host name (the certificate names the Services, not localhost).
+	shellTLS := ""
+	// The init container copies the key file (and, with TLS, joins the certificate and its key
+	// into the single PEM file mongod reads) into a memory volume owned by the mongodb user.
+	initCmd := "rm -f " + keyFileDir + "/keyfile && cp " + keyFileSecret + "/keyfile " + keyFileDir + "/keyfile && chmod 0400 " + keyFileDir + "/keyfile"
+	initMounts := []k8s.Mount{
+		{Volume: "keyfile-secret", Path: keyFileSecret, ReadOnly: true},
+		{Volume: "keyfile", Path: keyFileDir},
+	}
+	var tlsMounts []k8s.Mount
+	var tlsVolumes []k8s.Volume
+	if tls {
+		args = append(args, "--tlsMode", "requireTLS", "--tlsCertificateKeyFile", serverPEM,
+			"--tlsCAFile", tlsDir+"/"+modules.DefaultTLSCAKey, "--tlsAllowConnectionsWithoutCertificates")
+		shellTLS = "--tls --tlsCAFile " + tlsDir + "/" + modules.DefaultTLSCAKey + " --tlsAllowInvalidHostnames"
+		initCmd += " && rm -f " + serverPEM + " && cat " + tlsDir + "/" + modules.DefaultTLSCertKey + " " + tlsDir + "/" +
+			modules.DefaultTLSKeyKey + " > " + serverPEM + " && chmod 0400 " + serverPEM
+		tlsMounts = []k8s.Mount{{Volume: "tls", Path: tlsDir, ReadOnly: true}}
+		initMounts = append(initMounts, tlsMounts...)
+		tlsVolumes = []k8s.Volume{base.TLSVolume("tls", cfg.TLS)}
+	}
+	readiness := []string{"mongosh", "--quiet", "--norc", "--port", port}
+	if tls {
+		readiness = append(readiness, strings.Fields(shellTLS)...)
+	}
+	readiness = append(readiness, "--eval", k8s.Literal(
+		"const h = db.hello(); if (!(h.isWritablePrimary && h.setName === '"+cfg.ReplicaSet+"')) { quit(1) }"))
 
 	server := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
 	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = "mongodb"; return &p }
@@ -276,13 +332,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					Name:            "keyfile",
 					Image:           image,
 					ImagePullPolicy: cfg.PullPolicy,
-					Command: []string{"sh", "-c", "rm -f " + keyFileDir + "/keyfile && cp " + keyFileSecret + "/keyfile " +
-						keyFileDir + "/keyfile && chmod 0400 " + keyFileDir + "/keyfile"},
-					Mounts: []k8s.Mount{
-						{Volume: "keyfile-secret", Path: keyFileSecret, ReadOnly: true},
-						{Volume: "keyfile", Path: keyFileDir},
-					},
-					Security: sec(),
+					Command:         []string{"sh", "-c", initCmd},
+					Mounts:          initMounts,
+					Security:        sec(),
 				}},
 				Containers: []k8s.Container{
 					{
@@ -292,7 +344,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 						// The image's entrypoint prepends mongod, creates the root user and runs
 						// the initdb scripts on an empty data directory (on a temporary server
 						// without --replSet and --keyFile), then starts this.
-						Args: []string{"--replSet", cfg.ReplicaSet, "--bind_ip_all", "--port", port, "--keyFile", keyFileDir + "/keyfile"},
+						Args: args,
 						Env: []k8s.EnvVar{
 							{Name: "MONGO_INITDB_ROOT_USERNAME", SecretKey: server("root-username")},
 							{Name: "MONGO_INITDB_ROOT_PASSWORD", SecretKey: server("root-password")},
@@ -301,11 +353,11 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 							{Name: "ARMONIK_MONGODB_PASSWORD", SecretKey: server("password")},
 						},
 						Ports: []k8s.Port{{Name: "mongodb", ContainerPort: Port}},
-						Mounts: []k8s.Mount{
+						Mounts: append([]k8s.Mount{
 							{Volume: "data", Path: dataDir},
 							{Volume: "keyfile", Path: keyFileDir, ReadOnly: true},
 							{Volume: "initdb", Path: initdbDir, ReadOnly: true},
-						},
+						}, tlsMounts...),
 						Resources: cfg.Resources,
 						// The first start runs the initdb scripts on a server bound to localhost:
 						// the startup probe allows 5 minutes.
@@ -313,8 +365,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 						// Ready means: the writable primary of the configured replica set ("hello"
 						// needs no authentication).
 						Readiness: &k8s.Probe{
-							Exec: []string{"mongosh", "--quiet", "--norc", "--port", port, "--eval", k8s.Literal(
-								"const h = db.hello(); if (!(h.isWritablePrimary && h.setName === '" + cfg.ReplicaSet + "')) { quit(1) }")},
+							Exec:          readiness,
 							PeriodSeconds: 10, TimeoutSeconds: 10, FailureThreshold: 3,
 						},
 						Liveness: tcp(k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
@@ -333,19 +384,20 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 							{Name: "RS_NAME", Value: cfg.ReplicaSet},
 							{Name: "RS_MEMBER", Value: m.Member},
 							{Name: "MONGO_PORT", Value: port},
+							{Name: "MONGOSH_TLS_ARGS", Value: shellTLS},
 						},
-						Mounts:   []k8s.Mount{{Volume: "scripts", Path: scriptsDir, ReadOnly: true}},
+						Mounts:   append([]k8s.Mount{{Volume: "scripts", Path: scriptsDir, ReadOnly: true}}, tlsMounts...),
 						Security: sec(),
 					},
 				},
-				Volumes: []k8s.Volume{
+				Volumes: append([]k8s.Volume{
 					{Name: "keyfile-secret", Secret: &k8s.SecretVolume{Name: m.Server.Name, Items: []k8s.KeyToPath{{Key: "keyfile", Path: "keyfile", Mode: "0440"}}}},
 					{Name: "keyfile", EmptyDir: &k8s.EmptyDirVolume{Medium: "Memory", SizeLimit: "1Mi"}},
 					{Name: "initdb", ConfigMap: &k8s.ConfigMapVolume{Name: m.Scripts.Name, Items: []k8s.KeyToPath{{Key: "create-user.js", Path: "create-user.js"}}}},
 					{Name: "scripts", ConfigMap: &k8s.ConfigMapVolume{Name: m.Scripts.Name, Items: []k8s.KeyToPath{
 						{Key: "rs-init.js", Path: "rs-init.js"}, {Key: "rs-init.sh", Path: "rs-init.sh"},
 					}}},
-				},
+				}, tlsVolumes...),
 			},
 		},
 	}); err != nil {
@@ -360,14 +412,26 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return fail(err)
 	}
 	// The connection string: literal text escaped for Terraform around the password's reference.
+	query := "?replicaSet=" + cfg.ReplicaSet + "&authSource=" + AuthSource
+	if tls {
+		// A connection string overrides MongoDB__Tls in Core: it must ask for TLS itself.
+		query += "&tls=true"
+	}
 	uri := k8s.Literal("mongodb://"+cfg.User+":") + m.Server.Values["password"] +
-		k8s.Literal("@"+m.Host+":"+port+"/"+cfg.DatabaseName+"?replicaSet="+cfg.ReplicaSet+"&authSource="+AuthSource)
+		k8s.Literal("@"+m.Host+":"+port+"/"+cfg.DatabaseName+query)
 	if m.Connection, err = k8s.NewSecret(scope, id+"-connection", k8s.SecretSpec{
 		Meta:      cm.Meta(cfg.Name + "-connection"),
 		Data:      map[string]string{"uri": uri},
 		DependsOn: ready,
 	}); err != nil {
 		return fail(err)
+	}
+
+	if base.Bool(cfg.NetworkPolicy, true) {
+		// The member also connects to itself through its Service name (replica-set checks).
+		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", true, Port); err != nil {
+			return fail(err)
+		}
 	}
 
 	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
@@ -380,9 +444,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("MongoDB__ReplicaSet", cfg.ReplicaSet).
 		Env("MongoDB__DirectConnection", "false").
 		Env("MongoDB__AuthSource", AuthSource).
-		Env("MongoDB__Tls", "false").
+		Env("MongoDB__Tls", strconv.FormatBool(tls)).
 		EnvFromSecret("MongoDB__User", creds, "username").
 		EnvFromSecret("MongoDB__Password", creds, "password").
 		EnvFromSecret("MongoDB__ConnectionString", conn, "uri")
+	if tls {
+		m.out.Env("MongoDB__CAFile", cfg.TLS.CAPath)
+		base.CAMount(m.out, cfg.Name+"-ca", cfg.TLS)
+	}
 	return m, nil
 }

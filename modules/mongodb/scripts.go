@@ -62,7 +62,8 @@ const rsInitSh = `#!/bin/bash
 # Brings up this member's single-member replica set (rs-init.js), then idles.
 set -u
 trap 'exit 0' TERM INT
-until mongosh --quiet --norc --host 127.0.0.1 --port "$MONGO_PORT" /scripts/rs-init.js; do
+# MONGOSH_TLS_ARGS is empty, or the TLS options (split on purpose) when the server requires TLS.
+until mongosh --quiet --norc --host 127.0.0.1 --port "$MONGO_PORT" $MONGOSH_TLS_ARGS /scripts/rs-init.js; do
   sleep 5 &
   wait $!
 done

@@ -14,13 +14,14 @@
 //	env  Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll                                   outputs.tf, variables.tf
 //	env  Redis__EndpointUrl = <name>.<namespace>.svc.<cluster_domain>:6379                             outputs.tf, locals.tf (upstream: the ClusterIP)
-//	env  Redis__Ssl = false                                                                            outputs.tf (upstream true: TLS comes later)
+//	env  Redis__Ssl = false, or true with TLS                                                          outputs.tf, variables.tf (upstream always true)
+//	env  Redis__CaPath = /redis/chain.pem, with TLS only                                               outputs.tf ("${var.path}/chain.pem")
 //	env  Redis__ClientName = ArmoniK.Core                                                              outputs.tf, variables.tf
 //	env  Redis__InstanceName = ArmoniKRedis                                                            outputs.tf, variables.tf
 //	env_secret  <name>-credentials {Redis__User (empty: the default user), Redis__Password}            secrets.tf (redis-user-credentials)
+//	mount_secret  <name>-ca: the CA key of Config.TLS.Secret at /redis/chain.pem (0444), with TLS only outputs.tf redis-secret1 (Secret redis at /redis)
 //
-// Redis__CaPath and the certificate mount_secret are left out until TLS is configured. The
-// endpoint is a DNS name, not a ClusterIP that changes when the Service is recreated.
+// The endpoint is a DNS name, not a ClusterIP that changes when the Service is recreated.
 //
 // # What is deployed
 //
@@ -39,6 +40,18 @@
 //     allkeys-lru evicts payloads and results that tasks still need.
 //   - Probes: TCP startup (up to 5 minutes, to load a large append-only file), redis-cli PING
 //     readiness, TCP liveness; upstream had none.
+//   - NetworkPolicy <name> (Config.NetworkPolicy, default true): only pods labelled
+//     app.kubernetes.io/part-of=armonik of the namespace may connect, on 6379.
+//
+// # TLS
+//
+// With Config.TLS (see modules.TLS), the server speaks TLS only, on the same port, as upstream:
+// --port 0 --tls-port 6379 --tls-cert-file --tls-key-file --tls-ca-cert-file
+// --tls-auth-clients no (clients send the password, not a certificate), with the user's
+// Secret mounted at /tls; the readiness probe's redis-cli adds --tls --cacert (hiredis checks
+// the chain against the CA, not the host name, so 127.0.0.1 passes). Upstream's
+// certificate named 127.0.0.1, hence Redis__SslHost=127.0.0.1 in its deployments; this one must
+// name <name>.<namespace>.svc.<cluster_domain>, the host of Redis__EndpointUrl.
 //
 // # Image and security
 //

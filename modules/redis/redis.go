@@ -37,7 +37,12 @@ const (
 	DefaultClientName      = "ArmoniK.Core"
 	DefaultMaxMemoryPolicy = "noeviction"
 	DefaultSize            = "8Gi"
+	// DefaultCAPath is Redis__CaPath with TLS on: upstream's /redis/chain.pem (Infra
+	// storage/onpremise/redis/outputs.tf).
+	DefaultCAPath = "/redis/chain.pem"
 )
+
+const tlsDir = "/tls"
 
 // The redis user of the official image is UID 999, group 1000 (the image's entrypoint drops to
 // it when started as root; started as that user, it just runs the server).
@@ -89,6 +94,13 @@ type Config struct {
 	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
 	// Tolerations let the server run on tainted nodes (default none).
 	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+	// TLS makes the server speak TLS only, on the same port (--tls-port 6379 --port 0), with
+	// the user's certificate (default off; ArmoniK reads the CA at /redis/chain.pem). See
+	// modules.TLS.
+	TLS modules.TLS `json:"tls,omitempty" yaml:"tls,omitempty"`
+	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods may connect, on 6379
+	// (default true).
+	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -102,12 +114,16 @@ func (c Config) WithDefaults() Config {
 	c.ClientName = base.Or(c.ClientName, DefaultClientName)
 	c.MaxMemoryPolicy = base.Or(c.MaxMemoryPolicy, DefaultMaxMemoryPolicy)
 	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
 	t := true
 	if c.AppendOnly == nil {
 		c.AppendOnly = &t
 	}
 	if c.Wait == nil {
 		c.Wait = &t
+	}
+	if c.NetworkPolicy == nil {
+		c.NetworkPolicy = &t
 	}
 	return c
 }
@@ -149,6 +165,7 @@ func (c Config) Validate() error {
 	if !known {
 		e.Add("max_memory_policy", "%q must be one of %s", c.MaxMemoryPolicy, strings.Join(MaxMemoryPolicies, ", "))
 	}
+	base.ValidateTLS(e, c.TLS)
 	return e.Err()
 }
 
@@ -164,6 +181,8 @@ type Module struct {
 	Credentials *k8s.Object
 	// Claim holds the data directory.
 	Claim *k8s.Object
+	// NetworkPolicy admits only ArmoniK's pods (nil when Config.NetworkPolicy is false).
+	NetworkPolicy *k8s.Object
 	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its port;
 	// Endpoint is Host:Port, Redis__EndpointUrl.
 	Host     string
@@ -211,7 +230,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		e.Wrap(err)
 		return nil, e.Err()
 	}
-	hash, err := cm.ConfigHash(m.Server.Name)
+	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name)
 	if err != nil {
 		e.Wrap(err)
 		return nil, e.Err()
@@ -221,14 +240,30 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		appendOnly = "yes"
 	}
 	// The entrypoint stays: given "redis-server" it runs the server as is (as the redis user).
-	args := []string{
-		"redis-server",
-		"--port", strconv.Itoa(Port),
+	tls := cfg.TLS.Enabled
+	args := []string{"redis-server", "--port", strconv.Itoa(Port)}
+	cli := "redis-cli -p " + strconv.Itoa(Port)
+	mounts := []k8s.Mount{{Volume: "data", Path: "/data"}}
+	volumes := []k8s.Volume{{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}}}
+	if tls {
+		// TLS only, on the same port; clients need no certificate (they send the password).
+		args = []string{
+			"redis-server", "--port", "0", "--tls-port", strconv.Itoa(Port),
+			"--tls-cert-file", tlsDir + "/" + modules.DefaultTLSCertKey,
+			"--tls-key-file", tlsDir + "/" + modules.DefaultTLSKeyKey,
+			"--tls-ca-cert-file", tlsDir + "/" + modules.DefaultTLSCAKey,
+			"--tls-auth-clients", "no",
+		}
+		cli += " --tls --cacert " + tlsDir + "/" + modules.DefaultTLSCAKey
+		mounts = append(mounts, k8s.Mount{Volume: "tls", Path: tlsDir, ReadOnly: true})
+		volumes = append(volumes, base.TLSVolume("tls", cfg.TLS))
+	}
+	args = append(args,
 		"--dir", "/data",
-		"--requirepass", "$(" + envPassword + ")",
+		"--requirepass", "$("+envPassword+")",
 		"--appendonly", appendOnly,
 		"--maxmemory-policy", cfg.MaxMemoryPolicy,
-	}
+	)
 	if cfg.MaxMemory != "" {
 		args = append(args, "--maxmemory", strings.ToLower(cfg.MaxMemory))
 	}
@@ -256,15 +291,15 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 						{Name: envPassword, SecretKey: &k8s.KeyRef{Name: m.Server.Name, Key: "password"}},
 					},
 					Ports:     []k8s.Port{{Name: "redis", ContainerPort: Port}},
-					Mounts:    []k8s.Mount{{Volume: "data", Path: "/data"}},
+					Mounts:    mounts,
 					Resources: cfg.Resources,
 					// Loading a large append-only file can take a while: the startup probe allows 5 minutes.
 					Startup:   &k8s.Probe{TCPPort: "redis", PeriodSeconds: 5, FailureThreshold: 60},
-					Readiness: &k8s.Probe{Exec: []string{"sh", "-c", "redis-cli -p " + strconv.Itoa(Port) + " ping | grep -q PONG"}, PeriodSeconds: 10, TimeoutSeconds: 5},
+					Readiness: &k8s.Probe{Exec: []string{"sh", "-c", cli + " ping | grep -q PONG"}, PeriodSeconds: 10, TimeoutSeconds: 5},
 					Liveness:  &k8s.Probe{TCPPort: "redis", PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3},
 					Security:  readOnlyRoot(base.ContainerSecurity()),
 				}},
-				Volumes: []k8s.Volume{{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}}},
+				Volumes: volumes,
 			},
 		},
 	})
@@ -291,16 +326,27 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Err()
 	}
 
+	if base.Bool(cfg.NetworkPolicy, true) {
+		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
+			e.Wrap(err)
+			return nil, e.Err()
+		}
+	}
+
 	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
 	m.out = outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("Redis__EndpointUrl", m.Endpoint).
-		Env("Redis__Ssl", "false").
+		Env("Redis__Ssl", strconv.FormatBool(tls)).
 		Env("Redis__ClientName", cfg.ClientName).
 		Env("Redis__InstanceName", cfg.InstanceName).
 		EnvSecret(creds, "Redis__User", "Redis__Password")
+	if tls {
+		m.out.Env("Redis__CaPath", cfg.TLS.CAPath)
+		base.CAMount(m.out, cfg.Name+"-ca", cfg.TLS)
+	}
 	return m, nil
 }
 

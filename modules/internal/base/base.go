@@ -77,19 +77,8 @@ type Common struct {
 
 // Validate records every problem of the common settings.
 func (c *Common) Validate(e *Errors) {
-	switch {
-	case c.Name == "":
-		e.Add("name", "required")
-	case len(c.Name) > MaxNameLength:
-		e.Add("name", "%q is %d characters long; at most %d fit in the names derived from it", c.Name, len(c.Name), MaxNameLength)
-	default:
-		if msgs := validation.IsDNS1035Label(c.Name); len(msgs) > 0 {
-			e.Add("name", "%q: %s", c.Name, msgs[0])
-		}
-	}
-	if c.Namespace == nil || c.Namespace.Name == "" || c.Namespace.Display == "" {
-		e.Add("namespace", "required: set Config.Namespace to a namespace created with k8s.NewNamespace")
-	}
+	ValidateName(e, c.Name)
+	ValidateNamespace(e, c.Namespace)
 	if msgs := validation.IsDNS1123Subdomain(c.ClusterDomain); len(msgs) > 0 {
 		e.Add("cluster_domain", "%q: %s", c.ClusterDomain, msgs[0])
 	}
@@ -134,6 +123,28 @@ func (c *Common) Validate(e *Errors) {
 		if t.Operator == "Exists" && t.Value != "" {
 			e.Add(fmt.Sprintf("tolerations[%d].value", i), "must be empty with operator Exists")
 		}
+	}
+}
+
+// ValidateName records the problems of an instance name: a DNS-1035 label of at most
+// MaxNameLength characters.
+func ValidateName(e *Errors, name string) {
+	switch {
+	case name == "":
+		e.Add("name", "required")
+	case len(name) > MaxNameLength:
+		e.Add("name", "%q is %d characters long; at most %d fit in the names derived from it", name, len(name), MaxNameLength)
+	default:
+		if msgs := validation.IsDNS1035Label(name); len(msgs) > 0 {
+			e.Add("name", "%q: %s", name, msgs[0])
+		}
+	}
+}
+
+// ValidateNamespace records a problem when ns is not set.
+func ValidateNamespace(e *Errors, ns *k8s.Namespace) {
+	if ns == nil || ns.Name == "" || ns.Display == "" {
+		e.Add("namespace", "required: set Config.Namespace to a namespace created with k8s.NewNamespace (or k8s.ExistingNamespace)")
 	}
 }
 
@@ -229,7 +240,18 @@ func Or(v, def string) string {
 // ConfigHash is the pod-template annotation that rolls the pods of the instance when the data
 // of the Secrets and ConfigMaps it uses (refs: their name references) changes.
 func (c *Common) ConfigHash(refs ...string) (map[string]string, error) {
-	h, err := k8s.ConfigHash(map[string]string{"module": c.Kind, "name": c.Name}, refs)
+	return c.ConfigHashWith(nil, refs...)
+}
+
+// ConfigHashWith is ConfigHash with more static settings in the hash: what the pods use but
+// the stack does not create (an existing Secret's name and keys), so changing them rolls the
+// pods too.
+func (c *Common) ConfigHashWith(static map[string]string, refs ...string) (map[string]string, error) {
+	s := map[string]string{"module": c.Kind, "name": c.Name}
+	for k, v := range static {
+		s["with."+k] = v
+	}
+	h, err := k8s.ConfigHash(s, refs)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,140 @@
+package amazonmq
+
+import (
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+)
+
+// Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
+const Kind = "amazonmq"
+
+// Values ArmoniK Core reads (armonik-reference §5.3, Infra storage/aws/mq): the AMQP adapter.
+const (
+	// QueueAdapterClassName is Components__QueueAdaptorSettings__ClassName.
+	QueueAdapterClassName = "ArmoniK.Core.Adapters.Amqp.QueueBuilder"
+	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath.
+	QueueAdapterPath = "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll"
+	// LegacyQueueStorage is Components__QueueStorage, read by old Core versions only.
+	LegacyQueueStorage = "ArmoniK.Adapters.Amqp.ObjectStorage"
+)
+
+// Defaults.
+const (
+	// DefaultPort is the AMQPS port of an Amazon MQ broker.
+	DefaultPort        = 5671
+	DefaultScheme      = "AMQPS"
+	DefaultUserKey     = "username"
+	DefaultPasswordKey = "password"
+)
+
+// Config configures the Amazon MQ module: the endpoint of a broker created elsewhere, and where
+// its credentials come from.
+type Config struct {
+	// Name of the instance (default "amazonmq"): the Secret it may create is
+	// <name>-credentials, its variables <name>_user and <name>_password ('-' becomes '_').
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Namespace is where the Secret is created (required unless ExistingSecret is set).
+	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// Host is the broker's host name, Amqp__Host: the host of its AMQP endpoint
+	// (amqp+ssl://<host>:5671 for ActiveMQ; required).
+	Host string `json:"host,omitempty" yaml:"host,omitempty"`
+	// Port is Amqp__Port (default 5671).
+	Port int `json:"port,omitempty" yaml:"port,omitempty"`
+	// Scheme is Amqp__Scheme, "AMQPS" (default) or "AMQP".
+	Scheme string `json:"scheme,omitempty" yaml:"scheme,omitempty"`
+	// ExistingSecret is a Secret of the namespace holding the broker user and password
+	// (default "": the module declares the sensitive variables <name>_user and <name>_password
+	// and creates the Secret <name>-credentials from them).
+	ExistingSecret string `json:"existing_secret,omitempty" yaml:"existing_secret,omitempty"`
+	// UserKey and PasswordKey are the Secret's keys (defaults "username" and "password").
+	UserKey     string `json:"user_key,omitempty" yaml:"user_key,omitempty"`
+	PasswordKey string `json:"password_key,omitempty" yaml:"password_key,omitempty"`
+}
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	c.Name = base.Or(c.Name, Kind)
+	if c.Port == 0 {
+		c.Port = DefaultPort
+	}
+	c.Scheme = base.Or(c.Scheme, DefaultScheme)
+	c.UserKey = base.Or(c.UserKey, DefaultUserKey)
+	c.PasswordKey = base.Or(c.PasswordKey, DefaultPasswordKey)
+	return c
+}
+
+func (c *Config) endpoint() base.Endpoint {
+	return base.Endpoint{Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace}
+}
+
+func (c *Config) credentials() []base.Credential {
+	return []base.Credential{
+		{Env: "Amqp__User", Key: c.UserKey, Var: "user", What: "the Amazon MQ broker user"},
+		{Env: "Amqp__Password", Key: c.PasswordKey, Var: "password", What: "the Amazon MQ broker password"},
+	}
+}
+
+// Validate returns every problem of c (after defaults) at once.
+func (c Config) Validate() error {
+	e := base.NewErrors(Kind, c.Name)
+	base.ValidateName(e, c.Name)
+	base.ValidateHost(e, "host", c.Host)
+	base.ValidatePort(e, "port", c.Port)
+	if c.Scheme != "AMQPS" && c.Scheme != "AMQP" {
+		e.Add("scheme", "%q must be AMQPS or AMQP", c.Scheme)
+	}
+	p := c.endpoint()
+	p.ValidateCredentials(e, "existing_secret", c.ExistingSecret, c.credentials(), []string{"user_key", "password_key"})
+	return e.Err()
+}
+
+// Module is an Amazon MQ broker seen from ArmoniK; it implements outputs.ModuleOutputs.
+type Module struct {
+	// Credentials is the Secret <name>-credentials (nil with ExistingSecret).
+	Credentials *k8s.Object
+	// Variables are the sensitive variables it declares (none with ExistingSecret).
+	Variables []*k8s.Variable
+
+	name string
+	out  *outputs.Module
+}
+
+// ModuleName implements outputs.ModuleOutputs: the instance name.
+func (m *Module) ModuleName() string { return m.name }
+
+// Outputs implements outputs.ModuleOutputs.
+func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
+
+// Problems implements outputs.Reporter.
+func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
+
+// New gives ArmoniK the Amazon MQ broker of cfg, defaults applied, declaring on scope's stack
+// the variables and Secret its credentials need. It returns every configuration problem at
+// once and never panics.
+func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Module{name: cfg.Name}
+	m.out = outputs.NewModule(cfg.Name).
+		Env("Components__QueueStorage", LegacyQueueStorage).
+		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
+		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
+		Env("Amqp__Host", cfg.Host).
+		Env("Amqp__Port", strconv.Itoa(cfg.Port)).
+		Env("Amqp__Scheme", cfg.Scheme)
+	p := cfg.endpoint()
+	var err error
+	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), m.out); err != nil {
+		e := base.NewErrors(Kind, cfg.Name)
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	return m, nil
+}

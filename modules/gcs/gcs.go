@@ -1,0 +1,138 @@
+package gcs
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+)
+
+// Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
+const Kind = "gcs"
+
+// Values ArmoniK Core reads (armonik-reference §5.7, Infra storage/gcp/gcs/outputs.tf): Core's
+// S3 adapter, on Cloud Storage's XML API.
+const (
+	// ObjectAdapterClassName is Components__ObjectStorageAdaptorSettings__ClassName.
+	ObjectAdapterClassName = "ArmoniK.Core.Adapters.S3.ObjectBuilder"
+	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
+	ObjectAdapterPath = "/adapters/object/s3/ArmoniK.Core.Adapters.S3.dll"
+	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
+	LegacyObjectStorage = "ArmoniK.Adapters.S3.ObjectStorage"
+)
+
+// Defaults.
+const (
+	DefaultEndpointURL = "https://storage.googleapis.com"
+	DefaultAccessIDKey = "access-id"
+	DefaultSecretKey   = "secret"
+)
+
+// Config configures the GCS module: an existing bucket, reached through the S3-compatible API
+// with an HMAC key.
+type Config struct {
+	// Name of the instance (default "gcs"): the Secret it may create is <name>-credentials, its
+	// variables <name>_access_id and <name>_secret ('-' becomes '_').
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Namespace is where the Secret is created (required unless ExistingSecret is set).
+	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// Bucket is S3__BucketName, an existing bucket (required: Core does not create it).
+	Bucket string `json:"bucket,omitempty" yaml:"bucket,omitempty"`
+	// EndpointURL is S3__EndpointUrl (default "https://storage.googleapis.com").
+	EndpointURL string `json:"endpoint_url,omitempty" yaml:"endpoint_url,omitempty"`
+	// ExistingSecret is a Secret of the namespace holding the HMAC key's access id and secret
+	// (default "": the module declares the sensitive variables <name>_access_id and
+	// <name>_secret and creates the Secret <name>-credentials from them).
+	ExistingSecret string `json:"existing_secret,omitempty" yaml:"existing_secret,omitempty"`
+	// AccessIDKey and SecretKey are the Secret's keys (defaults "access-id" and "secret").
+	AccessIDKey string `json:"access_id_key,omitempty" yaml:"access_id_key,omitempty"`
+	SecretKey   string `json:"secret_key,omitempty" yaml:"secret_key,omitempty"`
+}
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	c.Name = base.Or(c.Name, Kind)
+	c.EndpointURL = base.Or(c.EndpointURL, DefaultEndpointURL)
+	c.AccessIDKey = base.Or(c.AccessIDKey, DefaultAccessIDKey)
+	c.SecretKey = base.Or(c.SecretKey, DefaultSecretKey)
+	return c
+}
+
+func (c *Config) endpoint() base.Endpoint {
+	return base.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
+}
+
+func (c *Config) credentials() []base.Credential {
+	return []base.Credential{
+		{Env: "S3__Login", Key: c.AccessIDKey, Var: "access_id", What: "the access id of the Cloud Storage HMAC key"},
+		{Env: "S3__Password", Key: c.SecretKey, Var: "secret", What: "the secret of the Cloud Storage HMAC key"},
+	}
+}
+
+// bucketRE is Cloud Storage's bucket naming rule (without the dotted, domain-verified form).
+var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,61}[a-z0-9]$`)
+
+// Validate returns every problem of c (after defaults) at once.
+func (c Config) Validate() error {
+	e := base.NewErrors(Kind, c.Name)
+	base.ValidateName(e, c.Name)
+	if !bucketRE.MatchString(c.Bucket) || strings.HasPrefix(c.Bucket, "goog") {
+		e.Add("bucket", "%q is not a Cloud Storage bucket name (3 to 63 lowercase letters, digits, '-', '_' and '.')", c.Bucket)
+	}
+	base.ValidateHTTPSURL(e, "endpoint_url", c.EndpointURL)
+	p := c.endpoint()
+	p.ValidateCredentials(e, "existing_secret", c.ExistingSecret, c.credentials(), []string{"access_id_key", "secret_key"})
+	return e.Err()
+}
+
+// Module is a Cloud Storage bucket seen from ArmoniK; it implements outputs.ModuleOutputs.
+type Module struct {
+	// Credentials is the Secret <name>-credentials (nil with ExistingSecret).
+	Credentials *k8s.Object
+	// Variables are the sensitive variables it declares (none with ExistingSecret).
+	Variables []*k8s.Variable
+
+	name string
+	out  *outputs.Module
+}
+
+// ModuleName implements outputs.ModuleOutputs: the instance name.
+func (m *Module) ModuleName() string { return m.name }
+
+// Outputs implements outputs.ModuleOutputs.
+func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
+
+// Problems implements outputs.Reporter.
+func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
+
+// New gives ArmoniK the bucket of cfg, defaults applied, declaring on scope's stack the
+// variables and Secret its HMAC key needs. It returns every configuration problem at once and
+// never panics.
+func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Module{name: cfg.Name}
+	m.out = outputs.NewModule(cfg.Name).
+		Env("Components__ObjectStorage", LegacyObjectStorage).
+		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
+		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
+		Env("S3__BucketName", cfg.Bucket).
+		Env("S3__UseChecksum", "false").
+		Env("S3__MustForcePathStyle", "false").
+		Env("S3__UseChunkEncoding", "false").
+		Env("S3__EndpointUrl", cfg.EndpointURL)
+	p := cfg.endpoint()
+	var err error
+	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), m.out); err != nil {
+		e := base.NewErrors(Kind, cfg.Name)
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	return m, nil
+}

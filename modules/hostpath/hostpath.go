@@ -1,0 +1,105 @@
+package hostpath
+
+import (
+	"path"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+)
+
+// Kind is the module kind: the default instance name.
+const Kind = "hostpath"
+
+// Values the workers read (Infra armonik/compute-plane.tf and locals.tf, file_storage_type
+// "hostpath").
+const (
+	// FileStorageType is the workers' FileStorageType for a file system.
+	FileStorageType = "FS"
+	// MountPath is where workers find the shared files: ArmoniK's target_data_path.
+	MountPath = "/data"
+)
+
+// Defaults.
+const (
+	DefaultPath = "/data"
+	DefaultType = "Directory"
+)
+
+// Types are the accepted hostPath types: the directory must exist ("Directory", upstream's
+// choice), or is created empty when missing ("DirectoryOrCreate").
+var Types = []string{"Directory", "DirectoryOrCreate"}
+
+// Config configures the hostpath module. The zero value is a working configuration: every
+// empty field takes the default its comment states.
+type Config struct {
+	// Name of the instance (default "hostpath"): the mount name, and the workers' pod volume.
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Path is the directory of the node that holds the shared files (default "/data").
+	Path string `json:"path,omitempty" yaml:"path,omitempty"`
+	// Type is the hostPath type: "Directory" (default: the directory must exist, or the
+	// workers do not start) or "DirectoryOrCreate".
+	Type string `json:"type,omitempty" yaml:"type,omitempty"`
+}
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	c.Name = base.Or(c.Name, Kind)
+	c.Path = base.Or(c.Path, DefaultPath)
+	c.Type = base.Or(c.Type, DefaultType)
+	return c
+}
+
+// Validate returns every problem of c (after defaults) at once.
+func (c Config) Validate() error {
+	e := base.NewErrors(Kind, c.Name)
+	base.ValidateName(e, c.Name)
+	if !path.IsAbs(c.Path) || path.Clean(c.Path) != c.Path || c.Path == "/" {
+		e.Add("path", "%q must be an absolute, clean directory of the node other than /", c.Path)
+	}
+	known := false
+	for _, t := range Types {
+		known = known || t == c.Type
+	}
+	if !known {
+		e.Add("type", "%q must be one of %s", c.Type, strings.Join(Types, ", "))
+	}
+	return e.Err()
+}
+
+// Module is the workers' shared storage on a directory of the node; it implements
+// outputs.ModuleOutputs. It creates nothing.
+type Module struct {
+	// Path is the node's directory.
+	Path string
+
+	name string
+	out  *outputs.Module
+}
+
+// ModuleName implements outputs.ModuleOutputs: the instance name.
+func (m *Module) ModuleName() string { return m.name }
+
+// Outputs implements outputs.ModuleOutputs.
+func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
+
+// Problems implements outputs.Reporter.
+func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
+
+// New returns the workers' shared storage on the node directory cfg.Path, defaults applied. It
+// creates no Kubernetes object (scope and id are there for the module contract); it returns
+// every configuration problem at once.
+func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Module{
+		name: cfg.Name, Path: cfg.Path,
+		out: outputs.NewModule(cfg.Name).
+			Env("FileStorageType", FileStorageType).
+			MountHostPath(cfg.Name, MountPath, outputs.HostPath{Path: cfg.Path, Type: cfg.Type}, outputs.ReadOnly()),
+	}, nil
+}

@@ -1,0 +1,224 @@
+package memorystore
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+)
+
+// Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
+const Kind = "memorystore"
+
+// Values ArmoniK Core reads (armonik-reference §5.6, Infra storage/gcp/memorystore/redis).
+const (
+	// ObjectAdapterClassName is Components__ObjectStorageAdaptorSettings__ClassName.
+	ObjectAdapterClassName = "ArmoniK.Core.Adapters.Redis.ObjectBuilder"
+	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
+	ObjectAdapterPath = "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll"
+	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
+	LegacyObjectStorage = "ArmoniK.Adapters.Redis.ObjectStorage"
+)
+
+// Defaults.
+const (
+	// DefaultTLSPort is Memorystore's port with in-transit encryption, DefaultPort without.
+	DefaultTLSPort      = 6378
+	DefaultPort         = 6379
+	DefaultInstanceName = "ArmoniKRedis"
+	DefaultClientName   = "ArmoniK.Core"
+	DefaultCAKey        = "ca.crt"
+	// DefaultCAPath is Redis__CaPath: upstream's /redis/chain.pem (variables.tf path, outputs.tf).
+	DefaultCAPath      = "/redis/chain.pem"
+	DefaultPasswordKey = "auth-string"
+)
+
+// Config configures the Memorystore module: a Memorystore for Redis instance created
+// elsewhere, its server CA and its AUTH string.
+type Config struct {
+	// Name of the instance (default "memorystore"): the Secrets it may create are
+	// <name>-credentials and <name>-ca, its variable <name>_auth_string ('-' becomes '_').
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Namespace is where the Secrets are created (required unless both ExistingSecret, or no
+	// Auth, and CASecret, or no Ssl, are set).
+	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// Host is the instance's IP address (its host attribute; required).
+	Host string `json:"host,omitempty" yaml:"host,omitempty"`
+	// Port is its port (default 6378 with Ssl, 6379 without).
+	Port int `json:"port,omitempty" yaml:"port,omitempty"`
+	// Ssl is Redis__Ssl: in-transit encryption, SERVER_AUTHENTICATION (default true).
+	Ssl *bool `json:"ssl,omitempty" yaml:"ssl,omitempty"`
+	// InstanceName is Redis__InstanceName, the key prefix Core uses (default "ArmoniKRedis").
+	InstanceName string `json:"instance_name,omitempty" yaml:"instance_name,omitempty"`
+	// ClientName is Redis__ClientName (default "ArmoniK.Core").
+	ClientName string `json:"client_name,omitempty" yaml:"client_name,omitempty"`
+	// CASecret is an existing Secret of the namespace holding the instance's server CA
+	// certificates (with Ssl, this or CACertificate is required).
+	CASecret string `json:"ca_secret,omitempty" yaml:"ca_secret,omitempty"`
+	// CACertificate is the instance's server CA certificates in PEM (its server_ca_certs), put
+	// in the Secret <name>-ca the module creates; a CA certificate is public.
+	CACertificate string `json:"ca_certificate,omitempty" yaml:"ca_certificate,omitempty"`
+	// CAKey is the key of the CA in CASecret (default "ca.crt").
+	CAKey string `json:"ca_key,omitempty" yaml:"ca_key,omitempty"`
+	// CAPath is Redis__CaPath, where ArmoniK's containers read the CA (default
+	// "/redis/chain.pem"); its directory is mounted.
+	CAPath string `json:"ca_path,omitempty" yaml:"ca_path,omitempty"`
+	// Auth passes the instance's AUTH string, Redis__Password (default true).
+	Auth *bool `json:"auth,omitempty" yaml:"auth,omitempty"`
+	// ExistingSecret is a Secret of the namespace holding the AUTH string (default "": the
+	// module declares the sensitive variable <name>_auth_string and creates the Secret
+	// <name>-credentials from it).
+	ExistingSecret string `json:"existing_secret,omitempty" yaml:"existing_secret,omitempty"`
+	// PasswordKey is the Secret's key of the AUTH string (default "auth-string").
+	PasswordKey string `json:"password_key,omitempty" yaml:"password_key,omitempty"`
+}
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	c.Name = base.Or(c.Name, Kind)
+	t := true
+	if c.Ssl == nil {
+		c.Ssl = &t
+	}
+	if c.Auth == nil {
+		c.Auth = &t
+	}
+	if c.Port == 0 {
+		c.Port = DefaultPort
+		if *c.Ssl {
+			c.Port = DefaultTLSPort
+		}
+	}
+	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
+	c.ClientName = base.Or(c.ClientName, DefaultClientName)
+	c.CAKey = base.Or(c.CAKey, DefaultCAKey)
+	c.CAPath = base.Or(c.CAPath, DefaultCAPath)
+	c.PasswordKey = base.Or(c.PasswordKey, DefaultPasswordKey)
+	return c
+}
+
+func (c *Config) endpoint() base.Endpoint {
+	return base.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
+}
+
+func (c *Config) credentials() []base.Credential {
+	return []base.Credential{{Env: "Redis__Password", Key: c.PasswordKey, Var: "auth_string", What: "the Memorystore AUTH string"}}
+}
+
+// Validate returns every problem of c (after defaults) at once.
+func (c Config) Validate() error {
+	e := base.NewErrors(Kind, c.Name)
+	base.ValidateName(e, c.Name)
+	base.ValidateHost(e, "host", c.Host)
+	base.ValidatePort(e, "port", c.Port)
+	if strings.TrimSpace(c.InstanceName) == "" {
+		e.Add("instance_name", "required")
+	}
+	if strings.TrimSpace(c.ClientName) == "" || strings.ContainsAny(c.ClientName, " \t\n") {
+		e.Add("client_name", "%q must be non-empty without spaces (Redis CLIENT SETNAME)", c.ClientName)
+	}
+	if base.Bool(c.Ssl, true) {
+		switch {
+		case c.CASecret != "" && c.CACertificate != "":
+			e.Add("ca_secret", "set ca_secret or ca_certificate, not both")
+		case c.CASecret != "":
+			base.ValidateSecretName(e, "ca_secret", c.CASecret)
+			base.ValidateSecretKey(e, "ca_key", c.CAKey)
+		case c.CACertificate != "":
+			if !strings.Contains(c.CACertificate, "-----BEGIN CERTIFICATE-----") {
+				e.Add("ca_certificate", "must hold PEM certificates (-----BEGIN CERTIFICATE-----)")
+			}
+			if c.Namespace == nil || c.Namespace.Name == "" {
+				e.Add("namespace", "required to create the Secret %s-ca", c.Name)
+			}
+		default:
+			e.Add("ca_secret", "required with ssl: the instance's server CA (ca_secret, or its PEM in ca_certificate)")
+		}
+		base.ValidateCAPath(e, "ca_path", c.CAPath)
+	} else if c.CASecret != "" || c.CACertificate != "" {
+		e.Add("ssl", "ca_secret and ca_certificate are only used with ssl: true")
+	}
+	if base.Bool(c.Auth, true) {
+		p := c.endpoint()
+		p.ValidateCredentials(e, "existing_secret", c.ExistingSecret, c.credentials(), []string{"password_key"})
+	} else if c.ExistingSecret != "" {
+		e.Add("auth", "existing_secret is only used with auth: true")
+	}
+	return e.Err()
+}
+
+// Module is a Memorystore for Redis instance seen from ArmoniK; it implements
+// outputs.ModuleOutputs.
+type Module struct {
+	// Credentials is the Secret <name>-credentials (nil without Auth or with ExistingSecret).
+	Credentials *k8s.Object
+	// CA is the Secret <name>-ca (nil without Ssl or with CASecret).
+	CA *k8s.Object
+	// Variables are the sensitive variables it declares.
+	Variables []*k8s.Variable
+
+	name string
+	out  *outputs.Module
+}
+
+// ModuleName implements outputs.ModuleOutputs: the instance name.
+func (m *Module) ModuleName() string { return m.name }
+
+// Outputs implements outputs.ModuleOutputs.
+func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
+
+// Problems implements outputs.Reporter.
+func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
+
+// New gives ArmoniK the Memorystore instance of cfg, defaults applied, declaring on scope's
+// stack the variable and Secrets its AUTH string and CA need. It returns every configuration
+// problem at once and never panics.
+func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	e := base.NewErrors(Kind, cfg.Name)
+	fail := func(err error) (*Module, error) {
+		e.Wrap(err)
+		return nil, e.Err()
+	}
+	ssl := base.Bool(cfg.Ssl, true)
+	m := &Module{name: cfg.Name}
+	m.out = outputs.NewModule(cfg.Name).
+		Env("Components__ObjectStorage", LegacyObjectStorage).
+		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
+		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
+		Env("Redis__EndpointUrl", base.HostPort(cfg.Host, cfg.Port)).
+		Env("Redis__Ssl", strconv.FormatBool(ssl)).
+		Env("Redis__ClientName", cfg.ClientName).
+		Env("Redis__InstanceName", cfg.InstanceName)
+	p := cfg.endpoint()
+	if ssl {
+		ca := outputs.Named(cfg.CASecret)
+		if cfg.CACertificate != "" {
+			var err error
+			if m.CA, err = k8s.NewSecret(scope, id+"-ca", k8s.SecretSpec{
+				Meta: p.Meta(cfg.Name + "-ca"),
+				Data: map[string]string{cfg.CAKey: k8s.Literal(cfg.CACertificate)},
+			}); err != nil {
+				return fail(err)
+			}
+			ca = outputs.Named(m.CA.Display).WithToken(m.CA.Name)
+		}
+		m.out.Env("Redis__CaPath", cfg.CAPath)
+		base.MountCA(m.out, cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)
+	}
+	if base.Bool(cfg.Auth, true) {
+		m.out.Env("Redis__User", "")
+		var err error
+		if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), m.out); err != nil {
+			return fail(err)
+		}
+	}
+	return m, nil
+}
