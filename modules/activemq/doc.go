@@ -59,7 +59,9 @@
 // (amqp+ssl://0.0.0.0:5671; upstream used amqp+ssl on 5672), with the user's certificate. The
 // broker needs a Java keystore and the Secret holds PEM files, so an init container converts
 // them with the broker image's own tools: the image is built on eclipse-temurin:17-jre (Ubuntu
-// 24.04), whose ca-certificates package depends on openssl, and
+// 24.04), whose ca-certificates package depends on openssl (apache/activemq
+// assembly/src/docker/Dockerfile at activemq-6.2.1, adoptium/containers 17/jre/ubuntu/noble;
+// read, not run here), and
 //
 //	openssl pkcs12 -export -in /tls/tls.crt -inkey /tls/tls.key -certfile /tls/ca.crt \
 //	  -name activemq -passout env:ARMONIK_KEYSTORE_PASSWORD -out /opt/apache-activemq/keystore/keystore.p12
