@@ -143,7 +143,7 @@ check "agent mounts" "$(k get deploy compute-plane-default -o jsonpath="$agent" 
 check "worker gets no core credential" "$(k get deploy compute-plane-default -o json | jq -r '[.spec.template.spec.containers[] | select(.name != "polling-agent") | .env[]? | select(.name | test("MongoDB|Amqp|Redis"))] | length')" 0
 check "pod labels" "$(k get deploy compute-plane-default -o jsonpath='{.spec.template.metadata.labels.app\.kubernetes\.io/part-of}/{.spec.template.metadata.labels.app\.kubernetes\.io/component}')" armonik/compute-plane
 HASH1=$(k get deploy control-plane -o jsonpath='{.spec.template.metadata.annotations.armonik\.aneo\.fr/config-hash}')
-check "config-hash annotation is a sha256" "${#HASH1}" 64
+check "config-hash annotation: two sha256 (static, referenced data)" "$(echo "$HASH1" | grep -cE "^[0-9a-f]{64}-[0-9a-f]{64}$")" 1
 
 stage "terraform plan must be empty"
 check_cmd "plan -detailed-exitcode (no changes)" terraform -chdir="$STACKDIR" plan -detailed-exitcode -no-color -lock=false

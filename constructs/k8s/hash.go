@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -21,6 +22,8 @@ const ConfigHashAnnotation = "armonik.aneo.fr/config-hash"
 var (
 	dataMu   sync.Mutex
 	dataRefs = map[string]interface{}{}
+	// dataHashes memoizes the Terraform expression hashing the data of a set of references.
+	dataHashes = map[string]string{}
 )
 
 func registerData(nameRef string, data interface{}) {
@@ -29,18 +32,23 @@ func registerData(nameRef string, data interface{}) {
 	dataRefs[nameRef] = data
 }
 
-// ConfigHash returns a Terraform expression for a pod-template annotation that changes when
-// the pod's configuration changes, so Kubernetes rolls the pods:
+// ConfigHash returns the value of a pod-template annotation that changes when the pod's
+// configuration changes, so Kubernetes rolls the pods:
 //
-//	nonsensitive(sha256(jsonencode({static = "<sha256 of static>", data = [<data of each referenced object>]})))
+//	<sha256 of static>                                                     when no ref is known here
+//	<sha256 of static>-${nonsensitive(sha256(jsonencode([<data of each referenced object>])))}
 //
-// static is the rendered configuration known at synth time (env values, references, mounts),
-// hashed here. refs are the name references of the Secrets and ConfigMaps the pod uses; those
-// created through this package contribute their data, evaluated by Terraform at plan time
-// (a random password, a module's certificate), others (existing objects given by name) only
-// their name, through static. The value depends on nothing else, so adding an unrelated
-// resource to the stack leaves it unchanged. nonsensitive is right here: a SHA-256 of secret
-// data reveals nothing usable, and without it Terraform would hide the whole annotation.
+// static is the rendered configuration known at synth time (env values, references by display
+// name, mounts), hashed here. refs are the name references of the Secrets and ConfigMaps the
+// pod uses; those created through this package contribute their data, hashed by Terraform at
+// plan time (a generated password, a module's certificate); others (existing objects named by
+// the user) contribute only their names, through static. The value depends on nothing else, so
+// adding an unrelated resource to the stack leaves it unchanged. nonsensitive is right: a
+// SHA-256 of secret data reveals nothing usable, and without it Terraform would hide the whole
+// annotation in plans.
+//
+// The Terraform part is built once per distinct set of references (pods of many partitions
+// share theirs), which keeps synthesis of large stacks fast.
 func ConfigHash(static interface{}, refs []string) (string, error) {
 	raw, err := json.Marshal(static)
 	if err != nil {
@@ -54,26 +62,31 @@ func ConfigHash(static interface{}, refs []string) (string, error) {
 	sum := sha256.Sum256(raw)
 	staticHash := hex.EncodeToString(sum[:])
 	dataMu.Lock()
+	defer dataMu.Unlock()
 	var data []interface{}
+	var known []string
 	seen := map[string]bool{}
 	for _, r := range refs {
 		if d, ok := dataRefs[r]; ok && !seen[r] {
 			data = append(data, d)
+			known = append(known, r)
 			seen[r] = true
 		}
 	}
-	dataMu.Unlock()
 	if len(data) == 0 {
 		return staticHash, nil
 	}
-	var out string
-	err = cdk.Guard("config hash", func() error {
-		v := cdktf.Fn_Nonsensitive(cdktf.Fn_Sha256(cdktf.Fn_Jsonencode(&map[string]interface{}{
-			"static": staticHash,
-			"data":   data,
-		})))
-		out = *cdktf.Token_AsString(v, nil)
-		return nil
-	})
-	return out, err
+	key := strings.Join(known, "\x00")
+	dyn, ok := dataHashes[key]
+	if !ok {
+		err = cdk.Guard("config hash", func() error {
+			dyn = *cdktf.Token_AsString(cdktf.Fn_Nonsensitive(cdktf.Fn_Sha256(cdktf.Fn_Jsonencode(&data))), nil)
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+		dataHashes[key] = dyn
+	}
+	return staticHash + "-" + dyn, nil
 }
