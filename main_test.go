@@ -175,3 +175,28 @@ func TestReadmeConfigExample(t *testing.T) {
 		t.Errorf("the README's configuration example is invalid:\n%v", err)
 	}
 }
+
+// TestExternalGolden pins armonik-external built from its fixture configuration.
+func TestExternalGolden(t *testing.T) {
+	cfg, err := stacks.LoadFile("testdata/external.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := stacks.NewExternal(cdk.NewTestApp(), cfg.External)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cdk.SynthJSON(st.Stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.JSON(t, stacks.ExternalName, out)
+	for _, forbidden := range []string{"kubernetes_stateful_set_v1", `"activemq"`, `"mongodb"`} {
+		if strings.Contains(string(out), forbidden) {
+			t.Errorf("armonik-external must run no backing service, found %s", forbidden)
+		}
+	}
+	if !strings.Contains(string(out), `"sensitive": true`) {
+		t.Error("Amazon MQ credentials must come from sensitive variables")
+	}
+}

@@ -23,8 +23,14 @@ func Build(app constructs.Construct, cfg *Config) ([]Built, error) {
 	var errs []error
 	for _, name := range cfg.SelectedStacks() {
 		switch name {
-		case LocalhostName:
-			st, err := NewLocalhost(app, cfg.Localhost)
+		case LocalhostName, ExternalName:
+			var st *Stack
+			var err error
+			if name == LocalhostName {
+				st, err = NewLocalhost(app, cfg.Localhost)
+			} else {
+				st, err = NewExternal(app, cfg.External)
+			}
 			if err != nil {
 				errs = append(errs, err)
 				continue

@@ -33,6 +33,9 @@ type Config struct {
 	Stacks []string `yaml:"stacks,omitempty"`
 	// Localhost configures armonik-localhost: ArmoniK and its backing services in one namespace.
 	Localhost LocalhostConfig `yaml:"localhost,omitempty"`
+	// External configures armonik-external: ArmoniK on managed services (Amazon MQ, SQS,
+	// Pub/Sub, an external MongoDB, S3, ElastiCache, GCS, Memorystore...).
+	External ExternalConfig `yaml:"external,omitempty"`
 }
 
 // LocalhostConfig configures the armonik-localhost stack.
@@ -51,45 +54,18 @@ type LocalhostConfig struct {
 	// Wait is the "wait for ready" switch (default true) of every Deployment, StatefulSet and
 	// Job of the stack. Set it to false against an API server without nodes.
 	Wait *bool `yaml:"wait,omitempty"`
-	// Queue is the task queue (default activemq).
+	// Queue is the task queue: activemq (default) or rabbitmq.
 	Queue QueueChoice `yaml:"queue,omitempty"`
-	// TableStorage is the database (default mongodb).
+	// TableStorage is the database: mongodb (default).
 	TableStorage TableChoice `yaml:"table_storage,omitempty"`
-	// ObjectStorage stores payloads and results (default redis).
+	// ObjectStorage stores payloads and results: redis (default), minio or nfs.
 	ObjectStorage ObjectChoice `yaml:"object_storage,omitempty"`
-	// SharedStorage is the workers' shared data (default minio in the shared-storage role).
+	// SharedStorage is the workers' shared data: minio in the shared-storage role (default),
+	// hostpath or none.
 	SharedStorage SharedChoice `yaml:"shared_storage,omitempty"`
 	// ArmoniK configures ArmoniK itself: partitions, images, components, extra confs per layer,
 	// overrides, autoscaling, ingress...
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
-}
-
-// QueueChoice selects the queue module: set exactly one key (none = the default).
-type QueueChoice struct {
-	// ActiveMQ deploys ActiveMQ Classic (AMQP 1.0).
-	ActiveMQ *activemq.Config `yaml:"activemq,omitempty"`
-}
-
-// TableChoice selects the table-storage module.
-type TableChoice struct {
-	// MongoDB deploys a single-member MongoDB replica set.
-	MongoDB *mongodb.Config `yaml:"mongodb,omitempty"`
-}
-
-// ObjectChoice selects the object-storage module.
-type ObjectChoice struct {
-	// Redis deploys a Redis server.
-	Redis *redis.Config `yaml:"redis,omitempty"`
-	// MinIO as object store (its role is forced to object-storage).
-	MinIO *minio.Config `yaml:"minio,omitempty"`
-}
-
-// SharedChoice selects the workers' shared storage.
-type SharedChoice struct {
-	// MinIO as shared storage (its role is forced to shared-storage).
-	MinIO *minio.Config `yaml:"minio,omitempty"`
-	// None deploys no shared storage.
-	None bool `yaml:"none,omitempty"`
 }
 
 // Load reads the configuration: the file named by $ARMONIK_CONFIG, else ./armonik.yaml if it
@@ -134,7 +110,7 @@ func Parse(data []byte) (*Config, error) {
 }
 
 // StackNames are the stacks the app knows.
-var StackNames = []string{LocalhostName}
+var StackNames = []string{LocalhostName, ExternalName}
 
 // SelectedStacks returns the stacks to synthesize.
 func (c *Config) SelectedStacks() []string {
@@ -158,115 +134,18 @@ func (c *Config) Validate() error {
 		}
 		seen[s] = true
 	}
-	for _, e := range c.Localhost.validate() {
-		errs = append(errs, fmt.Errorf("localhost.%w", e))
+	// Only the selected stacks are validated: an unused section may be incomplete.
+	for _, name := range c.SelectedStacks() {
+		switch name {
+		case LocalhostName:
+			_, es := c.Localhost.plan()
+			errs = append(errs, prefixed("localhost.", errors.Join(es...))...)
+		case ExternalName:
+			_, es := c.External.plan()
+			errs = append(errs, prefixed("external.", errors.Join(es...))...)
+		}
 	}
 	return errors.Join(errs...)
-}
-
-func (c *LocalhostConfig) validate() []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	d := c.WithDefaults()
-	if msgs := validation.IsDNS1123Label(d.Namespace); len(msgs) > 0 {
-		add("namespace: %q %s", d.Namespace, msgs[0])
-	}
-	if msgs := validation.IsDNS1123Subdomain(d.ClusterDomain); len(msgs) > 0 {
-		add("cluster_domain: %q %s", d.ClusterDomain, msgs[0])
-	}
-	for _, g := range []struct {
-		path   string
-		choice any
-	}{{"queue", c.Queue}, {"table_storage", c.TableStorage}, {"object_storage", c.ObjectStorage}, {"shared_storage", c.SharedStorage}} {
-		if n := countSet(g.choice); n > 1 {
-			add("%s: choose one of %s, not %d", g.path, strings.Join(choiceKeys(g.choice), ", "), n)
-		}
-	}
-	// Module settings: validated as New will, in the namespace the stack creates.
-	ns := k8s.ExistingNamespace(d.Namespace)
-	check := func(path string, err error) {
-		errs = append(errs, prefixed(path+": ", err)...)
-	}
-	if m := d.Queue.ActiveMQ; m != nil {
-		m.Namespace = ns
-		check("queue.activemq", m.WithDefaults().Validate())
-	}
-	if m := d.TableStorage.MongoDB; m != nil {
-		m.Namespace = ns
-		check("table_storage.mongodb", m.WithDefaults().Validate())
-	}
-	if m := d.ObjectStorage.Redis; m != nil {
-		m.Namespace = ns
-		check("object_storage.redis", m.WithDefaults().Validate())
-	}
-	if m := d.ObjectStorage.MinIO; m != nil {
-		m.Namespace = ns
-		check("object_storage.minio", m.WithDefaults().Validate())
-	}
-	if m := d.SharedStorage.MinIO; m != nil {
-		m.Namespace = ns
-		check("shared_storage.minio", m.WithDefaults().Validate())
-	}
-	errs = append(errs, prefixed("armonik.", d.ArmoniK.Validate())...)
-	return errs
-}
-
-// WithDefaults returns c with its defaults applied: the namespace, the cluster domain, the
-// wait switch, and the default module of every empty choice. The module configurations get
-// the stack's cluster domain and wait switch unless they set their own.
-func (c LocalhostConfig) WithDefaults() LocalhostConfig {
-	if c.Namespace == "" {
-		c.Namespace = "armonik"
-	}
-	if c.ClusterDomain == "" {
-		c.ClusterDomain = "cluster.local"
-	}
-	if c.Wait == nil {
-		c.Wait = ptr(true)
-	}
-	// Every chosen module config is copied: defaults never write into the caller's values.
-	if countSet(c.Queue) == 0 {
-		c.Queue.ActiveMQ = &activemq.Config{}
-	}
-	if countSet(c.TableStorage) == 0 {
-		c.TableStorage.MongoDB = &mongodb.Config{}
-	}
-	if countSet(c.ObjectStorage) == 0 {
-		c.ObjectStorage.Redis = &redis.Config{}
-	}
-	if countSet(c.SharedStorage) == 0 {
-		c.SharedStorage.MinIO = &minio.Config{Name: "shared-storage"}
-	}
-	if m := c.Queue.ActiveMQ; m != nil {
-		v := *m
-		v.ClusterDomain, v.Wait = or(v.ClusterDomain, c.ClusterDomain), orPtr(v.Wait, c.Wait)
-		c.Queue.ActiveMQ = &v
-	}
-	if m := c.TableStorage.MongoDB; m != nil {
-		v := *m
-		v.ClusterDomain, v.Wait = or(v.ClusterDomain, c.ClusterDomain), orPtr(v.Wait, c.Wait)
-		c.TableStorage.MongoDB = &v
-	}
-	if m := c.ObjectStorage.Redis; m != nil {
-		v := *m
-		v.ClusterDomain, v.Wait = or(v.ClusterDomain, c.ClusterDomain), orPtr(v.Wait, c.Wait)
-		c.ObjectStorage.Redis = &v
-	}
-	if m := c.ObjectStorage.MinIO; m != nil {
-		v := *m
-		v.ClusterDomain, v.Wait, v.Role = or(v.ClusterDomain, c.ClusterDomain), orPtr(v.Wait, c.Wait), minio.RoleObjectStorage
-		c.ObjectStorage.MinIO = &v
-	}
-	if m := c.SharedStorage.MinIO; m != nil {
-		v := *m
-		v.ClusterDomain, v.Wait, v.Role = or(v.ClusterDomain, c.ClusterDomain), orPtr(v.Wait, c.Wait), minio.RoleSharedStorage
-		if v.Name == "" {
-			v.Name = "shared-storage"
-		}
-		c.SharedStorage.MinIO = &v
-	}
-	c.ArmoniK.Wait = orPtr(c.ArmoniK.Wait, c.Wait)
-	return c
 }
 
 func or(v, def string) string {
@@ -284,30 +163,6 @@ func orPtr[T any](v, def *T) *T {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// countSet counts the set keys of a choice struct (non-nil pointers, true bools).
-func countSet(choice any) int {
-	v := reflect.ValueOf(choice)
-	n := 0
-	for i := 0; i < v.NumField(); i++ {
-		f := v.Field(i)
-		if (f.Kind() == reflect.Pointer && !f.IsNil()) || (f.Kind() == reflect.Bool && f.Bool()) {
-			n++
-		}
-	}
-	return n
-}
-
-// choiceKeys lists the YAML keys of a choice struct.
-func choiceKeys(choice any) []string {
-	t := reflect.TypeOf(choice)
-	var out []string
-	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-		out = append(out, name)
-	}
-	return out
-}
 
 // prefixed splits err (joined errors) and prefixes each with path (which ends with its
 // separator: "." before a key, ": " before a message).
@@ -333,3 +188,89 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// WithDefaults returns c with its defaults applied: the namespace, the cluster domain, the
+// wait switch, and the default module of every empty choice. The in-cluster modules get the
+// stack's cluster domain and wait switch (when the stack builds them) unless they set their own.
+func (c LocalhostConfig) WithDefaults() LocalhostConfig {
+	if c.Namespace == "" {
+		c.Namespace = "armonik"
+	}
+	if c.ClusterDomain == "" {
+		c.ClusterDomain = "cluster.local"
+	}
+	if c.Wait == nil {
+		c.Wait = ptr(true)
+	}
+	if isZero(c.Queue) {
+		c.Queue.ActiveMQ = &activemq.Config{}
+	}
+	if isZero(c.TableStorage) {
+		c.TableStorage.MongoDB = &mongodb.Config{}
+	}
+	if isZero(c.ObjectStorage) {
+		c.ObjectStorage.Redis = &redis.Config{}
+	}
+	if isZero(c.SharedStorage) {
+		c.SharedStorage.MinIO = &minio.Config{}
+	}
+	c.ArmoniK.Wait = orPtr(c.ArmoniK.Wait, c.Wait)
+	return c
+}
+
+// plan applies the defaults and returns the chosen modules, in creation order, with every
+// problem of the settings (paths relative to "localhost.").
+func (c *LocalhostConfig) plan() ([]*module, []error) {
+	d := c.WithDefaults()
+	var errs []error
+	if msgs := validation.IsDNS1123Label(d.Namespace); len(msgs) > 0 {
+		errs = append(errs, fmt.Errorf("namespace: %q %s", d.Namespace, msgs[0]))
+	}
+	if msgs := validation.IsDNS1123Subdomain(d.ClusterDomain); len(msgs) > 0 {
+		errs = append(errs, fmt.Errorf("cluster_domain: %q %s", d.ClusterDomain, msgs[0]))
+	}
+	env := stackEnv{clusterDomain: d.ClusterDomain, wait: d.Wait}
+	mods, es := pickAll(env, []choice{
+		{"queue", d.Queue, []string{"activemq", "rabbitmq"}},
+		{"table_storage", d.TableStorage, []string{"mongodb"}},
+		{"object_storage", d.ObjectStorage, []string{"redis", "minio", "nfs"}},
+		{"shared_storage", d.SharedStorage, []string{"minio", "hostpath", "none"}},
+	})
+	errs = append(errs, es...)
+	errs = append(errs, checkModules(mods, k8s.ExistingNamespace(d.Namespace))...)
+	errs = append(errs, prefixed("armonik.", d.ArmoniK.Validate())...)
+	return mods, errs
+}
+
+// choice is one role of a stack: its key, the choice struct, and the modules it accepts.
+type choice struct {
+	role    string
+	value   any
+	allowed []string
+}
+
+// pickAll picks the module of every role.
+func pickAll(env stackEnv, choices []choice) ([]*module, []error) {
+	var mods []*module
+	var errs []error
+	for _, c := range choices {
+		m, es := pick(c.role, c.value, c.allowed, env)
+		errs = append(errs, es...)
+		if m != nil {
+			mods = append(mods, m)
+		}
+	}
+	return mods, errs
+}
+
+// checkModules validates every chosen module's settings as New will, in namespace ns.
+func checkModules(mods []*module, ns *k8s.Namespace) []error {
+	var errs []error
+	for _, m := range mods {
+		errs = append(errs, prefixed(m.path+": ", m.validate(ns))...)
+	}
+	return errs
+}
+
+// isZero reports whether no module of a choice struct is set.
+func isZero(choice any) bool { return reflect.ValueOf(choice).IsZero() }

@@ -19,7 +19,7 @@ func TestBadConfigs(t *testing.T) {
 		doc  string
 		want []string
 	}{
-		{"unknown top-level key", "colour: blue\n", []string{"line 1: colour: unknown key (known keys: localhost, stacks)"}},
+		{"unknown top-level key", "colour: blue\n", []string{"line 1: colour: unknown key (known keys: external, localhost, stacks)"}},
 		{"unknown nested key", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        workerz: []\n",
 			[]string{"line 5: localhost.armonik.partitions[0].workerz: unknown key"}},
 		{"wrong type", "localhost:\n  wait: sometimes\n", []string{`line 2: localhost.wait: want true or false, got "sometimes"`}},
@@ -27,8 +27,8 @@ func TestBadConfigs(t *testing.T) {
 			[]string{"localhost.armonik.partitions[1].workers[0].image: required"}},
 		{"duplicate partition", "localhost:\n  armonik:\n    partitions: [{name: a}, {name: a}]\n",
 			[]string{`localhost.armonik.partitions[1].name: "a" is already the name of partitions[0]`}},
-		{"two queues", "localhost:\n  object_storage: {redis: {}, minio: {}}\n",
-			[]string{"localhost.object_storage: choose one of redis, minio, not 2"}},
+		{"two object stores", "localhost:\n  object_storage: {redis: {}, minio: {}}\n",
+			[]string{"localhost.object_storage: choose one of redis, minio, nfs, not 2 (redis, minio)"}},
 		{"negative replicas", "localhost:\n  armonik:\n    control_plane: {replicas: -1}\n",
 			[]string{"localhost.armonik.control_plane.replicas: -1 must be >= 0"}},
 		{"bad names", "localhost:\n  namespace: ArmoniK\n  armonik:\n    partitions: [{name: Bad_Partition}]\n",
@@ -36,6 +36,10 @@ func TestBadConfigs(t *testing.T) {
 		{"bad module setting", "localhost:\n  table_storage:\n    mongodb: {replicas: 3}\n",
 			[]string{`localhost.table_storage.mongodb: mongodb "mongodb": replicas`}},
 		{"unknown stack", "stacks: [armonik-prod]\n", []string{`stacks[0]: unknown stack "armonik-prod"`}},
+		{"no queue", "stacks: [armonik-external]\nexternal:\n  table_storage: {external_mongodb: {existing_secret: s}}\n  object_storage: {s3: {region: eu-west-3, bucket: b}}\n",
+			[]string{"external.queue: required: choose one of [amazonmq sqs pubsub]"}},
+		{"managed service in localhost", "localhost:\n  queue: {sqs: {region: eu-west-3}}\n",
+			[]string{"localhost.queue.sqs: not available in this stack (choose one of activemq, rabbitmq)"}},
 		{"empty file", "", []string{"the document is empty"}},
 		{"anchors bomb", bomb(), []string{"expands to more than"}},
 		{"not YAML", "localhost: [\n", []string{"not valid YAML"}},

@@ -10,10 +10,6 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
 )
 
 // LocalhostName is the name of the default stack.
@@ -24,8 +20,8 @@ const LocalhostName = "armonik-localhost"
 // shared storage, one partition.
 func DefaultLocalhost() LocalhostConfig { return LocalhostConfig{} }
 
-// Localhost is the synthesized armonik-localhost stack and handles on what it holds.
-type Localhost struct {
+// Stack is a synthesized stack and handles on what it holds.
+type Stack struct {
 	Stack     cdk.Stack
 	Namespace *k8s.Namespace
 	// Modules are the storage modules, in the order they were created.
@@ -37,85 +33,90 @@ type Localhost struct {
 // services the configuration chooses, and ArmoniK wired to them. Storage modules go into the
 // core layer (before the configuration's own core confs), the shared storage into the worker
 // layer.
-func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Localhost, error) {
-	if errs := cfg.validate(); len(errs) > 0 {
+func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error) {
+	mods, errs := cfg.plan()
+	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s: invalid configuration:\n%w", LocalhostName, errors.Join(errs...))
 	}
-	cfg = cfg.WithDefaults()
-	st := cdk.NewStack(app, LocalhostName)
-	if cfg.StateFile != "" {
-		if err := cdk.LocalBackend(st, cfg.StateFile); err != nil {
-			return nil, fmt.Errorf("%s: %w", LocalhostName, err)
-		}
-	}
-	if err := k8s.NewProvider(st, "kubernetes", cfg.Kubernetes); err != nil {
-		return nil, fmt.Errorf("%s: %w", LocalhostName, err)
-	}
-	ns, err := k8s.NewNamespace(st, "namespace", k8s.NamespaceSpec{
-		Name:   cfg.Namespace,
-		Labels: map[string]string{"app.kubernetes.io/managed-by": "cdktf"},
+	d := cfg.WithDefaults()
+	return newStack(app, stackSpec{
+		name: LocalhostName, kubernetes: d.Kubernetes, stateFile: d.StateFile,
+		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK,
 	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", LocalhostName, err)
-	}
-	out := &Localhost{Stack: st, Namespace: ns}
-	var core, worker []outputs.ModuleOutputs
-	var errs []error
-	add := func(layer *[]outputs.ModuleOutputs, m outputs.ModuleOutputs, err error) {
-		if err != nil {
-			errs = append(errs, err)
-			return
+}
+
+// stackSpec is what both stacks are made of.
+type stackSpec struct {
+	name            string
+	kubernetes      k8s.ProviderConfig
+	stateFile       string
+	namespace       string
+	createNamespace bool
+	modules         []*module
+	armonik         armonik.Config
+}
+
+func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
+	st := cdk.NewStack(app, s.name)
+	fail := func(err error) (*Stack, error) { return nil, fmt.Errorf("%s: %w", s.name, err) }
+	if s.stateFile != "" {
+		if err := cdk.LocalBackend(st, s.stateFile); err != nil {
+			return fail(err)
 		}
-		*layer = append(*layer, m)
-		out.Modules = append(out.Modules, m)
 	}
-	if c := cfg.Queue.ActiveMQ; c != nil {
-		c.Namespace = ns
-		m, err := activemq.New(st, "activemq", *c)
-		add(&core, m, err)
+	if err := k8s.NewProvider(st, "kubernetes", s.kubernetes); err != nil {
+		return fail(err)
 	}
-	if c := cfg.TableStorage.MongoDB; c != nil {
-		c.Namespace = ns
-		m, err := mongodb.New(st, "mongodb", *c)
-		add(&core, m, err)
+	ns := k8s.ExistingNamespace(s.namespace)
+	if s.createNamespace {
+		var err error
+		ns, err = k8s.NewNamespace(st, "namespace", k8s.NamespaceSpec{
+			Name:   s.namespace,
+			Labels: map[string]string{"app.kubernetes.io/managed-by": "cdktf"},
+		})
+		if err != nil {
+			return fail(err)
+		}
 	}
-	if c := cfg.ObjectStorage.Redis; c != nil {
-		c.Namespace = ns
-		m, err := redis.New(st, "redis", *c)
-		add(&core, m, err)
-	}
-	if c := cfg.ObjectStorage.MinIO; c != nil {
-		c.Namespace = ns
-		m, err := minio.New(st, "minio", *c)
-		add(&core, m, err)
-	}
-	if c := cfg.SharedStorage.MinIO; c != nil {
-		c.Namespace = ns
-		m, err := minio.New(st, "shared-storage", *c)
-		add(&worker, m, err)
+	out := &Stack{Stack: st, Namespace: ns}
+	var core, worker armonik.Conf
+	var errs []error
+	for _, m := range s.modules {
+		mo, err := m.build(st, ns)
+		if err != nil {
+			errs = append(errs, prefixed(m.path+": ", err)...)
+			continue
+		}
+		if m.worker {
+			worker = append(worker, mo)
+		} else {
+			core = append(core, mo)
+		}
+		out.Modules = append(out.Modules, mo)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s: %w", LocalhostName, errors.Join(errs...))
+		return fail(errors.Join(errs...))
 	}
-	a := cfg.ArmoniK
+	a := s.armonik
 	a.Namespace = ns
-	a.Layers.Core = append(armonik.Conf(core), a.Layers.Core...)
-	a.Layers.Worker = append(armonik.Conf(worker), a.Layers.Worker...)
+	a.Layers.Core = append(core, a.Layers.Core...)
+	a.Layers.Worker = append(worker, a.Layers.Worker...)
+	var err error
 	if out.ArmoniK, err = armonik.New(st, "armonik", a); err != nil {
-		return nil, fmt.Errorf("%s: %w", LocalhostName, err)
+		return fail(err)
 	}
 	return out, nil
 }
 
 // WithPartitions replaces the partitions of cfg with n partitions named p0..p<n-1> (for
 // benchmarks and scale tests).
-func WithPartitions(cfg *LocalhostConfig, n int) error {
+func WithPartitions(cfg *armonik.Config, n int) error {
 	if n < 1 {
 		return errors.New("at least one partition")
 	}
-	cfg.ArmoniK.Partitions = nil
+	cfg.Partitions = nil
 	for i := 0; i < n; i++ {
-		cfg.ArmoniK.Partitions = append(cfg.ArmoniK.Partitions, armonik.Partition{Name: fmt.Sprintf("p%d", i)})
+		cfg.Partitions = append(cfg.Partitions, armonik.Partition{Name: fmt.Sprintf("p%d", i)})
 	}
 	return nil
 }

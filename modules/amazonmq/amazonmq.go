@@ -51,8 +51,9 @@ type Config struct {
 	// (default "": the module declares the sensitive variables <name>_user and <name>_password
 	// and creates the Secret <name>-credentials from them).
 	ExistingSecret string `json:"existing_secret,omitempty" yaml:"existing_secret,omitempty"`
-	// UserKey and PasswordKey are the Secret's keys (defaults "username" and "password").
-	UserKey     string `json:"user_key,omitempty" yaml:"user_key,omitempty"`
+	// UserKey is the Secret's key holding the user (default "username").
+	UserKey string `json:"user_key,omitempty" yaml:"user_key,omitempty"`
+	// PasswordKey is the Secret's key holding the password (default "password").
 	PasswordKey string `json:"password_key,omitempty" yaml:"password_key,omitempty"`
 }
 

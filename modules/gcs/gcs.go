@@ -48,9 +48,10 @@ type Config struct {
 	// (default "": the module declares the sensitive variables <name>_access_id and
 	// <name>_secret and creates the Secret <name>-credentials from them).
 	ExistingSecret string `json:"existing_secret,omitempty" yaml:"existing_secret,omitempty"`
-	// AccessIDKey and SecretKey are the Secret's keys (defaults "access-id" and "secret").
+	// AccessIDKey is the Secret's key holding the HMAC access id (default "access-id").
 	AccessIDKey string `json:"access_id_key,omitempty" yaml:"access_id_key,omitempty"`
-	SecretKey   string `json:"secret_key,omitempty" yaml:"secret_key,omitempty"`
+	// SecretKey is the Secret's key holding the HMAC secret (default "secret").
+	SecretKey string `json:"secret_key,omitempty" yaml:"secret_key,omitempty"`
 }
 
 // WithDefaults returns c with every unset field set to its default.

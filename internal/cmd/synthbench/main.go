@@ -74,7 +74,7 @@ func synth(c, outdir string) error {
 			return err
 		}
 		cfg := stacks.DefaultLocalhost()
-		if err := stacks.WithPartitions(&cfg, n); err != nil {
+		if err := stacks.WithPartitions(&cfg.ArmoniK, n); err != nil {
 			return err
 		}
 		if _, err := stacks.NewLocalhost(app, cfg); err != nil {
