@@ -127,7 +127,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	// 3. The outputs: exactly the keys of Core's Redis adapter. The Secret is referenced by
+	// 3. Only ArmoniK's pods (labelled app.kubernetes.io/part-of=armonik) may connect.
+	if _, err := k8s.NewNetworkPolicy(scope, id+"-network-policy", k8s.NetworkPolicySpec{
+		Meta: meta(cfg.Name), PodSelector: labels,
+		Ingress: []k8s.IngressRule{{
+			From:  []k8s.PolicyPeer{{PodSelector: map[string]string{"app.kubernetes.io/part-of": "armonik"}}},
+			Ports: []k8s.PolicyPort{{Port: strconv.Itoa(Port)}},
+		}},
+	}); err != nil {
+		return nil, err
+	}
+	// 4. The outputs: exactly the keys of Core's Redis adapter. The Secret is referenced by
 	//    its Terraform token, so ArmoniK's pods are created after it.
 	endpoint := fmt.Sprintf("%s.%s.svc.%s:%d", cfg.Name, cfg.Namespace.Display, cfg.ClusterDomain, Port)
 	out := outputs.NewModule(cfg.Name).
