@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -13,7 +14,8 @@ import (
 // checker validates the content of modules: every name, reference, path,
 // mode and volume source, independently of the merge. The regular expressions
 // of the validation library are most of the cost of MergePod, so a container's
-// modules are checked by worker goroutines while the merge runs.
+// modules are checked on other processors while the merge runs, and by the
+// merging goroutine too once it is done.
 type checker struct {
 	at Provenance
 	// The library's verdicts on names that recur, "" when valid: one Secret
@@ -22,23 +24,50 @@ type checker struct {
 	out        []*Problem
 }
 
-// checkModules returns the problems of each module, in module order. It
-// starts its workers and returns at once; wait blocks until they are done.
-func checkModules(mods []inspected) (results [][]*Problem, wait func()) {
-	results = make([][]*Problem, len(mods))
-	workers := min(runtime.GOMAXPROCS(0), (len(mods)+63)/64)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			k := checker{refs: map[string]string{}, keys: map[string]string{}}
-			for i := w; i < len(mods); i += workers {
-				k.at, k.out = mods[i].at, nil
-				k.module(&mods[i].out)
-				results[i] = k.out
-			}
-		})
+// checks is the checking of one container's modules, shared between worker
+// goroutines and, once the merge is done, the merging goroutine itself.
+type checks struct {
+	mods    []inspected
+	results [][]*Problem // per module, in module order
+	next    atomic.Int64 // the first module not yet taken
+	wg      sync.WaitGroup
+}
+
+// checkChunk is how many modules a goroutine takes at a time.
+const checkChunk = 16
+
+// startChecks starts checking mods on GOMAXPROCS-1 workers, leaving a
+// processor to the merge, and returns at once.
+func startChecks(mods []inspected) *checks {
+	cs := &checks{mods: mods, results: make([][]*Problem, len(mods))}
+	for range min(runtime.GOMAXPROCS(0)-1, (len(mods)+checkChunk-1)/checkChunk) {
+		cs.wg.Go(cs.work)
 	}
-	return results, wg.Wait
+	return cs
+}
+
+// finish checks what is left on the calling goroutine, waits for the workers
+// and returns the problems of each module, in module order.
+func (cs *checks) finish() [][]*Problem {
+	cs.work()
+	cs.wg.Wait()
+	return cs.results
+}
+
+// work checks chunks of modules until none is left.
+func (cs *checks) work() {
+	k := checker{refs: map[string]string{}, keys: map[string]string{}}
+	for {
+		start := int(cs.next.Add(checkChunk)) - checkChunk
+		if start >= len(cs.mods) {
+			return
+		}
+		for i := start; i < min(start+checkChunk, len(cs.mods)); i++ {
+			k.at, k.out = cs.mods[i].at, nil
+			k.module(&cs.mods[i].out)
+			cs.results[i] = k.out
+		}
+	}
 }
 
 // dataKey is dataKeyProblem with the library's verdict remembered.

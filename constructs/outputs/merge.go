@@ -282,14 +282,13 @@ func (m *merger) container(name string, layers []Layer) Container {
 	}
 	c.size(nEnv, nSrc, nMount)
 	c.mods = mods
-	checked, wait := checkModules(mods)
+	checks := startChecks(mods)
 	c.merging = true
 	for i := range mods {
 		c.module(int32(i))
 	}
 	out := c.result()
-	wait()
-	for _, ps := range checked {
+	for _, ps := range checks.finish() {
 		for _, p := range ps {
 			p.Pod, p.Container = c.pod, c.name
 			c.probs.addOnce(p) // a module reaching several containers is reported once
