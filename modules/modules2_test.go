@@ -35,6 +35,19 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/sqs"
 )
 
+// Every Module is an outputs.ModuleOutputs and an outputs.Reporter: MergePod finds the latter
+// by a type assertion, so a module that lost Problems would only stop reporting, silently.
+var _ = []interface {
+	outputs.ModuleOutputs
+	outputs.Reporter
+}{
+	(*activemq.Module)(nil), (*amazonmq.Module)(nil), (*elasticache.Module)(nil),
+	(*externalmongodb.Module)(nil), (*gcs.Module)(nil), (*hostpath.Module)(nil),
+	(*memorystore.Module)(nil), (*minio.Module)(nil), (*mongodb.Module)(nil), (*nfs.Module)(nil),
+	(*pubsub.Module)(nil), (*rabbitmq.Module)(nil), (*redis.Module)(nil), (*s3.Module)(nil),
+	(*sqs.Module)(nil),
+}
+
 // newGrid is a test stack with the kubernetes provider and the namespace "grid".
 func newGrid(t *testing.T) (cdk.Stack, *k8s.Namespace) {
 	t.Helper()

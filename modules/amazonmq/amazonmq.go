@@ -101,18 +101,10 @@ type Module struct {
 	// Variables are the sensitive variables it declares (none with ExistingSecret).
 	Variables []*k8s.Variable
 
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New gives ArmoniK the Amazon MQ broker of cfg, defaults applied, declaring on scope's stack
 // the variables and Secret its credentials need. It returns every configuration problem at
@@ -122,8 +114,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	m := &Module{name: cfg.Name}
-	m.out = outputs.NewModule(cfg.Name).
+	m := &Module{}
+	out := outputs.NewModule(cfg.Name).
 		Env("Components__QueueStorage", LegacyQueueStorage).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
@@ -132,10 +124,11 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("Amqp__Scheme", cfg.Scheme)
 	p := cfg.endpoint()
 	var err error
-	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), m.out); err != nil {
+	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
 		e := base.NewErrors(Kind, cfg.Name)
 		e.Wrap(err)
 		return nil, e.Err()
 	}
+	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil
 }

@@ -119,18 +119,10 @@ type Module struct {
 	// Variables are the sensitive variables it declares.
 	Variables []*k8s.Variable
 
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New gives ArmoniK the MongoDB of cfg, defaults applied, declaring on scope's stack the
 // variable and Secret its connection string needs. It returns every configuration problem at
@@ -140,8 +132,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	m := &Module{name: cfg.Name}
-	m.out = outputs.NewModule(cfg.Name).
+	m := &Module{}
+	out := outputs.NewModule(cfg.Name).
 		Env("Components__TableStorage", TableStorage).
 		Env("MongoDB__Tls", strconv.FormatBool(base.Bool(cfg.TLS, true))).
 		Env("MongoDB__DatabaseName", cfg.DatabaseName).
@@ -149,15 +141,16 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("MongoDB__AuthSource", cfg.AuthSource).
 		Env("MongoDB__Sharding", strconv.FormatBool(cfg.Sharding))
 	if cfg.CASecret != "" {
-		m.out.Env("MongoDB__CAFile", cfg.CAPath)
-		base.MountCA(m.out, cfg.Name+"-ca", outputs.Named(cfg.CASecret), cfg.CAKey, cfg.CAPath)
+		out.Env("MongoDB__CAFile", cfg.CAPath)
+		base.MountCA(out, cfg.Name+"-ca", outputs.Named(cfg.CASecret), cfg.CAKey, cfg.CAPath)
 	}
 	p := cfg.endpoint()
 	var err error
-	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), m.out); err != nil {
+	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
 		e := base.NewErrors(Kind, cfg.Name)
 		e.Wrap(err)
 		return nil, e.Err()
 	}
+	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil
 }

@@ -75,18 +75,10 @@ type Module struct {
 	// Path is the node's directory.
 	Path string
 
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New returns the workers' shared storage on the node directory cfg.Path, defaults applied. It
 // creates no Kubernetes object (scope and id are there for the module contract); it returns
@@ -97,9 +89,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	return &Module{
-		name: cfg.Name, Path: cfg.Path,
-		out: outputs.NewModule(cfg.Name).
+		Path: cfg.Path,
+		ModuleOutputs: base.NewModuleOutputs(outputs.NewModule(cfg.Name).
 			Env("FileStorageType", FileStorageType).
-			MountHostPath(cfg.Name, MountPath, outputs.HostPath{Path: cfg.Path, Type: cfg.Type}, outputs.ReadOnly()),
+			MountHostPath(cfg.Name, MountPath, outputs.HostPath{Path: cfg.Path, Type: cfg.Type}, outputs.ReadOnly())),
 	}, nil
 }

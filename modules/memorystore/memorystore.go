@@ -161,18 +161,10 @@ type Module struct {
 	// Variables are the sensitive variables it declares.
 	Variables []*k8s.Variable
 
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New gives ArmoniK the Memorystore instance of cfg, defaults applied, declaring on scope's
 // stack the variable and Secrets its AUTH string and CA need. It returns every configuration
@@ -188,8 +180,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Err()
 	}
 	ssl := base.Bool(cfg.Ssl, true)
-	m := &Module{name: cfg.Name}
-	m.out = outputs.NewModule(cfg.Name).
+	m := &Module{}
+	out := outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
@@ -210,15 +202,16 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			}
 			ca = outputs.Named(m.CA.Display).WithToken(m.CA.Name)
 		}
-		m.out.Env("Redis__CaPath", cfg.CAPath)
-		base.MountCA(m.out, cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)
+		out.Env("Redis__CaPath", cfg.CAPath)
+		base.MountCA(out, cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)
 	}
 	if base.Bool(cfg.Auth, true) {
-		m.out.Env("Redis__User", "")
+		out.Env("Redis__User", "")
 		var err error
-		if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), m.out); err != nil {
+		if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
 			return fail(err)
 		}
 	}
+	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil
 }

@@ -179,18 +179,10 @@ type Module struct {
 	Port        int
 	EndpointURL string
 
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New deploys a MinIO server on scope (a stack) with the configuration cfg, defaults applied.
 // It returns every configuration problem at once and never panics.
@@ -201,7 +193,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	cm := cfg.common()
 	e := base.NewErrors(Kind, cfg.Name)
-	m := &Module{name: cfg.Name, Role: cfg.Role, Bucket: cfg.Bucket, Host: cm.Host(cfg.Name), Port: Port}
+	m := &Module{Role: cfg.Role, Bucket: cfg.Bucket, Host: cm.Host(cfg.Name), Port: Port}
 	m.EndpointURL = "http://" + m.Host + ":" + strconv.Itoa(Port)
 
 	userKey, passwordKey := "S3__Login", "S3__Password"
@@ -346,6 +338,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			Env("S3Storage__MustForcePathStyle", "true").
 			EnvSecret(creds, "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey")
 	}
-	m.out = out
+	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil
 }

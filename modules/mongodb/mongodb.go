@@ -206,18 +206,10 @@ type Module struct {
 	// ReplicaSet and DatabaseName are the configured names.
 	ReplicaSet, DatabaseName string
 
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New deploys a single-member MongoDB replica set on scope (a stack) with the configuration cfg,
 // defaults applied. It returns every configuration problem at once and never panics.
@@ -231,7 +223,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	headless := cfg.Name + "-headless"
 	port := strconv.Itoa(Port)
 	m := &Module{
-		name: cfg.Name, Host: cm.Host(headless), Port: Port,
+		Host: cm.Host(headless), Port: Port,
 		Member:     cfg.Name + "-0." + cm.Host(headless) + ":" + port,
 		ReplicaSet: cfg.ReplicaSet, DatabaseName: cfg.DatabaseName,
 	}
@@ -436,7 +428,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 
 	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
 	conn := outputs.Named(m.Connection.Display).WithToken(m.Connection.Name)
-	m.out = outputs.NewModule(cfg.Name).
+	out := outputs.NewModule(cfg.Name).
 		Env("Components__TableStorage", TableStorage).
 		Env("MongoDB__Host", m.Host).
 		Env("MongoDB__Port", port).
@@ -449,8 +441,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		EnvFromSecret("MongoDB__Password", creds, "password").
 		EnvFromSecret("MongoDB__ConnectionString", conn, "uri")
 	if tls {
-		m.out.Env("MongoDB__CAFile", cfg.TLS.CAPath)
-		base.CAMount(m.out, cfg.Name+"-ca", cfg.TLS)
+		out.Env("MongoDB__CAFile", cfg.TLS.CAPath)
+		base.CAMount(out, cfg.Name+"-ca", cfg.TLS)
 	}
+	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil
 }

@@ -129,18 +129,10 @@ type Module struct {
 	// MountPath is where they mount it, LocalStorage__Path.
 	MountPath string
 
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New creates the claim (and, for an export, its PersistentVolume) on scope (a stack) with the
 // configuration cfg, defaults applied. It returns every configuration problem at once and never
@@ -156,7 +148,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		e.Wrap(err)
 		return nil, e.Err()
 	}
-	m := &Module{name: cfg.Name, MountPath: cfg.MountPath}
+	m := &Module{MountPath: cfg.MountPath}
 	claimName := cfg.Name + "-data"
 	claim := k8s.ClaimSpec{
 		Meta: p.Meta(claimName), Size: cfg.Size, AccessModes: []string{"ReadWriteMany"}, StorageClass: cfg.StorageClass,
@@ -181,11 +173,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if m.Claim, err = k8s.NewClaim(scope, id+"-data", claim); err != nil {
 		return fail(err)
 	}
-	m.out = outputs.NewModule(cfg.Name).
+	out := outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("LocalStorage__Path", cfg.MountPath).
 		MountClaim(claimName, outputs.Named(m.Claim.Display).WithToken(m.Claim.Name), cfg.MountPath)
+	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil
 }

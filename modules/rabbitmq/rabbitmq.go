@@ -164,18 +164,10 @@ type Module struct {
 	Host string
 	Port int
 
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New deploys a RabbitMQ broker on scope (a stack) with the configuration cfg, defaults
 // applied. It returns every configuration problem at once and never panics.
@@ -195,7 +187,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if tls {
 		port, portName, scheme = TLSPort, "amqps", TLSScheme
 	}
-	m := &Module{name: cfg.Name, Host: cm.Host(cfg.Name), Port: port}
+	m := &Module{Host: cm.Host(cfg.Name), Port: port}
 
 	var err error
 	if m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
@@ -292,7 +284,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 
 	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
-	m.out = outputs.NewModule(cfg.Name).
+	out := outputs.NewModule(cfg.Name).
 		Env("Components__QueueStorage", LegacyQueueStorage).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
@@ -301,9 +293,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("Amqp__Scheme", scheme).
 		EnvSecret(creds, "Amqp__User", "Amqp__Password")
 	if tls {
-		m.out.Env("Amqp__CaPath", cfg.TLS.CAPath)
-		base.CAMount(m.out, cfg.Name+"-ca", cfg.TLS)
+		out.Env("Amqp__CaPath", cfg.TLS.CAPath)
+		base.CAMount(out, cfg.Name+"-ca", cfg.TLS)
 	}
+	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil
 }
 

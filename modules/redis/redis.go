@@ -189,18 +189,10 @@ type Module struct {
 	Port     int
 	Endpoint string
 
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New deploys a Redis server on scope (a stack) with the configuration cfg, defaults applied.
 // It returns every configuration problem at once and never panics.
@@ -211,7 +203,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	cm := cfg.common()
 	e := base.NewErrors(Kind, cfg.Name)
-	m := &Module{name: cfg.Name, Host: cm.Host(cfg.Name), Port: Port}
+	m := &Module{Host: cm.Host(cfg.Name), Port: Port}
 	m.Endpoint = m.Host + ":" + strconv.Itoa(Port)
 
 	var err error
@@ -334,7 +326,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 
 	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
-	m.out = outputs.NewModule(cfg.Name).
+	out := outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
@@ -344,9 +336,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("Redis__InstanceName", cfg.InstanceName).
 		EnvSecret(creds, "Redis__User", "Redis__Password")
 	if tls {
-		m.out.Env("Redis__CaPath", cfg.TLS.CAPath)
-		base.CAMount(m.out, cfg.Name+"-ca", cfg.TLS)
+		out.Env("Redis__CaPath", cfg.TLS.CAPath)
+		base.CAMount(out, cfg.Name+"-ca", cfg.TLS)
 	}
+	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil
 }
 

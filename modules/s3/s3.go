@@ -63,18 +63,10 @@ func (c Config) Validate() error {
 
 // Module is an S3 bucket seen from ArmoniK; it implements outputs.ModuleOutputs.
 type Module struct {
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New gives ArmoniK the bucket of cfg, defaults applied. It creates nothing (scope and id are
 // there for the module contract) and returns every configuration problem at once.
@@ -83,7 +75,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Module{name: cfg.Name, out: outputs.NewModule(cfg.Name).
+	return &Module{ModuleOutputs: base.NewModuleOutputs(outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
@@ -91,6 +83,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("S3__UseChecksum", "true").
 		Env("S3__MustForcePathStyle", "true").
 		Env("S3__UseChunkEncoding", "true").
-		Env("S3__EndpointUrl", cfg.EndpointURL),
+		Env("S3__EndpointUrl", cfg.EndpointURL)),
 	}, nil
 }

@@ -65,18 +65,10 @@ func (c Config) Validate() error {
 
 // Module is Amazon SQS seen from ArmoniK; it implements outputs.ModuleOutputs.
 type Module struct {
-	name string
-	out  *outputs.Module
+	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
+	// (outputs.Reporter).
+	base.ModuleOutputs
 }
-
-// ModuleName implements outputs.ModuleOutputs: the instance name.
-func (m *Module) ModuleName() string { return m.name }
-
-// Outputs implements outputs.ModuleOutputs.
-func (m *Module) Outputs() outputs.Outputs { return m.out.Outputs() }
-
-// Problems implements outputs.Reporter.
-func (m *Module) Problems() []*outputs.Problem { return m.out.Problems() }
 
 // New gives ArmoniK the SQS settings of cfg, defaults applied. It creates nothing (scope and id
 // are there for the module contract) and returns every configuration problem at once.
@@ -85,10 +77,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Module{name: cfg.Name, out: outputs.NewModule(cfg.Name).
+	return &Module{ModuleOutputs: base.NewModuleOutputs(outputs.NewModule(cfg.Name).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("SQS__ServiceURL", cfg.ServiceURL).
-		Env("SQS__Prefix", cfg.Prefix),
+		Env("SQS__Prefix", cfg.Prefix)),
 	}, nil
 }
