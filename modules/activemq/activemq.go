@@ -214,28 +214,24 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Data:      map[string]string{"username": cfg.User},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.BrokerConfig, err = k8s.NewConfigMap(scope, id+"-config", k8s.ConfigMapSpec{
 		Meta: cm.Meta(cfg.Name + "-config"),
 		Data: map[string]string{"activemq.xml": k8s.Literal(brokerXML(cfg.Name, cfg.Storage.Size, tls))},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.Claim, err = k8s.NewClaim(scope, id+"-data", k8s.ClaimSpec{
 		Meta: cm.Meta(cfg.Name + "-data"), Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass,
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name, m.BrokerConfig.Name)
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
 	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = portName; return &p }
@@ -317,8 +313,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
 		Meta:     cm.Meta(cfg.Name),
@@ -326,8 +321,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Ports:    []k8s.ServicePort{{Name: portName, Port: port, TargetPort: portName}},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
 		Meta:      cm.Meta(cfg.Name + "-credentials"),
@@ -335,14 +329,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		DependsOn: []*k8s.Object{m.Deployment},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 
 	if base.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, port); err != nil {
-			e.Wrap(err)
-			return nil, e.Err()
+			return nil, e.Fail(err)
 		}
 	}
 

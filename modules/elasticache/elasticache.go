@@ -150,9 +150,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		p := cfg.endpoint()
 		var err error
 		if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
-			e := base.NewErrors(Kind, cfg.Name)
-			e.Wrap(err)
-			return nil, e.Err()
+			return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
 		}
 	}
 	m.ModuleOutputs = base.NewModuleOutputs(out)

@@ -175,10 +175,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	e := base.NewErrors(Kind, cfg.Name)
-	fail := func(err error) (*Module, error) {
-		e.Wrap(err)
-		return nil, e.Err()
-	}
 	ssl := base.Bool(cfg.Ssl, true)
 	m := &Module{}
 	out := outputs.NewModule(cfg.Name).
@@ -198,7 +194,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				Meta: p.Meta(cfg.Name + "-ca"),
 				Data: map[string]string{cfg.CAKey: k8s.Literal(cfg.CACertificate)},
 			}); err != nil {
-				return fail(err)
+				return nil, e.Fail(err)
 			}
 			ca = outputs.Named(m.CA.Display).WithToken(m.CA.Name)
 		}
@@ -209,7 +205,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		out.Env("Redis__User", "")
 		var err error
 		if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
-			return fail(err)
+			return nil, e.Fail(err)
 		}
 	}
 	m.ModuleOutputs = base.NewModuleOutputs(out)

@@ -207,20 +207,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Data:      map[string]string{"root-user": cfg.User},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.Claim, err = k8s.NewClaim(scope, id+"-data", k8s.ClaimSpec{
 		Meta: cm.Meta(cfg.Name + "-data"), Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass,
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	hash, err := cm.ConfigHash(m.Server.Name)
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
 	health := func(path string, p k8s.Probe) *k8s.Probe {
@@ -287,8 +284,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
 		Meta:     cm.Meta(cfg.Name),
@@ -299,8 +295,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
 		Meta:      cm.Meta(cfg.Name + "-credentials"),
@@ -308,14 +303,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		DependsOn: []*k8s.Object{m.Deployment},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 
 	if base.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
-			e.Wrap(err)
-			return nil, e.Err()
+			return nil, e.Fail(err)
 		}
 	}
 

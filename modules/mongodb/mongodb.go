@@ -227,10 +227,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Member:     cfg.Name + "-0." + cm.Host(headless) + ":" + port,
 		ReplicaSet: cfg.ReplicaSet, DatabaseName: cfg.DatabaseName,
 	}
-	fail := func(err error) (*Module, error) {
-		e.Wrap(err)
-		return nil, e.Err()
-	}
 
 	var err error
 	if m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
@@ -238,7 +234,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Passwords: map[string]k8s.Password{"root-password": {}, "keyfile": {Length: keyFileLength}, "password": {}},
 		Data:      map[string]string{"root-username": RootUser, "username": cfg.User},
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	if m.Scripts, err = k8s.NewConfigMap(scope, id+"-scripts", k8s.ConfigMapSpec{
 		Meta: cm.Meta(cfg.Name + "-scripts"),
@@ -248,7 +244,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			"rs-init.sh":     k8s.Literal(rsInitSh),
 		},
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	if m.Service, err = k8s.NewService(scope, id+"-headless", k8s.ServiceSpec{
 		Meta:     cm.Meta(headless),
@@ -258,11 +254,11 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		// The member must resolve its own name to initiate the replica set, before it is ready.
 		PublishNotReadyAddresses: true,
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name, m.Scripts.Name)
 	if err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	tls := cfg.TLS.Enabled
 	// mongod: the replica set, every interface, the key file; with TLS, TLS only, the user's
@@ -393,7 +389,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			},
 		},
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	ready := []*k8s.Object{m.StatefulSet}
 	if m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
@@ -401,7 +397,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Data:      map[string]string{"username": cfg.User, "password": m.Server.Values["password"]},
 		DependsOn: ready,
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	// The connection string: literal text escaped for Terraform around the password's reference.
 	query := "?replicaSet=" + cfg.ReplicaSet + "&authSource=" + AuthSource
@@ -416,13 +412,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Data:      map[string]string{"uri": uri},
 		DependsOn: ready,
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 
 	if base.Bool(cfg.NetworkPolicy, true) {
 		// The member also connects to itself through its Service name (replica-set checks).
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", true, Port); err != nil {
-			return fail(err)
+			return nil, e.Fail(err)
 		}
 	}
 

@@ -144,10 +144,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	p := base.Endpoint{Kind: Kind, Component: "object-storage", Name: cfg.Name, Namespace: cfg.Namespace}
 	e := base.NewErrors(Kind, cfg.Name)
-	fail := func(err error) (*Module, error) {
-		e.Wrap(err)
-		return nil, e.Err()
-	}
 	m := &Module{MountPath: cfg.MountPath}
 	claimName := cfg.Name + "-data"
 	claim := k8s.ClaimSpec{
@@ -164,14 +160,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			ClaimNamespace: cfg.Namespace.Name, ClaimName: claimName,
 			NFS: &k8s.NFSVolume{Server: cfg.Server, Path: cfg.Path},
 		}); err != nil {
-			return fail(err)
+			return nil, e.Fail(err)
 		}
 		claim.StorageClass = cfg.volumeName()
 		claim.VolumeName = m.Volume.Name
 	}
 	var err error
 	if m.Claim, err = k8s.NewClaim(scope, id+"-data", claim); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorage", LegacyObjectStorage).

@@ -178,10 +178,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	cm := cfg.common()
 	e := base.NewErrors(Kind, cfg.Name)
-	fail := func(err error) (*Module, error) {
-		e.Wrap(err)
-		return nil, e.Err()
-	}
 	tls := cfg.TLS.Enabled
 	port, portName, scheme := Port, "amqp", Scheme
 	if tls {
@@ -195,13 +191,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Passwords: map[string]k8s.Password{"password": {}},
 		Data:      map[string]string{"username": cfg.User},
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	if m.BrokerConfig, err = k8s.NewConfigMap(scope, id+"-config", k8s.ConfigMapSpec{
 		Meta: cm.Meta(cfg.Name + "-config"),
 		Data: map[string]string{"90-armonik.conf": k8s.Literal(brokerConf(tls))},
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	// One Service: ArmoniK's endpoint, and the StatefulSet's service name (the node name,
 	// rabbit@<name>-0, comes from the pod's host name, which needs no DNS record).
@@ -210,11 +206,11 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Selector: cm.Selector(),
 		Ports:    []k8s.ServicePort{{Name: portName, Port: port, TargetPort: portName}},
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name, m.BrokerConfig.Name)
 	if err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	server := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
 	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = portName; return &p }
@@ -268,18 +264,18 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			},
 		},
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	if m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
 		Meta:      cm.Meta(cfg.Name + "-credentials"),
 		Data:      map[string]string{"Amqp__User": cfg.User, "Amqp__Password": m.Server.Values["password"]},
 		DependsOn: []*k8s.Object{m.StatefulSet},
 	}); err != nil {
-		return fail(err)
+		return nil, e.Fail(err)
 	}
 	if base.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, port); err != nil {
-			return fail(err)
+			return nil, e.Fail(err)
 		}
 	}
 

@@ -212,20 +212,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Passwords: map[string]k8s.Password{"password": {}},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.Claim, err = k8s.NewClaim(scope, id+"-data", k8s.ClaimSpec{
 		Meta: cm.Meta(cfg.Name + "-data"), Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass,
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name)
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	appendOnly := "no"
 	if base.Bool(cfg.AppendOnly, true) {
@@ -296,8 +293,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
 		Meta:     cm.Meta(cfg.Name),
@@ -305,8 +301,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Ports:    []k8s.ServicePort{{Name: "redis", Port: Port, TargetPort: "redis"}},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 	m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
 		Meta:      cm.Meta(cfg.Name + "-credentials"),
@@ -314,14 +309,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		DependsOn: []*k8s.Object{m.Deployment},
 	})
 	if err != nil {
-		e.Wrap(err)
-		return nil, e.Err()
+		return nil, e.Fail(err)
 	}
 
 	if base.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
-			e.Wrap(err)
-			return nil, e.Err()
+			return nil, e.Fail(err)
 		}
 	}
 

@@ -60,6 +60,13 @@ func (e *Errors) Wrap(err error) {
 // Err returns every recorded problem joined, or nil.
 func (e *Errors) Err() error { return errors.Join(e.errs...) }
 
+// Fail records err, as Wrap does, and returns every recorded problem: the error of a New whose
+// object could not be created.
+func (e *Errors) Fail(err error) error {
+	e.Wrap(err)
+	return e.Err()
+}
+
 // Common is the part of a module configuration that every in-cluster module has.
 type Common struct {
 	Kind          string // the module kind: "activemq", "mongodb"...
