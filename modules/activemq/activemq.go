@@ -121,14 +121,8 @@ func (c Config) WithDefaults() Config {
 	c.JavaMemory = base.Or(c.JavaMemory, DefaultJavaMemory)
 	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
-	if c.Wait == nil {
-		t := true
-		c.Wait = &t
-	}
-	if c.NetworkPolicy == nil {
-		t := true
-		c.NetworkPolicy = &t
-	}
+	c.Wait = base.OrTrue(c.Wait)
+	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
 	return c
 }
 

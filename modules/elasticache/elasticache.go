@@ -72,10 +72,7 @@ func (c Config) WithDefaults() Config {
 	if c.Port == 0 {
 		c.Port = DefaultPort
 	}
-	if c.Ssl == nil {
-		t := true
-		c.Ssl = &t
-	}
+	c.Ssl = base.OrTrue(c.Ssl)
 	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
 	c.ClientName = base.Or(c.ClientName, DefaultClientName)
 	c.PasswordKey = base.Or(c.PasswordKey, DefaultPasswordKey)

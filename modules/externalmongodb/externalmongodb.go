@@ -70,10 +70,7 @@ func (c Config) WithDefaults() Config {
 	c.ConnectionStringKey = base.Or(c.ConnectionStringKey, DefaultConnectionStringKey)
 	c.DatabaseName = base.Or(c.DatabaseName, DefaultDatabaseName)
 	c.AuthSource = base.Or(c.AuthSource, DefaultAuthSource)
-	if c.TLS == nil {
-		t := true
-		c.TLS = &t
-	}
+	c.TLS = base.OrTrue(c.TLS)
 	c.CAKey = base.Or(c.CAKey, DefaultCAKey)
 	c.CAPath = base.Or(c.CAPath, DefaultCAPath)
 	return c

@@ -80,13 +80,8 @@ type Config struct {
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
 	c.Name = base.Or(c.Name, Kind)
-	t := true
-	if c.Ssl == nil {
-		c.Ssl = &t
-	}
-	if c.Auth == nil {
-		c.Auth = &t
-	}
+	c.Ssl = base.OrTrue(c.Ssl)
+	c.Auth = base.OrTrue(c.Auth)
 	if c.Port == 0 {
 		c.Port = DefaultPort
 		if *c.Ssl {

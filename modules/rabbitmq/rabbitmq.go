@@ -112,13 +112,8 @@ func (c Config) WithDefaults() Config {
 	c.User = base.Or(c.User, DefaultUser)
 	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
-	t := true
-	if c.Wait == nil {
-		c.Wait = &t
-	}
-	if c.NetworkPolicy == nil {
-		c.NetworkPolicy = &t
-	}
+	c.Wait = base.OrTrue(c.Wait)
+	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
 	return c
 }
 

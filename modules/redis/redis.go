@@ -115,16 +115,9 @@ func (c Config) WithDefaults() Config {
 	c.MaxMemoryPolicy = base.Or(c.MaxMemoryPolicy, DefaultMaxMemoryPolicy)
 	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
-	t := true
-	if c.AppendOnly == nil {
-		c.AppendOnly = &t
-	}
-	if c.Wait == nil {
-		c.Wait = &t
-	}
-	if c.NetworkPolicy == nil {
-		c.NetworkPolicy = &t
-	}
+	c.AppendOnly = base.OrTrue(c.AppendOnly)
+	c.Wait = base.OrTrue(c.Wait)
+	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
 	return c
 }
 

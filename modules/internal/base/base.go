@@ -236,6 +236,15 @@ func Bool(p *bool, def bool) bool {
 	return *p
 }
 
+// OrTrue returns p, or a pointer to a new true when p is nil: the default of the *bool settings
+// that are on unless set to false.
+func OrTrue(p *bool) *bool {
+	if p == nil {
+		return ptr(true)
+	}
+	return p
+}
+
 // Or returns v, or def when v is empty.
 func Or(v, def string) string {
 	if v == "" {
