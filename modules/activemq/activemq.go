@@ -332,7 +332,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		}
 	}
 
-	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
+	creds := base.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__QueueStorage", LegacyQueueStorage).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).

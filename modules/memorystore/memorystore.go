@@ -191,7 +191,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			}); err != nil {
 				return nil, e.Fail(err)
 			}
-			ca = outputs.Named(m.CA.Display).WithToken(m.CA.Name)
+			ca = base.Ref(m.CA)
 		}
 		out.Env("Redis__CaPath", cfg.CAPath)
 		base.MountCA(out, cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)

@@ -306,7 +306,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		}
 	}
 
-	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
+	creds := base.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name)
 	if cfg.Role == RoleObjectStorage {
 		out.Env("Components__ObjectStorage", LegacyObjectStorage).

@@ -416,8 +416,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		}
 	}
 
-	creds := outputs.Named(m.Credentials.Display).WithToken(m.Credentials.Name)
-	conn := outputs.Named(m.Connection.Display).WithToken(m.Connection.Name)
+	creds := base.Ref(m.Credentials)
+	conn := base.Ref(m.Connection)
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__TableStorage", TableStorage).
 		Env("MongoDB__Host", m.Host).

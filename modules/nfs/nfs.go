@@ -174,7 +174,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("LocalStorage__Path", cfg.MountPath).
-		MountClaim(claimName, outputs.Named(m.Claim.Display).WithToken(m.Claim.Name), cfg.MountPath)
+		MountClaim(claimName, base.Ref(m.Claim), cfg.MountPath)
 	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil
 }

@@ -106,7 +106,7 @@ func (p *Endpoint) Credentials(scope constructs.Construct, id, existing string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	ref := outputs.Named(sec.Display).WithToken(sec.Name)
+	ref := Ref(sec)
 	for _, c := range creds {
 		out.EnvFromSecret(c.Env, ref, c.Key)
 	}

@@ -1,6 +1,9 @@
 package base
 
-import "github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+import (
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+)
 
 // ModuleOutputs is embedded in every module's Module: it gives it the methods of
 // outputs.ModuleOutputs and outputs.Reporter from the outputs the module built, without making
@@ -21,3 +24,7 @@ func (m *ModuleOutputs) Outputs() outputs.Outputs { return m.out.Outputs() }
 
 // Problems implements outputs.Reporter.
 func (m *ModuleOutputs) Problems() []*outputs.Problem { return m.out.Problems() }
+
+// Ref is the reference ArmoniK's outputs make to o, an object the stack creates: its name, and
+// the Terraform token of its name, rendered instead so that Terraform creates o before the pods.
+func Ref(o *k8s.Object) outputs.Ref { return outputs.Named(o.Display).WithToken(o.Name) }
