@@ -342,8 +342,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("Amqp__Scheme", scheme).
 		EnvSecret(creds, "Amqp__User", "Amqp__Password")
 	if tls {
-		out.Env("Amqp__CaPath", cfg.TLS.CAPath)
-		base.CAMount(out, cfg.Name+"-ca", cfg.TLS)
+		base.CAMount(out, "Amqp__CaPath", cfg.Name+"-ca", cfg.TLS)
 	}
 	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil

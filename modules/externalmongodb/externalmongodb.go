@@ -138,8 +138,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("MongoDB__AuthSource", cfg.AuthSource).
 		Env("MongoDB__Sharding", strconv.FormatBool(cfg.Sharding))
 	if cfg.CASecret != "" {
-		out.Env("MongoDB__CAFile", cfg.CAPath)
-		base.MountCA(out, cfg.Name+"-ca", outputs.Named(cfg.CASecret), cfg.CAKey, cfg.CAPath)
+		base.MountCA(out, "MongoDB__CAFile", cfg.Name+"-ca", outputs.Named(cfg.CASecret), cfg.CAKey, cfg.CAPath)
 	}
 	p := cfg.endpoint()
 	var err error

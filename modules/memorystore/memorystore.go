@@ -193,8 +193,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			}
 			ca = base.Ref(m.CA)
 		}
-		out.Env("Redis__CaPath", cfg.CAPath)
-		base.MountCA(out, cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)
+		base.MountCA(out, "Redis__CaPath", cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)
 	}
 	if base.Bool(cfg.Auth, true) {
 		out.Env("Redis__User", "")

@@ -431,8 +431,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		EnvFromSecret("MongoDB__Password", creds, "password").
 		EnvFromSecret("MongoDB__ConnectionString", conn, "uri")
 	if tls {
-		out.Env("MongoDB__CAFile", cfg.TLS.CAPath)
-		base.CAMount(out, cfg.Name+"-ca", cfg.TLS)
+		base.CAMount(out, "MongoDB__CAFile", cfg.Name+"-ca", cfg.TLS)
 	}
 	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil

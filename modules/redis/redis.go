@@ -322,8 +322,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("Redis__InstanceName", cfg.InstanceName).
 		EnvSecret(creds, "Redis__User", "Redis__Password")
 	if tls {
-		out.Env("Redis__CaPath", cfg.TLS.CAPath)
-		base.CAMount(out, cfg.Name+"-ca", cfg.TLS)
+		base.CAMount(out, "Redis__CaPath", cfg.Name+"-ca", cfg.TLS)
 	}
 	m.ModuleOutputs = base.NewModuleOutputs(out)
 	return m, nil

@@ -41,18 +41,18 @@ func ValidateTLS(e *Errors, t modules.TLS) {
 	ValidateCAPath(e, "tls.ca_path", t.CAPath)
 }
 
-// CAMount gives ArmoniK the CA of t: a mount_secret called mount that projects only the CA key
-// of the user's Secret to the file CAPath (mode CAMode), so that the module's CA key (whose
-// value is CAPath) points exactly at it.
-func CAMount(out *outputs.Module, mount string, t modules.TLS) *outputs.Module {
-	return MountCA(out, mount, outputs.Named(t.Secret), t.CAKey, t.CAPath)
+// CAMount gives ArmoniK the CA of t: the variable env (the module's CA key) set to CAPath, and
+// a mount_secret called mount that projects only the CA key of the user's Secret to that file.
+func CAMount(out *outputs.Module, env, mount string, t modules.TLS) *outputs.Module {
+	return MountCA(out, env, mount, outputs.Named(t.Secret), t.CAKey, t.CAPath)
 }
 
-// MountCA adds a mount_secret called mount that projects only the key of the Secret secret to
-// the file caPath (mode CAMode).
-func MountCA(out *outputs.Module, mount string, secret outputs.Ref, key, caPath string) *outputs.Module {
+// MountCA sets the variable env to caPath and adds a mount_secret called mount that projects
+// only the key of the Secret secret to the file caPath (mode CAMode), so that env points
+// exactly at it.
+func MountCA(out *outputs.Module, env, mount string, secret outputs.Ref, key, caPath string) *outputs.Module {
 	dir, file := path.Split(caPath)
-	return out.MountSecret(mount, secret, strings.TrimSuffix(dir, "/"),
+	return out.Env(env, caPath).MountSecret(mount, secret, strings.TrimSuffix(dir, "/"),
 		outputs.WithItems(outputs.Item{Key: key, Path: file, Mode: CAMode}), outputs.WithMode(CAMode))
 }
 
