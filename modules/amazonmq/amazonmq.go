@@ -75,8 +75,8 @@ func (c *Config) endpoint() base.Endpoint {
 
 func (c *Config) credentials() []base.Credential {
 	return []base.Credential{
-		{Env: "Amqp__User", Key: c.UserKey, Var: "user", What: "the Amazon MQ broker user"},
-		{Env: "Amqp__Password", Key: c.PasswordKey, Var: "password", What: "the Amazon MQ broker password"},
+		{Env: "Amqp__User", Key: c.UserKey, Field: "user_key", Var: "user", What: "the Amazon MQ broker user"},
+		{Env: "Amqp__Password", Key: c.PasswordKey, Field: "password_key", Var: "password", What: "the Amazon MQ broker password"},
 	}
 }
 
@@ -90,7 +90,7 @@ func (c Config) Validate() error {
 		e.Add("scheme", "%q must be AMQPS or AMQP", c.Scheme)
 	}
 	p := c.endpoint()
-	p.ValidateCredentials(e, "existing_secret", c.ExistingSecret, c.credentials(), []string{"user_key", "password_key"})
+	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	return e.Err()
 }
 

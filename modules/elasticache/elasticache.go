@@ -84,7 +84,9 @@ func (c *Config) endpoint() base.Endpoint {
 }
 
 func (c *Config) credentials() []base.Credential {
-	return []base.Credential{{Env: "Redis__Password", Key: c.PasswordKey, Var: "auth_token", What: "the ElastiCache AUTH token"}}
+	return []base.Credential{
+		{Env: "Redis__Password", Key: c.PasswordKey, Field: "password_key", Var: "auth_token", What: "the ElastiCache AUTH token"},
+	}
 }
 
 // Validate returns every problem of c (after defaults) at once.
@@ -104,7 +106,7 @@ func (c Config) Validate() error {
 			e.Add("user", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", c.User)
 		}
 		p := c.endpoint()
-		p.ValidateCredentials(e, "existing_secret", c.ExistingSecret, c.credentials(), []string{"password_key"})
+		p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	} else if c.User != "" || c.ExistingSecret != "" {
 		e.Add("auth", "user and existing_secret are only used with auth: true")
 	}

@@ -82,7 +82,7 @@ func (c *Config) endpoint() base.Endpoint {
 
 func (c *Config) credentials() []base.Credential {
 	return []base.Credential{{
-		Env: "MongoDB__ConnectionString", Key: c.ConnectionStringKey, Var: "connection_string",
+		Env: "MongoDB__ConnectionString", Key: c.ConnectionStringKey, Field: "connection_string_key", Var: "connection_string",
 		What: "the MongoDB connection string, with user and password (mongodb:// or mongodb+srv://)",
 	}}
 }
@@ -105,7 +105,7 @@ func (c Config) Validate() error {
 		base.ValidateCAPath(e, "ca_path", c.CAPath)
 	}
 	p := c.endpoint()
-	p.ValidateCredentials(e, "existing_secret", c.ExistingSecret, c.credentials(), []string{"connection_string_key"})
+	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	return e.Err()
 }
 

@@ -69,8 +69,8 @@ func (c *Config) endpoint() base.Endpoint {
 
 func (c *Config) credentials() []base.Credential {
 	return []base.Credential{
-		{Env: "S3__Login", Key: c.AccessIDKey, Var: "access_id", What: "the access id of the Cloud Storage HMAC key"},
-		{Env: "S3__Password", Key: c.SecretKey, Var: "secret", What: "the secret of the Cloud Storage HMAC key"},
+		{Env: "S3__Login", Key: c.AccessIDKey, Field: "access_id_key", Var: "access_id", What: "the access id of the Cloud Storage HMAC key"},
+		{Env: "S3__Password", Key: c.SecretKey, Field: "secret_key", Var: "secret", What: "the secret of the Cloud Storage HMAC key"},
 	}
 }
 
@@ -86,7 +86,7 @@ func (c Config) Validate() error {
 	}
 	base.ValidateHTTPSURL(e, "endpoint_url", c.EndpointURL)
 	p := c.endpoint()
-	p.ValidateCredentials(e, "existing_secret", c.ExistingSecret, c.credentials(), []string{"access_id_key", "secret_key"})
+	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	return e.Err()
 }
 

@@ -101,7 +101,9 @@ func (c *Config) endpoint() base.Endpoint {
 }
 
 func (c *Config) credentials() []base.Credential {
-	return []base.Credential{{Env: "Redis__Password", Key: c.PasswordKey, Var: "auth_string", What: "the Memorystore AUTH string"}}
+	return []base.Credential{
+		{Env: "Redis__Password", Key: c.PasswordKey, Field: "password_key", Var: "auth_string", What: "the Memorystore AUTH string"},
+	}
 }
 
 // Validate returns every problem of c (after defaults) at once.
@@ -139,7 +141,7 @@ func (c Config) Validate() error {
 	}
 	if base.Bool(c.Auth, true) {
 		p := c.endpoint()
-		p.ValidateCredentials(e, "existing_secret", c.ExistingSecret, c.credentials(), []string{"password_key"})
+		p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	} else if c.ExistingSecret != "" {
 		e.Add("auth", "existing_secret is only used with auth: true")
 	}

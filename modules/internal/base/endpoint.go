@@ -42,6 +42,8 @@ type Credential struct {
 	// Key is the Secret's key holding the value: the user's key in an existing Secret, the same
 	// name in the Secret the module creates.
 	Key string
+	// Field is the configuration key Key comes from, such as "password_key", for the problems.
+	Field string
 	// Var is the suffix of the sensitive Terraform variable the module declares when no
 	// existing Secret is named: <instance name with '_' for '-'>_<Var>.
 	Var string
@@ -54,25 +56,25 @@ func VariableName(name, suffix string) string {
 	return strings.ReplaceAll(name, "-", "_") + "_" + suffix
 }
 
-// ValidateCredentials records the problems of the credential settings: the existing Secret's
-// name (field existingField), the key names (each creds[i].Key comes from keyFields[i]), and
-// the namespace, required only when the module creates the Secret.
-func (p *Endpoint) ValidateCredentials(e *Errors, existingField, existing string, creds []Credential, keyFields []string) {
+// ValidateCredentials records the problems of the credential settings: the name of the existing
+// Secret (the setting existing_secret), the key names, and the namespace, required only when
+// the module creates the Secret.
+func (p *Endpoint) ValidateCredentials(e *Errors, existing string, creds []Credential) {
 	if existing != "" {
 		if msgs := validation.IsDNS1123Subdomain(existing); len(msgs) > 0 {
-			e.Add(existingField, "%q: %s", existing, msgs[0])
+			e.Add("existing_secret", "%q: %s", existing, msgs[0])
 		}
 	} else if p.Namespace == nil || p.Namespace.Name == "" {
-		e.Add("namespace", "required to create the Secret %s-credentials from sensitive variables (or name an %s)", p.Name, existingField)
+		e.Add("namespace", "required to create the Secret %s-credentials from sensitive variables (or name an existing_secret)", p.Name)
 	}
 	seen := map[string]string{}
-	for i, c := range creds {
+	for _, c := range creds {
 		if msgs := validation.IsConfigMapKey(c.Key); len(msgs) > 0 {
-			e.Add(keyFields[i], "%q: %s", c.Key, msgs[0])
+			e.Add(c.Field, "%q: %s", c.Key, msgs[0])
 		} else if other, dup := seen[c.Key]; dup {
-			e.Add(keyFields[i], "%q is also %s", c.Key, other)
+			e.Add(c.Field, "%q is also %s", c.Key, other)
 		}
-		seen[c.Key] = keyFields[i]
+		seen[c.Key] = c.Field
 	}
 }
 
