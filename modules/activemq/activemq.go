@@ -139,9 +139,7 @@ func (c Config) Validate() error {
 	cm := c.common()
 	e := base.NewErrors(Kind, c.Name)
 	cm.Validate(e)
-	if !base.UserName(c.User) {
-		e.Add("user", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", c.User)
-	}
+	base.ValidateUserName(e, "user", c.User)
 	for _, f := range strings.Fields(c.JavaMemory) {
 		if !strings.HasPrefix(f, "-X") {
 			e.Add("java_memory", "%q is not a JVM memory option such as -Xmx3g", f)

@@ -2,7 +2,6 @@ package elasticache
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 
@@ -95,15 +94,10 @@ func (c Config) Validate() error {
 	base.ValidateName(e, c.Name)
 	base.ValidateHost(e, "host", c.Host)
 	base.ValidatePort(e, "port", c.Port)
-	if strings.TrimSpace(c.InstanceName) == "" {
-		e.Add("instance_name", "required")
-	}
-	if strings.TrimSpace(c.ClientName) == "" || strings.ContainsAny(c.ClientName, " \t\n") {
-		e.Add("client_name", "%q must be non-empty without spaces (Redis CLIENT SETNAME)", c.ClientName)
-	}
+	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
 	if c.Auth {
-		if c.User != "" && !base.UserName(c.User) {
-			e.Add("user", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", c.User)
+		if c.User != "" {
+			base.ValidateUserName(e, "user", c.User)
 		}
 		p := c.endpoint()
 		p.ValidateCredentials(e, c.ExistingSecret, c.credentials())

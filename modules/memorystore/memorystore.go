@@ -112,12 +112,7 @@ func (c Config) Validate() error {
 	base.ValidateName(e, c.Name)
 	base.ValidateHost(e, "host", c.Host)
 	base.ValidatePort(e, "port", c.Port)
-	if strings.TrimSpace(c.InstanceName) == "" {
-		e.Add("instance_name", "required")
-	}
-	if strings.TrimSpace(c.ClientName) == "" || strings.ContainsAny(c.ClientName, " \t\n") {
-		e.Add("client_name", "%q must be non-empty without spaces (Redis CLIENT SETNAME)", c.ClientName)
-	}
+	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
 	if base.Bool(c.Ssl, true) {
 		switch {
 		case c.CASecret != "" && c.CACertificate != "":

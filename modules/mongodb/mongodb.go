@@ -164,9 +164,8 @@ func (c Config) Validate() error {
 	} else if c.DatabaseName == "admin" || c.DatabaseName == "local" || c.DatabaseName == "config" {
 		e.Add("database_name", "%q is a MongoDB system database", c.DatabaseName)
 	}
-	if !base.UserName(c.User) {
-		e.Add("user", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", c.User)
-	} else if c.User == RootUser {
+	base.ValidateUserName(e, "user", c.User)
+	if c.User == RootUser {
 		e.Add("user", "%q is the root user of the server; ArmoniK's user needs another name", c.User)
 	}
 	base.ValidateTLS(e, c.TLS)

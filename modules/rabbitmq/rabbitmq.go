@@ -130,9 +130,8 @@ func (c Config) Validate() error {
 	cm := c.common()
 	e := base.NewErrors(Kind, c.Name)
 	cm.Validate(e)
-	if !base.UserName(c.User) {
-		e.Add("user", "%q must be 1 to 64 letters, digits, '.', '_' or '-'", c.User)
-	} else if c.User == "guest" {
+	base.ValidateUserName(e, "user", c.User)
+	if c.User == "guest" {
 		e.Add("user", "%q is RabbitMQ's well-known default user, limited to localhost connections; choose another name", c.User)
 	}
 	base.ValidateTLS(e, c.TLS)

@@ -142,12 +142,7 @@ func (c Config) Validate() error {
 	cm := c.common()
 	e := base.NewErrors(Kind, c.Name)
 	cm.Validate(e)
-	if strings.TrimSpace(c.InstanceName) == "" {
-		e.Add("instance_name", "required")
-	}
-	if strings.TrimSpace(c.ClientName) == "" || strings.ContainsAny(c.ClientName, " \t\n") {
-		e.Add("client_name", "%q must be non-empty without spaces (Redis CLIENT SETNAME)", c.ClientName)
-	}
+	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
 	if c.MaxMemory != "" && !memoryRE.MatchString(c.MaxMemory) {
 		e.Add("max_memory", "%q is not a Redis memory size such as 2gb or 512mb", c.MaxMemory)
 	}

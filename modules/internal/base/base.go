@@ -288,6 +288,13 @@ func UserName(s string) bool {
 	return true
 }
 
+// ValidateUserName records a problem with the setting key unless name is a UserName.
+func ValidateUserName(e *Errors, key, name string) {
+	if !UserName(name) {
+		e.Add(key, "%q must be 1 to 64 letters, digits, '.', '_' or '-'", name)
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -57,6 +58,17 @@ func ValidateSecretKey(e *Errors, field, key string) {
 func ValidateSecretName(e *Errors, field, name string) {
 	if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
 		e.Add(field, "%q: %s", name, msgs[0])
+	}
+}
+
+// ValidateRedisNames records the problems of the Redis module settings instance_name,
+// Redis__InstanceName (the key prefix), and client_name, Redis__ClientName (CLIENT SETNAME).
+func ValidateRedisNames(e *Errors, instanceName, clientName string) {
+	if strings.TrimSpace(instanceName) == "" {
+		e.Add("instance_name", "required")
+	}
+	if strings.TrimSpace(clientName) == "" || strings.ContainsAny(clientName, " \t\n") {
+		e.Add("client_name", "%q must be non-empty without spaces (Redis CLIENT SETNAME)", clientName)
 	}
 }
 
