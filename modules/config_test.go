@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
@@ -26,15 +27,45 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/sqs"
 )
 
+// configErrorCase is a bad configuration of a module: build calls its New, want holds every
+// problem the error must report (a part of each line), and no other.
+type configErrorCase struct {
+	module string
+	build  func() error
+	want   []string
+}
+
+// checkConfigErrors builds each case on st and checks its error, then that st holds no
+// Kubernetes object; it returns the synthesized stack for more checks.
+func checkConfigErrors(t *testing.T, st cdk.Stack, cases []configErrorCase) synthtest.JSON {
+	t.Helper()
+	for _, c := range cases {
+		err := c.build()
+		if err == nil {
+			t.Errorf("%s: bad configuration accepted", c.module)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: the error lacks %q:\n%v", c.module, w, err)
+			}
+		}
+		if n := len(strings.Split(err.Error(), "\n")); n != len(c.want) {
+			t.Errorf("%s: %d problems reported, want %d:\n%v", c.module, n, len(c.want), err)
+		}
+	}
+	_, out := synthtest.Synth(t, st)
+	if got := kubernetesObjects(out); len(got) != 0 {
+		t.Errorf("a rejected configuration must create nothing, got %v", got)
+	}
+	return out
+}
+
 // TestConfigErrorsCollected gives each module several bad settings at once: New returns one
 // error naming the module, the instance and every key, and creates nothing.
 func TestConfigErrorsCollected(t *testing.T) {
 	st, ns := newStack(t)
-	for _, c := range []struct {
-		module string
-		build  func() error
-		want   []string
-	}{
+	checkConfigErrors(t, st, []configErrorCase{
 		{"activemq", func() error {
 			_, err := activemq.New(st, "activemq", activemq.Config{
 				Name: "Bad_Name", PullPolicy: "Sometimes", User: "a b", JavaMemory: "1g",
@@ -93,25 +124,7 @@ func TestConfigErrorsCollected(t *testing.T) {
 			`minio "minio": image: required`,
 			`minio "minio": node_selector: key "bad key!"`,
 		}},
-	} {
-		err := c.build()
-		if err == nil {
-			t.Errorf("%s: bad configuration accepted", c.module)
-			continue
-		}
-		for _, w := range c.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: the error lacks %q:\n%v", c.module, w, err)
-			}
-		}
-		if n := len(strings.Split(err.Error(), "\n")); n != len(c.want) {
-			t.Errorf("%s: %d problems reported, want %d:\n%v", c.module, n, len(c.want), err)
-		}
-	}
-	_, out := synthtest.Synth(t, st)
-	if got := kubernetesObjects(out); len(got) != 0 {
-		t.Errorf("a rejected configuration must create nothing, got %v", got)
-	}
+	})
 }
 
 // TestDefaults pins each module's documented defaults.

@@ -1102,11 +1102,7 @@ func TestHostPathInWorkers(t *testing.T) {
 // once: one error names the module, the instance and every key; nothing is created.
 func TestConfigErrorsModulesII(t *testing.T) {
 	st, ns := newGrid(t)
-	for _, c := range []struct {
-		module string
-		build  func() error
-		want   []string
-	}{
+	out := checkConfigErrors(t, st, []configErrorCase{
 		{"rabbitmq", func() error {
 			_, err := rabbitmq.New(st, "rabbitmq", rabbitmq.Config{Namespace: ns, User: "guest",
 				TLS: userTLS("")})
@@ -1210,25 +1206,7 @@ func TestConfigErrorsModulesII(t *testing.T) {
 			_, err := memorystore.New(st, "memorystore", memorystore.Config{Namespace: ns, Host: "10.0.0.3"})
 			return err
 		}, []string{`memorystore "memorystore": ca_secret: required with ssl`}},
-	} {
-		err := c.build()
-		if err == nil {
-			t.Errorf("%s: bad configuration accepted", c.module)
-			continue
-		}
-		for _, w := range c.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: the error lacks %q:\n%v", c.module, w, err)
-			}
-		}
-		if n := len(strings.Split(err.Error(), "\n")); n != len(c.want) {
-			t.Errorf("%s: %d problems reported, want %d:\n%v", c.module, n, len(c.want), err)
-		}
-	}
-	_, out := synthtest.Synth(t, st)
-	if got := kubernetesObjects(out); len(got) != 0 {
-		t.Errorf("a rejected configuration must create nothing, got %v", got)
-	}
+	})
 	if _, ok := out["variable"]; ok {
 		t.Error("a rejected configuration must declare no variable")
 	}
