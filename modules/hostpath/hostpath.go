@@ -2,7 +2,6 @@ package hostpath
 
 import (
 	"path"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 
@@ -59,13 +58,7 @@ func (c Config) Validate() error {
 	if !path.IsAbs(c.Path) || path.Clean(c.Path) != c.Path || c.Path == "/" {
 		e.Add("path", "%q must be an absolute, clean directory of the node other than /", c.Path)
 	}
-	known := false
-	for _, t := range Types {
-		known = known || t == c.Type
-	}
-	if !known {
-		e.Add("type", "%q must be one of %s", c.Type, strings.Join(Types, ", "))
-	}
+	base.ValidateOneOf(e, "type", c.Type, Types)
 	return e.Err()
 }
 

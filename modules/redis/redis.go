@@ -146,13 +146,7 @@ func (c Config) Validate() error {
 	if c.MaxMemory != "" && !memoryRE.MatchString(c.MaxMemory) {
 		e.Add("max_memory", "%q is not a Redis memory size such as 2gb or 512mb", c.MaxMemory)
 	}
-	known := false
-	for _, p := range MaxMemoryPolicies {
-		known = known || p == c.MaxMemoryPolicy
-	}
-	if !known {
-		e.Add("max_memory_policy", "%q must be one of %s", c.MaxMemoryPolicy, strings.Join(MaxMemoryPolicies, ", "))
-	}
+	base.ValidateOneOf(e, "max_memory_policy", c.MaxMemoryPolicy, MaxMemoryPolicies)
 	base.ValidateTLS(e, c.TLS)
 	return e.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,13 @@ func ValidateSecretKey(e *Errors, field, key string) {
 func ValidateSecretName(e *Errors, field, name string) {
 	if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
 		e.Add(field, "%q: %s", name, msgs[0])
+	}
+}
+
+// ValidateOneOf records a problem unless v is one of allowed.
+func ValidateOneOf(e *Errors, key, v string, allowed []string) {
+	if !slices.Contains(allowed, v) {
+		e.Add(key, "%q must be one of %s", v, strings.Join(allowed, ", "))
 	}
 }
 
