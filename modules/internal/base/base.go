@@ -1,6 +1,7 @@
 // Package base holds what the storage module packages share: configuration errors that name the
 // module, the validation of the settings every module has, labels, DNS names and security
-// contexts. It builds nothing by itself.
+// contexts, and the methods every Module gives ArmoniK (ModuleOutputs). It builds nothing by
+// itself.
 package base
 
 import (

@@ -41,13 +41,14 @@ func ValidateTLS(e *Errors, t modules.TLS) {
 	ValidateCAPath(e, "tls.ca_path", t.CAPath)
 }
 
-// CAMount gives ArmoniK the CA of t: the variable env (the module's CA key) set to CAPath, and
-// a mount_secret called mount that projects only the CA key of the user's Secret to that file.
+// CAMount gives ArmoniK the CA of t: the environment variable env (Amqp__CaPath...) set to
+// CAPath, and a mount_secret called mount that projects only the CA key of the user's Secret to
+// that file.
 func CAMount(out *outputs.Module, env, mount string, t modules.TLS) *outputs.Module {
 	return MountCA(out, env, mount, outputs.Named(t.Secret), t.CAKey, t.CAPath)
 }
 
-// MountCA sets the variable env to caPath and adds a mount_secret called mount that projects
+// MountCA sets the environment variable env to caPath and adds a mount_secret called mount that projects
 // only the key of the Secret secret to the file caPath (mode CAMode), so that env points
 // exactly at it.
 func MountCA(out *outputs.Module, env, mount string, secret outputs.Ref, key, caPath string) *outputs.Module {
