@@ -2,7 +2,9 @@ package modules_test
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -244,31 +246,22 @@ func TestExactKeys(t *testing.T) {
 
 func dump(k keySet) string {
 	var b strings.Builder
-	for _, n := range sortedKeys(k.Env) {
+	for _, n := range slices.Sorted(maps.Keys(k.Env)) {
 		fmt.Fprintf(&b, "  env %s=%s\n", n, k.Env[n])
 	}
-	for _, n := range sortedKeys(k.EnvSecret) {
+	for _, n := range slices.Sorted(maps.Keys(k.EnvSecret)) {
 		fmt.Fprintf(&b, "  env_secret %s %v\n", n, k.EnvSecret[n])
 	}
-	for _, n := range sortedKeys(k.EnvFromSecret) {
+	for _, n := range slices.Sorted(maps.Keys(k.EnvFromSecret)) {
 		fmt.Fprintf(&b, "  env_from_secret %s <- %s\n", n, k.EnvFromSecret[n])
 	}
-	for _, n := range sortedKeys(k.Mounts) {
+	for _, n := range slices.Sorted(maps.Keys(k.Mounts)) {
 		fmt.Fprintf(&b, "  mount %s: %s\n", n, k.Mounts[n])
 	}
 	if len(k.Other) > 0 {
 		fmt.Fprintf(&b, "  other kinds: %v\n", k.Other)
 	}
 	return b.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // received lists the names a merged container gets: explicit env and the declared keys of its
@@ -419,7 +412,7 @@ func TestVendorSwap(t *testing.T) {
 	}
 	withRedis, withMinio := merge(all.rd), merge(all.s3)
 	var changed []string
-	for _, n := range sortedKeys(union(withRedis, withMinio)) {
+	for _, n := range slices.Sorted(maps.Keys(union(withRedis, withMinio))) {
 		if withRedis[n] != withMinio[n] {
 			changed = append(changed, n)
 			for _, v := range []string{withRedis[n], withMinio[n]} {

@@ -5,8 +5,10 @@ package modules_test
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -320,7 +322,7 @@ func TestTLSCAMountedWhereKeysPoint(t *testing.T) {
 				}
 				for _, c := range p.Containers {
 					for _, e := range c.Env {
-						if !contains(caKeys, e.Name) {
+						if !slices.Contains(caKeys, e.Name) {
 							continue
 						}
 						checked++
@@ -397,15 +399,6 @@ func renderedFile(w, c map[string]any, p string) string {
 		}
 	}
 	return ""
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestTLSServers checks that each server serves TLS with the user's Secret: the certificate, key
@@ -747,11 +740,11 @@ func TestVendorSwapQueue(t *testing.T) {
 				t.Errorf("%s/%s: swapping the queue changed more than its own keys:\n%s\n---\n%s", p.Name, c.Name, a, b)
 			}
 			va, vr := valuesFrom(c, "activemq"), valuesFrom(other, "rabbitmq")
-			if !reflect.DeepEqual(sortedKeys(va), sortedKeys(vr)) {
-				t.Errorf("%s/%s: ActiveMQ gives %v, RabbitMQ %v: the output keys must be the same", p.Name, c.Name, sortedKeys(va), sortedKeys(vr))
+			if !reflect.DeepEqual(slices.Sorted(maps.Keys(va)), slices.Sorted(maps.Keys(vr))) {
+				t.Errorf("%s/%s: ActiveMQ gives %v, RabbitMQ %v: the output keys must be the same", p.Name, c.Name, slices.Sorted(maps.Keys(va)), slices.Sorted(maps.Keys(vr)))
 			}
 			var changed []string
-			for _, k := range sortedKeys(va) {
+			for _, k := range slices.Sorted(maps.Keys(va)) {
 				if va[k] != vr[k] {
 					changed = append(changed, k)
 				}
@@ -878,7 +871,7 @@ func TestSensitiveVariables(t *testing.T) {
 	}
 
 	vars, _ := out["variable"].(map[string]any)
-	if got := sortedKeys(vars); !reflect.DeepEqual(got, want) {
+	if got := slices.Sorted(maps.Keys(vars)); !reflect.DeepEqual(got, want) {
 		t.Errorf("variables %v, want %v", got, want)
 	}
 	for name, v := range vars {

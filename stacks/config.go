@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -126,7 +127,7 @@ func (c *Config) Validate() error {
 	var errs []error
 	seen := map[string]bool{}
 	for i, s := range c.Stacks {
-		if !contains(StackNames, s) {
+		if !slices.Contains(StackNames, s) {
 			errs = append(errs, fmt.Errorf("stacks[%d]: unknown stack %q (known: %s)", i, s, strings.Join(StackNames, ", ")))
 		}
 		if seen[s] {
@@ -178,15 +179,6 @@ func prefixed(path string, err error) []error {
 		return out
 	}
 	return []error{fmt.Errorf("%s%w", path, err)}
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // WithDefaults returns c with its defaults applied: the namespace, the cluster domain, the

@@ -3,6 +3,8 @@ package stacks
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -72,8 +74,8 @@ func MermaidOf(pods []*outputs.Pod) string {
 		}
 		b.WriteString("  end\n")
 	}
-	section("modules", "m:", sortedSet(modules))
-	section("layers", "l:", sortedSet(layers))
+	section("modules", "m:", slices.Sorted(maps.Keys(modules)))
+	section("layers", "l:", slices.Sorted(maps.Keys(layers)))
 	section("ArmoniK containers", "c:", containers)
 	var es []edge
 	for e := range edges {
@@ -89,15 +91,6 @@ func MermaidOf(pods []*outputs.Pod) string {
 		fmt.Fprintf(&b, "  %s --> %s\n", id(e.from), id(e.to))
 	}
 	return b.String()
-}
-
-func sortedSet(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // id turns a name into a Mermaid node id.

@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -116,7 +117,7 @@ func pick(role string, choice any, allowed []string, env stackEnv) (*module, []e
 		errs = append(errs, fmt.Errorf("%s: choose one of %s, not %d (%s)", role, strings.Join(allowed, ", "), len(set), strings.Join(set, ", ")))
 	}
 	for _, k := range set {
-		if !contains(allowed, k) {
+		if !slices.Contains(allowed, k) {
 			errs = append(errs, fmt.Errorf("%s.%s: not available in this stack (choose one of %s)", role, k, strings.Join(allowed, ", ")))
 		}
 	}

@@ -3,7 +3,8 @@ package armonik
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -221,7 +222,7 @@ func (b *builder) finishPod(c component, w Workload, security *k8s.PodSecurity, 
 		}
 	}
 	tolerations := append([]k8s.Toleration(nil), w.Tolerations...)
-	for _, k := range sortedKeys(w.NodeSelector) {
+	for _, k := range slices.Sorted(maps.Keys(w.NodeSelector)) {
 		tolerations = append(tolerations, k8s.Toleration{Key: k, Operator: "Equal", Value: w.NodeSelector[k], Effect: "NoSchedule"})
 	}
 	hash, err := k8s.ConfigHash(hashInput(c.pod), k8s.PodRefs(c.pod))
@@ -549,13 +550,4 @@ func (b *builder) createIngress() error {
 	return mk("armonik-gui", in.GUIAnnotations, k8s.IngressPath{
 		Path: "/admin", PathType: "Prefix", Service: b.a.AdminGUIService.Name, ServicePort: b.cfg.AdminGUI.Service.Port,
 	})
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,6 +2,7 @@ package armonik
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
@@ -478,14 +479,14 @@ func (cfg Config) Validate() error {
 func (cfg *Config) validate() error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if !contains(logLevels, cfg.Logging.Level) {
+	if !slices.Contains(logLevels, cfg.Logging.Level) {
 		add("logging.level: %q must be one of %s", cfg.Logging.Level, strings.Join(logLevels, ", "))
 	}
 	checkImage := func(path string, img Image) {
 		if img.Repository == "" {
 			add("%s: required (repository and tag)", path)
 		}
-		if img.PullPolicy != "" && !contains([]string{"Always", "IfNotPresent", "Never"}, img.PullPolicy) {
+		if img.PullPolicy != "" && !slices.Contains([]string{"Always", "IfNotPresent", "Never"}, img.PullPolicy) {
 			add("%s.pull_policy: %q must be Always, IfNotPresent or Never", path, img.PullPolicy)
 		}
 	}
@@ -503,7 +504,7 @@ func (cfg *Config) validate() error {
 		}
 	}
 	checkService := func(path string, s Service) {
-		if !contains(k8s.ServiceTypes, s.Type) {
+		if !slices.Contains(k8s.ServiceTypes, s.Type) {
 			add("%s.type: %q must be one of %s", path, s.Type, strings.Join(k8s.ServiceTypes, ", "))
 		}
 		if s.Port < 1 || s.Port > 65535 {
@@ -617,13 +618,4 @@ func partitionNames(ps []Partition) []string {
 		out = append(out, p.Name)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

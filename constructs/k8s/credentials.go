@@ -2,6 +2,8 @@ package k8s
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -51,7 +53,7 @@ const RandomProviderID = "random"
 func NewGeneratedSecret(scope constructs.Construct, id string, spec GeneratedSecretSpec) (*GeneratedSecret, error) {
 	var errs errList
 	checkMeta("Secret", &spec.Meta, &errs)
-	for _, k := range sortedKeys(spec.Passwords) {
+	for _, k := range slices.Sorted(maps.Keys(spec.Passwords)) {
 		if msgs := validation.IsConfigMapKey(k); len(msgs) > 0 {
 			errs.add("Secret %q: key %q: %s", spec.Name, k, msgs[0])
 		}
@@ -72,7 +74,7 @@ func NewGeneratedSecret(scope constructs.Construct, id string, spec GeneratedSec
 	}
 	err := cdk.Guard("generated Secret "+spec.Name, func() error {
 		ensureRandomProvider(scope)
-		for _, k := range sortedKeys(spec.Passwords) {
+		for _, k := range slices.Sorted(maps.Keys(spec.Passwords)) {
 			p := spec.Passwords[k]
 			length := p.Length
 			if length == 0 {

@@ -2,6 +2,7 @@ package k8s
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -112,7 +113,7 @@ func (s *AutoscalerSpec) Validate(where string) error {
 		if r == nil {
 			continue
 		}
-		if r.SelectPolicy != "" && !contains([]string{"Max", "Min", "Disabled"}, r.SelectPolicy) {
+		if r.SelectPolicy != "" && !slices.Contains([]string{"Max", "Min", "Disabled"}, r.SelectPolicy) {
 			errs.add("%s: %s.select_policy %q must be Max, Min or Disabled", where, dir, r.SelectPolicy)
 		}
 		for _, p := range r.Policies {

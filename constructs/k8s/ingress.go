@@ -1,6 +1,7 @@
 package k8s
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -51,7 +52,7 @@ func NewIngress(scope constructs.Construct, id string, spec IngressSpec) (*Objec
 		if !strings.HasPrefix(p.Path, "/") {
 			errs.add("Ingress %q: path %q must start with /", spec.Name, p.Path)
 		}
-		if p.PathType != "" && !contains(pathTypes, p.PathType) {
+		if p.PathType != "" && !slices.Contains(pathTypes, p.PathType) {
 			errs.add("Ingress %q: path %q: type %q must be one of %s", spec.Name, p.Path, p.PathType, strings.Join(pathTypes, ", "))
 		}
 		if p.Service == "" || p.ServicePort < 1 || p.ServicePort > 65535 {
@@ -98,13 +99,4 @@ func NewIngress(scope constructs.Construct, id string, spec IngressSpec) (*Objec
 		return nil
 	})
 	return obj, err
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,8 @@
 package k8s
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -121,7 +123,7 @@ func NewNetworkPolicy(scope constructs.Construct, id string, spec NetworkPolicyS
 }
 
 func checkLabels(where string, m map[string]string, errs *errList) {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
 			errs.add("%s: key %q: %s", where, k, msgs[0])
 		}

@@ -3,7 +3,6 @@ package k8s
 import (
 	"fmt"
 	"path"
-	"sort"
 	"strconv"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -371,14 +370,4 @@ func validMode(m string) bool {
 	}
 	_, err := strconv.ParseUint(m, 8, 32)
 	return err == nil
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

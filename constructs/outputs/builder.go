@@ -1,6 +1,10 @@
 package outputs
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
 
 // Module builds the outputs of one module, a sentence at a time:
 //
@@ -238,15 +242,15 @@ func (m *Module) Add(o Outputs) *Module {
 	if m == nil {
 		return m
 	}
-	for _, k := range sortedKeys(o.Env) {
+	for _, k := range slices.Sorted(maps.Keys(o.Env)) {
 		m.Env(k, o.Env[k])
 	}
 	m.out.EnvConfigMap = append(m.out.EnvConfigMap, o.EnvConfigMap...)
 	m.out.EnvSecret = append(m.out.EnvSecret, o.EnvSecret...)
-	for _, k := range sortedKeys(o.EnvFromConfigMap) {
+	for _, k := range slices.Sorted(maps.Keys(o.EnvFromConfigMap)) {
 		setOnce(m, KindEnvFromConfigMap, &m.out.EnvFromConfigMap, k, o.EnvFromConfigMap[k])
 	}
-	for _, k := range sortedKeys(o.EnvFromSecret) {
+	for _, k := range slices.Sorted(maps.Keys(o.EnvFromSecret)) {
 		setOnce(m, KindEnvFromSecret, &m.out.EnvFromSecret, k, o.EnvFromSecret[k])
 	}
 	addMounts(m, KindMountConfigMap, &m.out.MountConfigMap, o.MountConfigMap)
@@ -257,7 +261,7 @@ func (m *Module) Add(o Outputs) *Module {
 }
 
 func addMounts[V any](m *Module, kind Kind, dst *map[string]V, src map[string]V) {
-	for _, k := range sortedKeys(src) {
+	for _, k := range slices.Sorted(maps.Keys(src)) {
 		if m.mountOnce(kind, k) {
 			setOnce(m, kind, dst, k, src[k])
 		}

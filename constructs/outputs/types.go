@@ -221,12 +221,6 @@ type staticModule struct {
 func (s staticModule) ModuleName() string { return s.name }
 func (s staticModule) Outputs() Outputs   { return s.out }
 
-// sortedKeys returns the keys of m in increasing order.
-func sortedKeys[V any](m map[string]V) []string {
-	var keys []string
-	return sortedInto(&keys, m)
-}
-
 // sortedInto returns the keys of m in increasing order, in *buf, which it
 // reuses: the result is valid until the next call with the same buf.
 func sortedInto[V any](buf *[]string, m map[string]V) []string {

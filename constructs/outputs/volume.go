@@ -235,7 +235,7 @@ func (v *Volume) Source() string {
 		return join("nfs", attrs("server", v.NFS.Server, "path", v.NFS.Path, "read_only", fmt.Sprint(v.NFS.ReadOnly)))
 	case v.CSI != nil:
 		kv := []string{"driver", v.CSI.Driver, "read_only", fmt.Sprint(v.CSI.ReadOnly)}
-		for _, k := range sortedKeys(v.CSI.Attributes) {
+		for _, k := range slices.Sorted(maps.Keys(v.CSI.Attributes)) {
 			kv = append(kv, k, v.CSI.Attributes[k])
 		}
 		return join("csi", attrs(kv...))

@@ -7,7 +7,8 @@ package base
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -109,7 +110,7 @@ func (c *Common) Validate(e *Errors) {
 			e.Add("storage.storage_class", "%q: %s", c.Storage.StorageClass, msgs[0])
 		}
 	}
-	for _, k := range sortedKeys(c.NodeSelector) {
+	for _, k := range slices.Sorted(maps.Keys(c.NodeSelector)) {
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
 			e.Add("node_selector", "key %q: %s", k, msgs[0])
 		}
@@ -162,7 +163,7 @@ func ValidateResources(e *Errors, key string, r k8s.Resources) {
 		name string
 		m    map[string]string
 	}{{"requests", r.Requests}, {"limits", r.Limits}} {
-		for _, k := range sortedKeys(kind.m) {
+		for _, k := range slices.Sorted(maps.Keys(kind.m)) {
 			if _, err := resource.ParseQuantity(kind.m[k]); err != nil {
 				e.Add(fmt.Sprintf("%s.%s.%s", key, kind.name, k), "%q is not a Kubernetes quantity", kind.m[k])
 			}
@@ -297,12 +298,3 @@ func ValidateUserName(e *Errors, key, name string) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
