@@ -201,26 +201,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		if v.IsNil() {
 			v.Set(reflect.MakeMap(v.Type()))
 		}
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode {
-				d.fail(k, path, "keys must be strings")
-				continue
-			}
-			if k.Tag == "!!merge" {
-				d.fail(k, path, "merge keys (<<) are not supported: write the entries out")
-				continue
-			}
-			if seen[k.Value] {
-				d.fail(k, join(path, k.Value), "duplicate key")
-				continue
-			}
-			seen[k.Value] = true
+		d.pairs(n, path, func(k, val *yaml.Node) {
 			elem := reflect.New(v.Type().Elem()).Elem()
 			d.decode(val, elem, join(path, k.Value))
 			v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), elem)
-		}
+		})
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			d.fail(n, path, "want a list, got %s", kindName(n))
@@ -278,14 +263,24 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
-// field is a settable struct field reached by a YAML key.
-type field struct {
-	index []int
+// Field is a struct field reached by a YAML key.
+type Field struct {
+	// Name is the YAML key.
+	Name string
+	// Index leads to the field from the outer struct (reflect.Value.FieldByIndex).
+	Index []int
+	// Owner is the struct type that declares the field (an inlined one for inline fields).
+	Owner reflect.Type
+	reflect.StructField
 }
 
-// Fields returns the YAML keys of struct type t and where they lead, inline fields flattened.
-func fields(t reflect.Type) map[string]field {
-	out := map[string]field{}
+// Fields returns the YAML keys of struct type t in declaration order, inline fields (yaml
+// ",inline" or untagged embedded structs) flattened; `yaml:"-"` and unexported fields are left
+// out, and the first of two fields with one key wins. Decode, Schema and Reference all see a
+// struct through it.
+func Fields(t reflect.Type) []Field {
+	var out []Field
+	seen := map[string]bool{}
 	var walk func(t reflect.Type, prefix []int)
 	walk = func(t reflect.Type, prefix []int) {
 		for i := 0; i < t.NumField(); i++ {
@@ -306,8 +301,9 @@ func fields(t reflect.Type) map[string]field {
 			if name == "" {
 				name = strings.ToLower(f.Name)
 			}
-			if _, dup := out[name]; !dup {
-				out[name] = field{index: idx}
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, Field{Name: name, Index: idx, Owner: t, StructField: f})
 			}
 		}
 	}
@@ -320,37 +316,39 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.fail(n, path, "want a mapping, got %s", kindName(n))
 		return
 	}
-	fs := fields(v.Type())
+	fs := map[string][]int{}
+	var names []string
+	for _, f := range Fields(v.Type()) {
+		fs[f.Name] = f.Index
+		names = append(names, f.Name)
+	}
+	sort.Strings(names)
+	d.pairs(n, path, func(k, val *yaml.Node) {
+		index, ok := fs[k.Value]
+		if !ok {
+			d.fail(k, join(path, k.Value), "unknown key (known keys: %s)", strings.Join(names, ", "))
+			return
+		}
+		d.decode(val, v.FieldByIndex(index), join(path, k.Value))
+	})
+}
+
+// pairs calls fn for each key and value of the mapping n, after reporting keys that are not
+// strings, merge keys and duplicate keys.
+func (d *decoder) pairs(n *yaml.Node, path string, fn func(k, v *yaml.Node)) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
+		switch {
+		case k.Kind != yaml.ScalarNode:
 			d.fail(k, path, "keys must be strings")
-			continue
-		}
-		if k.Tag == "!!merge" {
+		case k.Tag == "!!merge":
 			d.fail(k, path, "merge keys (<<) are not supported: write the entries out")
-			continue
-		}
-		if seen[k.Value] {
+		case seen[k.Value]:
 			d.fail(k, join(path, k.Value), "duplicate key")
-			continue
+		default:
+			seen[k.Value] = true
+			fn(k, val)
 		}
-		seen[k.Value] = true
-		f, ok := fs[k.Value]
-		if !ok {
-			d.fail(k, join(path, k.Value), "unknown key (known keys: %s)", strings.Join(sortedNames(fs), ", "))
-			continue
-		}
-		d.decode(val, v.FieldByIndex(f.index), join(path, k.Value))
 	}
-}
-
-func sortedNames(fs map[string]field) []string {
-	out := make([]string, 0, len(fs))
-	for k := range fs {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -95,39 +95,19 @@ func (g *schemaGen) of(t reflect.Type) map[string]any {
 
 func (g *schemaGen) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			tag := f.Tag.Get("yaml")
-			name, opts, _ := strings.Cut(tag, ",")
-			if tag == "-" || (!f.IsExported() && !f.Anonymous) {
-				continue
-			}
-			if strings.Contains(opts, "inline") || (f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct) {
-				walk(f.Type)
-				continue
-			}
-			if name == "" {
-				name = strings.ToLower(f.Name)
-			}
-			if _, dup := props[name]; dup {
-				continue
-			}
-			s := g.of(f.Type)
-			if g.docs != nil {
-				if d := g.docs(t, f.Name); d != "" {
-					// A $ref cannot carry siblings in every validator: wrap it.
-					if _, isRef := s["$ref"]; isRef {
-						s = map[string]any{"allOf": []any{s}}
-					}
-					s["description"] = d
+	for _, f := range Fields(t) {
+		s := g.of(f.Type)
+		if g.docs != nil {
+			if d := g.docs(f.Owner, f.StructField.Name); d != "" {
+				// A $ref cannot carry siblings in every validator: wrap it.
+				if _, isRef := s["$ref"]; isRef {
+					s = map[string]any{"allOf": []any{s}}
 				}
+				s["description"] = d
 			}
-			props[name] = s
 		}
+		props[f.Name] = s
 	}
-	walk(t)
 	return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
 }
 
@@ -208,46 +188,29 @@ func Reference(v any, docs Docs) []Row {
 			reflect.PointerTo(t).Implements(textType) {
 			return
 		}
-		var fieldsOf func(t reflect.Type)
-		fieldsOf = func(t reflect.Type) {
-			for i := 0; i < t.NumField(); i++ {
-				f := t.Field(i)
-				tag := f.Tag.Get("yaml")
-				name, opts, _ := strings.Cut(tag, ",")
-				if tag == "-" || (!f.IsExported() && !f.Anonymous) {
-					continue
-				}
-				if strings.Contains(opts, "inline") || (f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct) {
-					fieldsOf(f.Type)
-					continue
-				}
-				if name == "" {
-					name = strings.ToLower(f.Name)
-				}
-				p := name
-				if path != "" {
-					p = path + "." + name
-				}
-				doc := ""
-				if docs != nil {
-					doc = docs(t, f.Name)
-				}
-				ft := f.Type
-				rows = append(rows, Row{Path: p, Type: typeName(ft), Doc: doc})
-				for ft.Kind() == reflect.Pointer {
-					ft = ft.Elem()
-				}
-				switch ft.Kind() {
-				case reflect.Struct:
-					walk(ft, p)
-				case reflect.Slice:
-					walk(ft.Elem(), p+"[i]")
-				case reflect.Map:
-					walk(ft.Elem(), p+".<name>")
-				}
+		for _, f := range Fields(t) {
+			p := f.Name
+			if path != "" {
+				p = path + "." + f.Name
+			}
+			doc := ""
+			if docs != nil {
+				doc = docs(f.Owner, f.StructField.Name)
+			}
+			rows = append(rows, Row{Path: p, Type: typeName(f.Type), Doc: doc})
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			switch ft.Kind() {
+			case reflect.Struct:
+				walk(ft, p)
+			case reflect.Slice:
+				walk(ft.Elem(), p+"[i]")
+			case reflect.Map:
+				walk(ft.Elem(), p+".<name>")
 			}
 		}
-		fieldsOf(t)
 	}
 	walk(reflect.TypeOf(v), "")
 	return rows
