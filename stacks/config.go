@@ -16,6 +16,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/prometheus"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
 )
 
@@ -29,14 +30,18 @@ const DefaultConfigFile = "armonik.yaml"
 // built-in configuration: the armonik-localhost stack with ActiveMQ, MongoDB, Redis and MinIO.
 // Unknown keys are errors.
 type Config struct {
-	// Stacks lists the stacks to synthesize: armonik-localhost, armonik-external (default
-	// [armonik-localhost]).
+	// Stacks lists the stacks to synthesize: armonik-localhost, armonik-external,
+	// armonik-platform (default [armonik-localhost]). armonik-platform installs KEDA; the
+	// ArmoniK stacks listed with it depend on it.
 	Stacks []string `yaml:"stacks,omitempty"`
 	// Localhost configures armonik-localhost: ArmoniK and its backing services in one namespace.
 	Localhost LocalhostConfig `yaml:"localhost,omitempty"`
 	// External configures armonik-external: ArmoniK on managed services (Amazon MQ, SQS,
 	// Pub/Sub, an external MongoDB, S3, ElastiCache, GCS, Memorystore...).
 	External ExternalConfig `yaml:"external,omitempty"`
+	// Platform configures armonik-platform: the cluster-wide prerequisites (KEDA) the ArmoniK
+	// stacks need before they are planned.
+	Platform PlatformConfig `yaml:"platform,omitempty"`
 }
 
 // LocalhostConfig configures the armonik-localhost stack.
@@ -67,6 +72,11 @@ type LocalhostConfig struct {
 	// ArmoniK configures ArmoniK itself: partitions, images, components, extra confs per layer,
 	// overrides, autoscaling, ingress...
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
+	// Monitoring is the metrics store that queue-length scaling and the pod-deletion-cost
+	// updater query: an in-cluster Prometheus, or the URL of an existing one.
+	Monitoring MonitoringConfig `yaml:"monitoring,omitempty"`
+	// KEDA says where KEDA comes from when partitions scale on their queue length.
+	KEDA KEDAConfig `yaml:"keda,omitempty"`
 }
 
 // Load reads the configuration: the file named by $ARMONIK_CONFIG, else ./armonik.yaml if it
@@ -111,7 +121,7 @@ func Parse(data []byte) (*Config, error) {
 }
 
 // StackNames are the stacks the app knows.
-var StackNames = []string{LocalhostName, ExternalName}
+var StackNames = []string{LocalhostName, ExternalName, PlatformName}
 
 // SelectedStacks returns the stacks to synthesize.
 func (c *Config) SelectedStacks() []string {
@@ -136,17 +146,46 @@ func (c *Config) Validate() error {
 		seen[s] = true
 	}
 	// Only the selected stacks are validated: an unused section may be incomplete.
+	platform := c.platformSelected()
 	for _, name := range c.SelectedStacks() {
 		switch name {
 		case LocalhostName:
-			_, es := c.Localhost.plan()
+			lc := c.localhost()
+			_, es := lc.plan()
+			es = append(es, kedaProblems(&lc.ArmoniK, lc.KEDA, platform)...)
 			errs = append(errs, prefixed("localhost.", errors.Join(es...))...)
 		case ExternalName:
-			_, es := c.External.plan()
+			ec := c.external()
+			_, es := ec.plan()
+			es = append(es, kedaProblems(&ec.ArmoniK, ec.KEDA, platform)...)
 			errs = append(errs, prefixed("external.", errors.Join(es...))...)
+		case PlatformName:
+			errs = append(errs, prefixed("platform.", errors.Join(c.Platform.plan()...))...)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// platformSelected reports whether armonik-platform is among the selected stacks.
+func (c *Config) platformSelected() bool { return slices.Contains(c.SelectedStacks(), PlatformName) }
+
+// localhost is the armonik-localhost configuration completed from the other stacks: KEDA's
+// namespace is the platform's when the platform installs it.
+func (c *Config) localhost() LocalhostConfig {
+	l := c.Localhost
+	if c.platformSelected() && l.KEDA.Namespace == "" {
+		l.KEDA.Namespace = c.Platform.namespace()
+	}
+	return l
+}
+
+// external is the armonik-external configuration completed like localhost.
+func (c *Config) external() ExternalConfig {
+	e := c.External
+	if c.platformSelected() && e.KEDA.Namespace == "" {
+		e.KEDA.Namespace = c.Platform.namespace()
+	}
+	return e
 }
 
 func or(v, def string) string {
@@ -207,6 +246,9 @@ func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 		c.SharedStorage.MinIO = &minio.Config{}
 	}
 	c.ArmoniK.Wait = orPtr(c.ArmoniK.Wait, c.Wait)
+	if c.KEDA.Namespace == "" {
+		c.KEDA.Namespace = prometheus.DefaultKEDANamespace
+	}
 	return c
 }
 
@@ -230,6 +272,12 @@ func (c *LocalhostConfig) plan() ([]*module, []error) {
 	})
 	errs = append(errs, es...)
 	errs = append(errs, checkModules(mods, k8s.ExistingNamespace(d.Namespace))...)
+	mon, es := d.Monitoring.plan(d.Namespace, d.ClusterDomain, d.Wait, d.KEDA)
+	errs = append(errs, es...)
+	errs = append(errs, d.KEDA.validate()...)
+	if mon != nil {
+		d.ArmoniK.Metrics = mon.planned
+	}
 	errs = append(errs, prefixed("armonik.", d.ArmoniK.Validate())...)
 	return mods, errs
 }

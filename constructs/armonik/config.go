@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 )
 
 // Default images (ArmoniK 2.23.0: Core 0.37.2, admin GUI 0.15.1, extcsharp worker 0.21.2).
@@ -71,6 +72,17 @@ type Config struct {
 	Wait *bool `json:"wait,omitempty" yaml:"wait,omitempty"`
 	// ImagePullSecrets are added to every pod.
 	ImagePullSecrets []string `json:"image_pull_secrets,omitempty" yaml:"image_pull_secrets,omitempty"`
+
+	// Metrics is the metrics source (a Prometheus scraping the metrics exporter and the polling
+	// agents) that queue-length scaling and the pod-deletion-cost updater query. A stack sets
+	// it from monitoring.prometheus (deployed) or monitoring.prometheus_url (existing).
+	Metrics outputs.MetricsSource `json:"-" yaml:"-"`
+	// PodDeletionCost configures the updater that lets scale-downs remove idle pods first (on
+	// whenever a partition scales and a metrics source is set).
+	PodDeletionCost PodDeletionCost `json:"pod_deletion_cost,omitempty" yaml:"pod_deletion_cost,omitempty"`
+	// PriorityClasses gives the compute planes PriorityClasses following the partitions'
+	// priorities (off by default).
+	PriorityClasses PriorityClasses `json:"priority_classes,omitempty" yaml:"priority_classes,omitempty"`
 }
 
 // Layers holds the modules of each layer. Which containers a layer reaches is fixed (see the
@@ -339,6 +351,10 @@ type Partition struct {
 	// Workers of each pod (default: one worker named "worker" running ArmoniK's dynamic .NET
 	// worker image). A declared worker must name its image.
 	Workers []Worker `json:"workers,omitempty" yaml:"workers,omitempty"`
+	// Scaling scales the partition on its queue length with KEDA, from min_replicas (0 allowed)
+	// to max_replicas; Core's reserved_pods and max_pods then follow those bounds. It excludes
+	// replicas and autoscaling, and needs a metrics source and KEDA.
+	Scaling *Scaling `json:"scaling,omitempty" yaml:"scaling,omitempty"`
 }
 
 // SharedCache configures the /cache/shared emptyDir.
@@ -380,6 +396,10 @@ type Worker struct {
 	// Conf is this worker's own layer (each worker its own conf; upstream applied worker[0]'s
 	// to every worker).
 	Conf Conf `json:"-" yaml:"conf,omitempty"`
+	// WaitForAgent gives the worker a preStop hook that keeps it running until the polling
+	// agent has stopped, so the agent's running task completes (default true with Unix
+	// sockets; the hook runs /bin/sh: set false for a worker image without a shell).
+	WaitForAgent *bool `json:"wait_for_agent,omitempty" yaml:"wait_for_agent,omitempty"`
 }
 
 // WithDefaults returns cfg with every zero value replaced by its documented default.
@@ -426,6 +446,7 @@ func (cfg Config) WithDefaults() Config {
 		if p.Priority == 0 {
 			p.Priority = 1
 		}
+		p.scalingDefaults()
 		if p.MaxPods == 0 {
 			p.MaxPods = 1
 		}
@@ -460,6 +481,7 @@ func (cfg Config) WithDefaults() Config {
 	if cfg.DefaultPartition == "" {
 		cfg.DefaultPartition = cfg.Partitions[0].Name
 	}
+	cfg.elasticDefaults()
 	return cfg
 }
 
@@ -561,6 +583,7 @@ func (cfg *Config) validate() error {
 		}
 		names[p.Name] = i
 		checkWorkload(path, p.Workload)
+		errs = append(errs, cfg.validateScaling(path, &p)...)
 		if p.SocketType != UnixDomainSocket && p.SocketType != TCP {
 			add("%s.socket_type: %q must be %q or %q", path, p.SocketType, UnixDomainSocket, TCP)
 		}
@@ -600,6 +623,7 @@ func (cfg *Config) validate() error {
 	if _, ok := names[cfg.DefaultPartition]; !ok {
 		add("default_partition: %q is not a partition (partitions: %s)", cfg.DefaultPartition, strings.Join(partitionNames(cfg.Partitions), ", "))
 	}
+	errs = append(errs, cfg.validateElastic()...)
 	return joinErrors(errs)
 }
 

@@ -203,7 +203,7 @@ func (a *builder) pollingLayers(p *Partition) []outputs.Layer {
 		fixed.MountEmptyDir(cacheVolume, cachePath, outputs.EmptyDir{})
 	}
 	return []outputs.Layer{
-		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), coreDefaults(cfg.Authentication), pollingDefaults())),
+		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), coreDefaults(cfg.Authentication), pollingDefaults(), graceDelay(p))),
 		outputs.ModulesLayer(LayerArmoniK, fixed),
 		modules(LayerCore, cfg.Layers.Core),
 		modules(LayerLog, cfg.Layers.Log),
