@@ -16,6 +16,7 @@ import (
 // armonik-platform) and, for the platform, a one-line summary.
 type Built struct {
 	Name    string
+	Stack   cdk.Stack
 	ArmoniK *armonik.ArmoniK
 	Summary string
 }
@@ -44,14 +45,14 @@ func Build(app constructs.Construct, cfg *Config) ([]Built, error) {
 				continue
 			}
 			consumers = append(consumers, st.Stack)
-			out = append(out, Built{Name: name, ArmoniK: st.ArmoniK})
+			out = append(out, Built{Name: name, Stack: st.Stack, ArmoniK: st.ArmoniK})
 		case PlatformName:
 			var err error
 			if platform, err = NewPlatform(app, cfg.Platform); err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			out = append(out, Built{Name: name, Summary: fmt.Sprintf("KEDA %s in namespace %s: operator, metrics API server (APIService %s), %d custom resource definitions",
+			out = append(out, Built{Name: name, Stack: platform.Stack, Summary: fmt.Sprintf("KEDA %s in namespace %s: operator, metrics API server (APIService %s), %d custom resource definitions",
 				kedaVersion, platform.KEDA.Namespace, keda.ExternalMetricsAPI, len(platform.KEDA.CRDs))})
 		default:
 			errs = append(errs, fmt.Errorf("unknown stack %q", name))

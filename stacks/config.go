@@ -152,12 +152,12 @@ func (c *Config) Validate() error {
 		case LocalhostName:
 			lc := c.localhost()
 			_, es := lc.plan()
-			es = append(es, kedaProblems(&lc.ArmoniK, lc.KEDA, platform)...)
+			es = append(es, kedaProblems("localhost", &lc.ArmoniK, lc.KEDA, platform)...)
 			errs = append(errs, prefixed("localhost.", errors.Join(es...))...)
 		case ExternalName:
 			ec := c.external()
 			_, es := ec.plan()
-			es = append(es, kedaProblems(&ec.ArmoniK, ec.KEDA, platform)...)
+			es = append(es, kedaProblems("external", &ec.ArmoniK, ec.KEDA, platform)...)
 			errs = append(errs, prefixed("external.", errors.Join(es...))...)
 		case PlatformName:
 			errs = append(errs, prefixed("platform.", errors.Join(c.Platform.plan()...))...)

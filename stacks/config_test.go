@@ -40,6 +40,32 @@ func TestBadConfigs(t *testing.T) {
 			[]string{"external.queue: required: choose one of [amazonmq sqs pubsub]"}},
 		{"managed service in localhost", "localhost:\n  queue: {sqs: {region: eu-west-3}}\n",
 			[]string{"localhost.queue.sqs: not available in this stack (choose one of activemq, rabbitmq)"}},
+		{"queue scaling without a metrics source", "localhost:\n  keda: {existing: true}\n  armonik:\n    partitions: [{name: a, scaling: {max_replicas: 5}}]\n",
+			[]string{"localhost.armonik.partitions[0].scaling: scaling on the queue length needs a metrics source"}},
+		{"scaling min > max", elastic("{min_replicas: 6, max_replicas: 5}"),
+			[]string{"localhost.armonik.partitions[0].scaling: min_replicas 6 is greater than max_replicas 5"}},
+		{"HPA and queue scaling", elastic("{max_replicas: 5}\n        autoscaling: {min_replicas: 1, max_replicas: 5, cpu_utilization: 80}"),
+			[]string{"localhost.armonik.partitions[0]: autoscaling and scaling are both set"}},
+		{"replicas and queue scaling", elastic("{max_replicas: 5}\n        replicas: 2"),
+			[]string{"localhost.armonik.partitions[0]: replicas and scaling are both set"}},
+		{"reserved and max pods contradict scaling", elastic("{min_replicas: 1, max_replicas: 5}\n        max_pods: 10"),
+			[]string{"localhost.armonik.partitions[0]: reserved_pods 1 and max_pods 10 contradict scaling (min_replicas 1, max_replicas 5)"}},
+		{"bad threshold", elastic("{max_replicas: 5, threshold: two}"),
+			[]string{`localhost.armonik.partitions[0].scaling.threshold: "two" is not a number`}},
+		{"queue scaling without KEDA", "localhost:\n  monitoring: {prometheus: {}}\n  armonik:\n    partitions: [{name: a, scaling: {max_replicas: 5}}]\n",
+			[]string{"localhost.armonik.partitions[0].scaling: needs KEDA: add armonik-platform to stacks"}},
+		{"KEDA installed twice", "stacks: [armonik-platform, armonik-localhost]\n" + elastic("{max_replicas: 5}"),
+			[]string{"localhost.keda.existing: true, but armonik-platform installs KEDA too"}},
+		{"two metrics sources", "localhost:\n  monitoring: {prometheus: {}, prometheus_url: \"http://p:9090\"}\n",
+			[]string{"localhost.monitoring: choose prometheus (deploy one) or prometheus_url (use an existing one), not both"}},
+		{"bad Prometheus URL", "localhost:\n  monitoring: {prometheus_url: \"prometheus.monitoring:9090\"}\n",
+			[]string{`localhost.monitoring.prometheus_url: "prometheus.monitoring:9090": the scheme must be http or https`}},
+		{"bad Prometheus setting", "localhost:\n  monitoring: {prometheus: {retention: forever}}\n",
+			[]string{`localhost.monitoring.prometheus: prometheus "prometheus": retention: "forever" is not a Prometheus duration`}},
+		{"bad KEDA setting", "stacks: [armonik-platform]\nplatform:\n  keda: {log_level: loud}\n",
+			[]string{`platform.keda: keda "keda": log_level: "loud" must be one of debug, info, error`}},
+		{"worker without a shell waits for the agent on TCP", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        socket_type: tcp\n        workers: [{name: w, image: {repository: r}, wait_for_agent: true}]\n",
+			[]string{"localhost.armonik.partitions[0].workers[0].wait_for_agent: needs socket_type unixdomainsocket"}},
 		{"empty file", "", []string{"the document is empty"}},
 		{"anchors bomb", bomb(), []string{"expands to more than"}},
 		{"not YAML", "localhost: [\n", []string{"not valid YAML"}},
@@ -56,6 +82,12 @@ func TestBadConfigs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// elastic is a localhost configuration with a Prometheus, KEDA already installed, and one
+// partition "a" whose scaling is the given YAML flow mapping (and whatever follows it).
+func elastic(scaling string) string {
+	return "localhost:\n  monitoring: {prometheus: {}}\n  keda: {existing: true}\n  armonik:\n    partitions:\n      - name: a\n        scaling: " + scaling + "\n"
 }
 
 // bomb is a "billion laughs" document that stays within the schema: each level is a list

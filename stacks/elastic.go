@@ -98,9 +98,10 @@ func (k KEDAConfig) validate() []error {
 	return nil
 }
 
-// kedaProblems reports, for a stack whose ArmoniK is a, partitions that scale on their queue
-// without KEDA, and KEDA declared twice (paths relative to the stack).
-func kedaProblems(a *armonik.Config, k KEDAConfig, platform bool) []error {
+// kedaProblems reports, for a stack (its configuration key, such as "localhost") whose ArmoniK
+// is a, partitions that scale on their queue without KEDA, and KEDA declared twice (paths
+// relative to the stack).
+func kedaProblems(stack string, a *armonik.Config, k KEDAConfig, platform bool) []error {
 	var errs []error
 	scaling := false
 	for i, p := range a.Partitions {
@@ -109,8 +110,8 @@ func kedaProblems(a *armonik.Config, k KEDAConfig, platform bool) []error {
 		}
 		scaling = true
 		if !k.Existing && !platform {
-			errs = append(errs, fmt.Errorf("armonik.partitions[%d].scaling: needs KEDA: add %s to stacks (it installs KEDA %s before this stack), or set keda.existing: true when the cluster already runs KEDA",
-				i, PlatformName, kedaVersion))
+			errs = append(errs, fmt.Errorf("armonik.partitions[%d].scaling: needs KEDA: add %s to stacks (it installs KEDA %s before this stack), or set %s.keda.existing: true when the cluster already runs KEDA",
+				i, PlatformName, kedaVersion, stack))
 		}
 	}
 	if scaling && k.Existing && platform {

@@ -37,6 +37,12 @@
 //     armonik_<partition>_tasks_queued served by a metrics adapter). The Deployment then sets
 //     no replicas and ignores changes to spec[0].replicas, so plans stay empty while the
 //     autoscaler scales (upstream's HPA and Deployment diffed on every apply).
+//   - Queue-length scaling (Partition.Scaling): a KEDA ScaledObject compute-plane-<partition>
+//     (kubernetes_manifest) with a prometheus trigger on the partition's queued-task gauge, from
+//     min_replicas (0 allowed) to max_replicas; see "Elastic compute" below.
+//   - pod-deletion-cost: the updater Deployment with its ServiceAccount, Role (get and patch
+//     pods) and RoleBinding, whenever a partition scales and Config.Metrics is set.
+//   - PriorityClasses (opt-in): one per distinct partition priority.
 //   - ServiceAccounts listed in Config.ServiceAccounts are created (cloud identities are their
 //     annotations); components run as the one Workload.ServiceAccount names.
 //
@@ -82,6 +88,36 @@
 // (Components__ObjectStorageAdaptorSettings__ClassName or Components__ObjectStorage); the
 // metrics exporter a table store. A missing one is an error naming the container and the
 // layer to add a module to (upstream only found out at run time).
+//
+// # Elastic compute
+//
+// Partition.Scaling scales a partition on the length of its own queue with KEDA (scaling.go):
+// the ScaledObject's prometheus trigger queries Config.Metrics (an outputs.MetricsSource: the
+// in-cluster modules/prometheus or an existing Prometheus) for
+// max(armonik_<partition>_tasks_queued{namespace="<namespace>"}), the gauge of Core's metrics
+// exporter (Control/Metrics/src/ArmoniKMeter.cs: queued counts submitted, dispatched and
+// processing tasks, and '-' becomes '_'). The Deployment starts at min_replicas and ignores
+// later changes of its replicas (KEDA owns them). Core's partition bounds follow the scaler:
+// reserved_pods defaults to min_replicas and max_pods to max_replicas, and other values are an
+// error. Scaling excludes replicas and autoscaling, and needs a metrics source; the CRDs of KEDA
+// must exist when the stack is planned (modules/keda in an earlier stack, or KEDA already
+// installed). The metrics exporter's Service carries prometheus.io/scrape, port (1080, the pods'
+// port) and path annotations.
+//
+// Sparing busy pods, from Core 0.37.2's own shutdown (scaling.go, graceDelay and
+// workerPreStop):
+//   - the pod-deletion-cost updater (ArmoniK.Infra.Plugins pdc-update 0.3.0) annotates each
+//     compute-plane pod with controller.kubernetes.io/pod-deletion-cost from its agent's
+//     TaskStartTime_Seconds, so scale-downs remove idle pods first; the pods of scaled partitions
+//     carry prometheus.io annotations for their agent's /metrics;
+//   - on SIGTERM the polling agent stops acquiring at once and lets the running task go on for
+//     Pollster__GraceDelay, then cancels and requeues it (Common/src/Utils/ExceptionManager.cs,
+//     TaskHandler.ExecuteTask); GraceDelay defaults to half the partition's
+//     termination_grace_period_seconds (the agent's host gets twice GraceDelay to stop);
+//   - each worker's preStop hook waits while the agent's socket exists (Core deletes it when
+//     the agent stops: Common/src/Pollster/AgentHandler.cs), so the worker keeps serving the
+//     task; it runs /bin/sh, so Worker.WaitForAgent=false drops it for images without a shell,
+//     and TCP partitions (no socket file) have none.
 //
 // # Wait switch
 //

@@ -590,7 +590,7 @@ func (a *ArmoniK) ExplainScaling() string {
 			}
 		}
 		if len(waiting) > 0 {
-			stop += "; " + strings.Join(waiting, ", ") + " wait for the agent's socket to disappear (preStop)"
+			stop += "; preStop of " + strings.Join(waiting, ", ") + ": wait until the agent's socket is gone"
 		}
 		fmt.Fprintf(&b, "    stopping     %s\n", stop)
 		if p.scales() {
