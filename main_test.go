@@ -314,6 +314,22 @@ func TestElasticGolden(t *testing.T) {
 		t.Errorf("APIService ignore_changes %s", got)
 	}
 
+	// "KEDA already installed": no platform, no dependency, the same ScaledObjects.
+	existing, err := stacks.Parse([]byte(strings.Replace(string(fixture), "stacks: [armonik-platform, armonik-localhost]\nlocalhost:\n", "stacks: [armonik-localhost]\nlocalhost:\n  keda: {existing: true}\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := stacks.Build(cdk.NewTestApp(), existing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(alone) != 1 || alone[0].Stack.Dependencies() != nil && len(*alone[0].Stack.Dependencies()) != 0 {
+		t.Fatalf("KEDA already installed: one stack without dependencies, got %v", alone)
+	}
+	if got := len(alone[0].ArmoniK.ScaledObjects); got != 2 {
+		t.Errorf("KEDA already installed: %d ScaledObjects, want 2", got)
+	}
+
 	// explain says, per partition, how it scales and from which metric.
 	code, stdout, stderr, _ := runIn(t, string(fixture), "explain", stacks.LocalhostName)
 	if code != 0 {

@@ -157,7 +157,8 @@ func FuzzConfig(f *testing.F) {
 		"", "stacks: [armonik-localhost]\n", "localhost:\n  namespace: x\n",
 		"localhost:\n  armonik:\n    partitions: [{name: a, workers: [{name: w, image: {repository: r}}]}]\n",
 		"localhost:\n  armonik:\n    layers:\n      core: {env: {A: b}, env_secret: [s, {name: t, keys: [K]}]}\n",
-		bomb(), "a: &a [*a]\n", "localhost: {queue: {activemq: {storage: {size: 1Gi}}}}\n",
+		bomb(), "a: &a [*a]\n",
+		"stacks: [armonik-platform, armonik-localhost]\nlocalhost: {monitoring: {prometheus: {}}, armonik: {partitions: [{name: a, scaling: {max_replicas: 3}}]}}\n", "localhost: {queue: {activemq: {storage: {size: 1Gi}}}}\n",
 	} {
 		f.Add([]byte(seed))
 	}

@@ -102,8 +102,14 @@ type PodDeletionCost struct {
 	Concurrency int `json:"concurrency,omitempty" yaml:"concurrency,omitempty"`
 	// Granularity of the cost, in seconds (Granularity; default 2).
 	Granularity int `json:"granularity,omitempty" yaml:"granularity,omitempty"`
-	// Resources, node selector, tolerations... of the updater (one replica).
-	Workload `json:",inline" yaml:",inline"`
+	// Resources of the updater's container (one replica).
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// NodeSelector restricts the nodes; each entry also adds a matching toleration.
+	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
+	// Tolerations added to the pod.
+	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+	// Annotations on the pod template.
+	Annotations map[string]string `json:"annotations,omitempty" yaml:"annotations,omitempty"`
 }
 
 // PriorityClasses gives the compute planes Kubernetes PriorityClasses following the partitions'
@@ -223,13 +229,13 @@ func (cfg *Config) validateElastic() []error {
 		if d.Image.Repository == "" {
 			add("pod_deletion_cost.image: required (repository and tag)")
 		}
+		if pp := d.Image.PullPolicy; pp != "" && !slices.Contains([]string{"Always", "IfNotPresent", "Never"}, pp) {
+			add("pod_deletion_cost.image.pull_policy: %q must be Always, IfNotPresent or Never", pp)
+		}
 		for key, v := range map[string]int{"period": d.Period, "ignore_younger_than": d.IgnoreYoungerThan, "concurrency": d.Concurrency, "granularity": d.Granularity} {
 			if v < 0 || (v == 0 && key != "ignore_younger_than") {
 				add("pod_deletion_cost.%s: %d must be >= 1", key, v)
 			}
-		}
-		if d.Replicas != nil || d.Autoscaling != nil {
-			add("pod_deletion_cost: the updater runs as one replica: remove replicas and autoscaling")
 		}
 	}
 	if pc := cfg.PriorityClasses; pc.Enabled {
@@ -501,17 +507,16 @@ func (b *builder) createPodDeletionCost() error {
 	}
 	sec := secureContainer(ptr(pdcUID))
 	sec.ReadOnlyRootFilesystem = ptr(true)
-	w := d.Workload
 	hash, err := k8s.ConfigHash(env, nil)
 	if err != nil {
 		return err
 	}
-	tolerations := append([]k8s.Toleration(nil), w.Tolerations...)
-	for _, k := range slices.Sorted(maps.Keys(w.NodeSelector)) {
-		tolerations = append(tolerations, k8s.Toleration{Key: k, Operator: "Equal", Value: w.NodeSelector[k], Effect: "NoSchedule"})
+	tolerations := append([]k8s.Toleration(nil), d.Tolerations...)
+	for _, k := range slices.Sorted(maps.Keys(d.NodeSelector)) {
+		tolerations = append(tolerations, k8s.Toleration{Key: k, Operator: "Equal", Value: d.NodeSelector[k], Effect: "NoSchedule"})
 	}
 	annotations := map[string]string{k8s.ConfigHashAnnotation: hash}
-	maps.Copy(annotations, w.Annotations)
+	maps.Copy(annotations, d.Annotations)
 	b.a.PodDeletionCost, err = k8s.NewDeployment(b.scope, b.id+"-"+name, k8s.DeploymentSpec{
 		Meta: b.meta(name, name, nil), Selector: b.labels(name, nil), Replicas: ptr(1), Wait: cfg.wait(),
 		DependsOn: []*k8s.Object{binding},
@@ -522,12 +527,12 @@ func (b *builder) createPodDeletionCost() error {
 				// The updater patches pods through the API: the one ArmoniK pod with a token.
 				AutomountServiceAccountToken: ptr(true),
 				Security:                     &k8s.PodSecurity{RunAsNonRoot: ptr(true), RunAsUser: ptr(pdcUID), RunAsGroup: ptr(pdcUID), SeccompRuntimeDefault: true},
-				NodeSelector:                 w.NodeSelector,
+				NodeSelector:                 d.NodeSelector,
 				Tolerations:                  tolerations,
-				ImagePullSecrets:             append(append([]string(nil), cfg.ImagePullSecrets...), w.ImagePullSecrets...),
+				ImagePullSecrets:             cfg.ImagePullSecrets,
 				Containers: []k8s.Container{{
 					Name: name, Image: d.Image.Ref(), ImagePullPolicy: d.Image.PullPolicy,
-					Env: env, Resources: w.Resources, Security: sec,
+					Env: env, Resources: d.Resources, Security: sec,
 				}},
 			},
 		},
