@@ -135,7 +135,9 @@ type Config struct {
 	AllowFrom []map[string]string `json:"allow_from,omitempty" yaml:"allow_from,omitempty"`
 	// APIServerCIDR is where the Kubernetes API server is, for the egress rule of service
 	// discovery (default "0.0.0.0/0" on ports 443 and 6443: a NetworkPolicy cannot name the API
-	// server otherwise; narrow it to your control plane's addresses).
+	// server otherwise; narrow it to your control plane's addresses). CNIs that never match
+	// cluster nodes with ipBlock rules (Cilium) need their own rule for the API server, or
+	// network_policy: false.
 	APIServerCIDR string `json:"api_server_cidr,omitempty" yaml:"api_server_cidr,omitempty"`
 }
 
