@@ -108,6 +108,39 @@ localhost:
 	}
 }
 
+// TestCoreRuleStopsSynth: a configuration whose value breaks one of Core's startup rules fails
+// synth, writes nothing, and names the rule, whether the value conflicts with a module's (core
+// layer) or replaces it on purpose (override).
+func TestCoreRuleStopsSynth(t *testing.T) {
+	for _, doc := range []string{`
+localhost:
+  armonik:
+    layers:
+      core:
+        env: {Amqp__MaxPriority: "0"}
+`, `
+localhost:
+  armonik:
+    overrides:
+      polling:
+        env: {Amqp__MaxPriority: "0"}
+`} {
+		code, _, stderr, dir := runIn(t, doc)
+		if code != 1 {
+			t.Fatalf("exit code %d, want 1\n%s", code, stderr)
+		}
+		for _, want := range []string{`Amqp__MaxPriority = "0" from module "config"`, "rule amqp.max-priority", "Minimum value for MaxPriority is 1.",
+			"Adaptors/QueueCommon/src/QueueStorageBase.cs"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "cdktf.out")); err == nil {
+			t.Error("a configuration breaking a Core rule must not write cdktf.out")
+		}
+	}
+}
+
 func TestExplainCommand(t *testing.T) {
 	code, stdout, stderr, _ := runIn(t, "", "explain", stacks.LocalhostName)
 	if code != 0 {
@@ -118,7 +151,12 @@ func TestExplainCommand(t *testing.T) {
 		"container polling-agent",
 		"MongoDB__ConnectionString",
 		"secret:mongodb-connection/uri",
-		"container worker-0",
+		"container worker",
+		"Core 0.37.2 rules, container control-plane (submitter, image dockerhubaneo/armonik_control:0.37.2)",
+		"ok      amqp.max-priority            Amqp__MaxPriority=\"10\"",
+		"present amqp.connection              Amqp__Password: from Secret \"activemq-credentials\"",
+		"ok      metrics.least-privilege",
+		"ok      dynamic.paths",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("explain output lacks %q", want)

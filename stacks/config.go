@@ -14,7 +14,6 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/yamlconf"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
 )
@@ -26,7 +25,7 @@ const ConfigEnv = "ARMONIK_CONFIG"
 const DefaultConfigFile = "armonik.yaml"
 
 // Config is the configuration file (armonik.yaml). Every key is optional; the zero value is the
-// built-in configuration: the armonik-localhost stack with ActiveMQ, MongoDB, Redis and MinIO.
+// built-in configuration: the armonik-localhost stack with ActiveMQ, MongoDB and Redis.
 // Unknown keys are errors.
 type Config struct {
 	// Stacks lists the stacks to synthesize: armonik-localhost, armonik-external (default
@@ -61,8 +60,9 @@ type LocalhostConfig struct {
 	TableStorage TableChoice `yaml:"table_storage,omitempty"`
 	// ObjectStorage stores payloads and results: redis (default), minio or nfs.
 	ObjectStorage ObjectChoice `yaml:"object_storage,omitempty"`
-	// SharedStorage is the workers' shared data: minio in the shared-storage role (default),
-	// hostpath or none.
+	// SharedStorage is where ArmoniK's DLL worker reads the application packages: none (the
+	// default: the default dynamic worker reads no shared storage), minio, hostpath or nfs. A
+	// partition whose worker runs the DLL worker needs one.
 	SharedStorage SharedChoice `yaml:"shared_storage,omitempty"`
 	// ArmoniK configures ArmoniK itself: partitions, images, components, extra confs per layer,
 	// overrides, autoscaling, ingress...
@@ -203,9 +203,6 @@ func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 	if isZero(c.ObjectStorage) {
 		c.ObjectStorage.Redis = &redis.Config{}
 	}
-	if isZero(c.SharedStorage) {
-		c.SharedStorage.MinIO = &minio.Config{}
-	}
 	c.ArmoniK.Wait = orPtr(c.ArmoniK.Wait, c.Wait)
 	return c
 }
@@ -226,7 +223,7 @@ func (c *LocalhostConfig) plan() ([]*module, []error) {
 		{"queue", d.Queue, []string{"activemq", "rabbitmq"}},
 		{"table_storage", d.TableStorage, []string{"mongodb"}},
 		{"object_storage", d.ObjectStorage, []string{"redis", "minio", "nfs"}},
-		{"shared_storage", d.SharedStorage, []string{"minio", "hostpath", "none"}},
+		{"shared_storage", d.SharedStorage, []string{"minio", "hostpath", "nfs", "none"}},
 	})
 	errs = append(errs, es...)
 	errs = append(errs, checkModules(mods, k8s.ExistingNamespace(d.Namespace))...)

@@ -23,8 +23,14 @@ func TestBadConfigs(t *testing.T) {
 		{"unknown nested key", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        workerz: []\n",
 			[]string{"line 5: localhost.armonik.partitions[0].workerz: unknown key"}},
 		{"wrong type", "localhost:\n  wait: sometimes\n", []string{`line 2: localhost.wait: want true or false, got "sometimes"`}},
-		{"missing image", "localhost:\n  armonik:\n    partitions:\n      - name: a\n      - name: b\n        workers:\n          - name: w\n",
-			[]string{"localhost.armonik.partitions[1].workers[0].image: required"}},
+		{"two workers", "localhost:\n  armonik:\n    partitions:\n      - name: a\n      - name: b\n        workers:\n          - name: w\n",
+			[]string{"line 6: localhost.armonik.partitions[1].workers: a partition runs exactly one ArmoniK worker: write worker:", "sidecars"}},
+		{"sidecar without image", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        sidecars: [{name: proxy}]\n",
+			[]string{"localhost.armonik.partitions[0].sidecars[0].image: required"}},
+		{"bad runtime", "localhost:\n  armonik:\n    partitions: [{name: a, worker: {runtime: java}}]\n",
+			[]string{`localhost.armonik.partitions[0].worker.runtime: "java" must be one of dynamic, dll, custom`}},
+		{"zero max priority", "localhost:\n  queue: {activemq: {max_priority: -1}}\n",
+			[]string{`localhost.queue.activemq: activemq "activemq": max_priority: -1 must be at least 1`}},
 		{"duplicate partition", "localhost:\n  armonik:\n    partitions: [{name: a}, {name: a}]\n",
 			[]string{`localhost.armonik.partitions[1].name: "a" is already the name of partitions[0]`}},
 		{"two object stores", "localhost:\n  object_storage: {redis: {}, minio: {}}\n",
@@ -64,8 +70,8 @@ func bomb() string {
 	ten := func(first, alias string) string { return "[" + first + strings.Repeat(", *"+alias, 9) + "]" }
 	sources := ten("&s {name: s, keys: [a, a, a, a, a, a, a, a, a, a]}", "s")
 	confs := ten("&o {env_secret: "+sources+"}", "o")
-	workers := ten("&w {name: w, image: {repository: r}, conf: "+confs+"}", "w")
-	parts := ten("&p {name: a, workers: "+workers+"}", "p")
+	sidecars := ten("&w {name: w, image: {repository: r}, conf: "+confs+"}", "w")
+	parts := ten("&p {name: a, sidecars: "+sidecars+"}", "p")
 	return "localhost: {armonik: {partitions: " + parts + "}}\n"
 }
 

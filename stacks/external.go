@@ -37,7 +37,8 @@ type ExternalConfig struct {
 	TableStorage TableChoice `yaml:"table_storage,omitempty"`
 	// ObjectStorage is required: s3, elasticache, gcs, memorystore or nfs.
 	ObjectStorage ObjectChoice `yaml:"object_storage,omitempty"`
-	// SharedStorage is optional: hostpath or none (default none).
+	// SharedStorage is where ArmoniK's DLL worker reads the application packages: none (the
+	// default), s3, gcs, nfs or hostpath. A partition whose worker runs the DLL worker needs one.
 	SharedStorage SharedChoice `yaml:"shared_storage,omitempty"`
 	// ArmoniK configures ArmoniK itself. Cloud identities: list the ServiceAccounts with their
 	// annotations in armonik.service_accounts and name them in the components.
@@ -60,7 +61,7 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 		{"queue", c.Queue, []string{"amazonmq", "sqs", "pubsub"}},
 		{"table_storage", c.TableStorage, []string{"external_mongodb"}},
 		{"object_storage", c.ObjectStorage, []string{"s3", "elasticache", "gcs", "memorystore", "nfs"}},
-		{"shared_storage", c.SharedStorage, []string{"hostpath", "none"}},
+		{"shared_storage", c.SharedStorage, []string{"s3", "gcs", "nfs", "hostpath", "none"}},
 	}
 	for _, ch := range choices[:3] {
 		if isZero(ch.value) {

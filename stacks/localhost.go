@@ -16,8 +16,8 @@ import (
 const LocalhostName = "armonik-localhost"
 
 // DefaultLocalhost returns the built-in configuration of armonik-localhost (its defaults are
-// applied by NewLocalhost): ActiveMQ, MongoDB, Redis as object store, MinIO as the workers'
-// shared storage, one partition.
+// applied by NewLocalhost): ActiveMQ, MongoDB, Redis as object store, one partition running
+// ArmoniK's dynamic worker, which reads no shared storage (so there is none by default).
 func DefaultLocalhost() LocalhostConfig { return LocalhostConfig{} }
 
 // Stack is a synthesized stack and handles on what it holds.

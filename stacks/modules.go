@@ -10,6 +10,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/amazonmq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/elasticache"
@@ -72,13 +73,23 @@ type ObjectChoice struct {
 	Memorystore *memorystore.Config `yaml:"memorystore,omitempty"`
 }
 
-// SharedChoice selects the workers' shared storage.
+// SharedChoice selects the workers' shared storage: where ArmoniK's DLL worker
+// (dockerhubaneo/armonik_worker_dll) reads the application packages. The default dynamic worker
+// reads none, so the default is none; a partition running the DLL worker without it is an error.
 type SharedChoice struct {
-	// MinIO deploys MinIO as the shared storage (its role is forced to shared-storage).
+	// MinIO deploys MinIO as the shared storage (armonik-localhost; FileStorageType=S3).
 	MinIO *minio.Config `yaml:"minio,omitempty"`
-	// HostPath shares a directory of the node (single-node clusters).
+	// HostPath shares a directory of the node (single-node clusters; FileStorageType=FS).
 	HostPath *hostpath.Config `yaml:"hostpath,omitempty"`
-	// None deploys no shared storage.
+	// NFS mounts an NFS export or a ReadWriteMany claim read-only at /data (FileStorageType=FS).
+	NFS *nfs.Config `yaml:"nfs,omitempty"`
+	// S3 uses an Amazon S3 bucket through the pod's AWS identity (armonik-external;
+	// FileStorageType=S3).
+	S3 *s3.Config `yaml:"s3,omitempty"`
+	// GCS uses a Google Cloud Storage bucket through its S3 API with an HMAC key
+	// (armonik-external; FileStorageType=S3).
+	GCS *gcs.Config `yaml:"gcs,omitempty"`
+	// None deploys no shared storage (the default).
 	None bool `yaml:"none,omitempty"`
 }
 
@@ -166,7 +177,12 @@ func moduleOf(path string, cfg any, env stackEnv) *module {
 			}
 		}, minio.Config.Validate, minio.New, id)
 	case *nfs.Config:
-		m.validate, m.build = wrap(*c, func(v *nfs.Config, ns *k8s.Namespace) { v.Namespace = ns }, nfs.Config.Validate, nfs.New, id)
+		m.validate, m.build = wrap(*c, func(v *nfs.Config, ns *k8s.Namespace) {
+			v.Namespace, v.Role = ns, roleOf(m.worker)
+			if m.worker && v.Name == "" {
+				v.Name = "shared-storage"
+			}
+		}, nfs.Config.Validate, nfs.New, id)
 	case *hostpath.Config:
 		m.validate, m.build = wrap(*c, func(*hostpath.Config, *k8s.Namespace) {}, hostpath.Config.Validate, hostpath.New, id)
 	case *amazonmq.Config:
@@ -178,11 +194,21 @@ func moduleOf(path string, cfg any, env stackEnv) *module {
 	case *externalmongodb.Config:
 		m.validate, m.build = wrap(*c, func(v *externalmongodb.Config, ns *k8s.Namespace) { v.Namespace = ns }, externalmongodb.Config.Validate, externalmongodb.New, id)
 	case *s3.Config:
-		m.validate, m.build = wrap(*c, func(*s3.Config, *k8s.Namespace) {}, s3.Config.Validate, s3.New, id)
+		m.validate, m.build = wrap(*c, func(v *s3.Config, _ *k8s.Namespace) {
+			v.Role = roleOf(m.worker)
+			if m.worker && v.Name == "" {
+				v.Name = "shared-storage"
+			}
+		}, s3.Config.Validate, s3.New, id)
 	case *elasticache.Config:
 		m.validate, m.build = wrap(*c, func(v *elasticache.Config, ns *k8s.Namespace) { v.Namespace = ns }, elasticache.Config.Validate, elasticache.New, id)
 	case *gcs.Config:
-		m.validate, m.build = wrap(*c, func(v *gcs.Config, ns *k8s.Namespace) { v.Namespace = ns }, gcs.Config.Validate, gcs.New, id)
+		m.validate, m.build = wrap(*c, func(v *gcs.Config, ns *k8s.Namespace) {
+			v.Namespace, v.Role = ns, roleOf(m.worker)
+			if m.worker && v.Name == "" {
+				v.Name = "shared-storage"
+			}
+		}, gcs.Config.Validate, gcs.New, id)
 	case *memorystore.Config:
 		m.validate, m.build = wrap(*c, func(v *memorystore.Config, ns *k8s.Namespace) { v.Namespace = ns }, memorystore.Config.Validate, memorystore.New, id)
 	default:
@@ -192,6 +218,14 @@ func moduleOf(path string, cfg any, env stackEnv) *module {
 		m.build = func(constructs.Construct, *k8s.Namespace) (outputs.ModuleOutputs, error) { return nil, err }
 	}
 	return m
+}
+
+// roleOf is the role of a module listed as shared storage (worker) or as the object store.
+func roleOf(worker bool) string {
+	if worker {
+		return modules.RoleSharedStorage
+	}
+	return modules.RoleObjectStorage
 }
 
 // defaulter is what every module Config has.

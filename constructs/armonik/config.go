@@ -332,13 +332,31 @@ type Partition struct {
 
 	// Workload holds the compute-plane Deployment's replicas (default 1), scheduling and
 	// autoscaling (e.g. on the partition's queue length); its Resources are unused: set the
-	// agent's and each worker's.
+	// agent's and the worker's.
 	Workload `json:",inline" yaml:",inline"`
 	// PollingAgent configures the partition's polling agent.
 	PollingAgent PollingAgent `json:"polling_agent,omitempty" yaml:"polling_agent,omitempty"`
-	// Workers of each pod (default: one worker named "worker" running ArmoniK's dynamic .NET
-	// worker image). A declared worker must name its image.
-	Workers []Worker `json:"workers,omitempty" yaml:"workers,omitempty"`
+	// Worker is the partition's ArmoniK worker (default: ArmoniK's dynamic .NET worker image).
+	// A pod runs exactly one: the polling agent serves one worker channel (Core 0.37.2
+	// Common/src/Injection/ServiceCollectionExt.cs, AddArmoniKWorkerConnection), and a second
+	// worker would either fail to bind the TCP port or take over the Unix socket (ArmoniK.Api's
+	// WorkerServer deletes an existing socket file before listening), so one of them would
+	// silently get no task. Run another partition for another worker.
+	Worker Worker `json:"worker,omitempty" yaml:"worker,omitempty"`
+	// Sidecars are extra containers of the partition's pods that are not ArmoniK workers (a log
+	// shipper, a proxy...). They receive the log layer and their own conf only: no channel
+	// address, no storage module, no shared socket volume.
+	Sidecars []Sidecar `json:"sidecars,omitempty" yaml:"sidecars,omitempty"`
+}
+
+// KeyHint explains the keys a partition no longer accepts.
+func (Partition) KeyHint(key string) string {
+	if key == "workers" {
+		return "a partition runs exactly one ArmoniK worker: write worker: {name, image, runtime, resources, conf}, " +
+			"and put other containers under sidecars (Core's polling agent serves one worker channel: a second worker " +
+			"would fail to bind its port or take over the socket, Core 0.37.2 Common/src/Injection/ServiceCollectionExt.cs)"
+	}
+	return ""
 }
 
 // SharedCache configures the /cache/shared emptyDir.
@@ -369,17 +387,72 @@ type PollingAgent struct {
 	Conf Conf `json:"-" yaml:"conf,omitempty"`
 }
 
-// Worker configures one worker container of the partition's pods.
+// Worker runtimes: which ArmoniK worker program an image runs, which decides what it reads.
+const (
+	// RuntimeDynamic is ArmoniK.Extensions.CSharp.New's dynamic .NET worker (the default
+	// image): it loads the user's library from the task's data and reads no shared storage.
+	RuntimeDynamic = "dynamic"
+	// RuntimeDLL is ArmoniK.Extensions.Csharp's DLL worker (dockerhubaneo/armonik_worker_dll):
+	// it loads the application packages from the shared storage (FileStorageType FS or S3) and
+	// fails every task without it.
+	RuntimeDLL = "dll"
+	// RuntimeCustom is any other worker built on ArmoniK.Api: only the channel is checked.
+	RuntimeCustom = "custom"
+)
+
+// Runtimes lists the worker runtimes.
+var Runtimes = []string{RuntimeDynamic, RuntimeDLL, RuntimeCustom}
+
+// Image repositories of ArmoniK's own worker programs (their last path element), from which the
+// runtime is inferred.
+const (
+	dynamicWorkerRepo = "armonik-dynamic-dotnet-worker"
+	dllWorkerRepo     = "armonik_worker_dll"
+)
+
+// Worker configures the ArmoniK worker container of a partition's pods.
 type Worker struct {
-	// Name of the worker; the container is <name>-<index> (default "worker").
+	// Name of the worker container (default "worker").
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
-	// Image of the worker (required for a declared worker).
+	// Image of the worker (default dockerhubaneo/armonik-dynamic-dotnet-worker:0.21.2).
 	Image Image `json:"image,omitempty" yaml:"image,omitempty"`
+	// Runtime is the worker program the image runs: "dynamic" (ArmoniK's dynamic .NET worker),
+	// "dll" (ArmoniK's DLL worker, which needs shared storage) or "custom" (default: inferred
+	// from the image repository, armonik-dynamic-dotnet-worker or armonik_worker_dll, else
+	// custom). It selects the Core rules the worker is checked against.
+	Runtime string `json:"runtime,omitempty" yaml:"runtime,omitempty"`
 	// Resources of the worker container.
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
-	// Conf is this worker's own layer (each worker its own conf; upstream applied worker[0]'s
-	// to every worker).
+	// Conf is this partition's worker layer.
 	Conf Conf `json:"-" yaml:"conf,omitempty"`
+}
+
+// Sidecar is a container of the partition's pods that is not an ArmoniK worker.
+type Sidecar struct {
+	// Name of the container (required; not polling-agent nor the worker's name).
+	Name string `json:"name" yaml:"name"`
+	// Image of the container (required).
+	Image Image `json:"image" yaml:"image"`
+	// Command replaces the image's entrypoint (default: the image's).
+	Command []string `json:"command,omitempty" yaml:"command,omitempty"`
+	// Args are the arguments (default: the image's).
+	Args []string `json:"args,omitempty" yaml:"args,omitempty"`
+	// Resources of the container.
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// Conf is the container's own AEP 5 outputs (after the log layer).
+	Conf Conf `json:"-" yaml:"conf,omitempty"`
+}
+
+// runtimeOf infers the runtime of an image repository.
+func runtimeOf(repository string) string {
+	last := repository[strings.LastIndex(repository, "/")+1:]
+	switch last {
+	case dynamicWorkerRepo:
+		return RuntimeDynamic
+	case dllWorkerRepo:
+		return RuntimeDLL
+	}
+	return RuntimeCustom
 }
 
 // WithDefaults returns cfg with every zero value replaced by its documented default.
@@ -441,19 +514,14 @@ func (cfg Config) WithDefaults() Config {
 			p.RunAsUser = &v
 		}
 		p.PollingAgent.Image = p.PollingAgent.Image.or(Image{Repository: PollingImage, Tag: CoreTag})
-		if len(p.Workers) == 0 {
-			// Only a partition without workers gets the default worker image; a declared worker
-			// names its own image.
-			p.Workers = []Worker{{Image: Image{Repository: WorkerImage, Tag: WorkerTag}}}
+		p.Worker.Image = p.Worker.Image.or(Image{Repository: WorkerImage, Tag: WorkerTag})
+		if p.Worker.Name == "" {
+			p.Worker.Name = "worker"
 		}
-		workers := make([]Worker, len(p.Workers))
-		for j, w := range p.Workers {
-			if w.Name == "" {
-				w.Name = "worker"
-			}
-			workers[j] = w
+		if p.Worker.Runtime == "" {
+			p.Worker.Runtime = runtimeOf(p.Worker.Image.Repository)
 		}
-		p.Workers = workers
+		p.Sidecars = slices.Clone(p.Sidecars)
 		parts[i] = p
 	}
 	cfg.Partitions = parts
@@ -577,17 +645,25 @@ func (cfg *Config) validate() error {
 			add("%s.run_as_user: %d must be a user id, or -1 to keep the image's user", path, u)
 		}
 		checkImage(path+".polling_agent.image", p.PollingAgent.Image)
-		workers := map[string]int{}
-		for j, w := range p.Workers {
-			wp := fmt.Sprintf("%s.workers[%d]", path, j)
-			if err := dnsLabel(w.Name); err != "" {
-				add("%s.name: %q %s", wp, w.Name, err)
+		if err := dnsLabel(p.Worker.Name); err != "" {
+			add("%s.worker.name: %q %s", path, p.Worker.Name, err)
+		} else if p.Worker.Name == agentContainer {
+			add("%s.worker.name: %q is the polling agent's container", path, p.Worker.Name)
+		}
+		checkImage(path+".worker.image", p.Worker.Image)
+		if !slices.Contains(Runtimes, p.Worker.Runtime) {
+			add("%s.worker.runtime: %q must be one of %s", path, p.Worker.Runtime, strings.Join(Runtimes, ", "))
+		}
+		containers := map[string]string{agentContainer: "the polling agent", p.Worker.Name: "the worker"}
+		for j, sc := range p.Sidecars {
+			sp := fmt.Sprintf("%s.sidecars[%d]", path, j)
+			if err := dnsLabel(sc.Name); err != "" {
+				add("%s.name: %q %s", sp, sc.Name, err)
+			} else if what, dup := containers[sc.Name]; dup {
+				add("%s.name: %q is already the name of %s", sp, sc.Name, what)
 			}
-			if k, dup := workers[w.Name]; dup {
-				add("%s.name: %q is already the name of workers[%d]", wp, w.Name, k)
-			}
-			workers[w.Name] = j
-			checkImage(wp+".image", w.Image)
+			containers[sc.Name] = fmt.Sprintf("sidecars[%d]", j)
+			checkImage(sp+".image", sc.Image)
 		}
 	}
 	for i, p := range cfg.Partitions {

@@ -143,7 +143,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", "ArmoniK.Core.Adapters.Redis.ObjectBuilder").
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll").
-		Env("Components__ObjectStorage", "ArmoniK.Adapters.Redis.ObjectStorage").
 		Env("Redis__EndpointUrl", endpoint).
 		Env("Redis__Ssl", strconv.FormatBool(false)).
 		Env("Redis__ClientName", "ArmoniK.Core").

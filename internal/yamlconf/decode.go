@@ -311,6 +311,13 @@ func Fields(t reflect.Type) []Field {
 	return out
 }
 
+// KeyHinter is implemented by a struct type that knows keys users may write but it does not
+// accept (a key it once had, another tool's spelling): KeyHint returns what to tell them about
+// key, or "" for an ordinary unknown key.
+type KeyHinter interface {
+	KeyHint(key string) string
+}
+
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
 		d.fail(n, path, "want a mapping, got %s", kindName(n))
@@ -326,6 +333,12 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	d.pairs(n, path, func(k, val *yaml.Node) {
 		index, ok := fs[k.Value]
 		if !ok {
+			if h, isHinter := reflect.New(v.Type()).Interface().(KeyHinter); isHinter {
+				if hint := h.KeyHint(k.Value); hint != "" {
+					d.fail(k, join(path, k.Value), "%s", hint)
+					return
+				}
+			}
 			d.fail(k, join(path, k.Value), "unknown key (known keys: %s)", strings.Join(names, ", "))
 			return
 		}

@@ -23,9 +23,6 @@ const (
 	QueueAdapterClassName = "ArmoniK.Core.Adapters.Amqp.QueueBuilder"
 	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath.
 	QueueAdapterPath = "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll"
-	// LegacyQueueStorage is Components__QueueStorage, read by old Core versions only
-	// ("ObjectStorage" is upstream's spelling).
-	LegacyQueueStorage = "ArmoniK.Adapters.Amqp.ObjectStorage"
 	// Port is the AMQP 1.0 port of the broker and of its Service; TLSPort replaces it with TLS
 	// on (AMQPS, its IANA port).
 	Port    = 5672
@@ -108,10 +105,14 @@ type Config struct {
 	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods may connect to the
 	// broker, on its AMQP port (default true).
 	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
+	// AMQP holds Amqp__MaxPriority (max_priority, default 10) and Amqp__AllowInsecureTls
+	// (allow_insecure_tls, TLS only). See modules.AMQP.
+	modules.AMQP `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
+	c.AMQP = c.AMQP.WithDefaults()
 	c.Name = base.Or(c.Name, Kind)
 	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
 	c.Image = base.Or(c.Image, DefaultImage)
@@ -149,6 +150,7 @@ func (c Config) Validate() error {
 		e.Add("java_memory", "required")
 	}
 	base.ValidateTLS(e, c.TLS)
+	base.ValidateAMQP(e, c.AMQP, c.TLS.Enabled)
 	return e.Err()
 }
 
@@ -332,17 +334,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 
 	creds := base.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__QueueStorage", LegacyQueueStorage).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("Amqp__Host", m.Host).
 		Env("Amqp__Port", strconv.Itoa(port)).
 		Env("Amqp__Scheme", scheme).
 		EnvSecret(creds, "Amqp__User", "Amqp__Password")
+	base.AMQPOutputs(out, cfg.AMQP)
 	if tls {
 		base.CAMount(out, "Amqp__CaPath", cfg.Name+"-ca", cfg.TLS)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyQueue, out)
 	return m, nil
 }
 

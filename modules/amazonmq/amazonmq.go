@@ -7,6 +7,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
 )
 
@@ -19,8 +20,6 @@ const (
 	QueueAdapterClassName = "ArmoniK.Core.Adapters.Amqp.QueueBuilder"
 	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath.
 	QueueAdapterPath = "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll"
-	// LegacyQueueStorage is Components__QueueStorage, read by old Core versions only.
-	LegacyQueueStorage = "ArmoniK.Adapters.Amqp.ObjectStorage"
 )
 
 // Defaults.
@@ -55,10 +54,14 @@ type Config struct {
 	UserKey string `json:"user_key,omitempty" yaml:"user_key,omitempty"`
 	// PasswordKey is the Secret's key holding the password (default "password").
 	PasswordKey string `json:"password_key,omitempty" yaml:"password_key,omitempty"`
+	// AMQP holds Amqp__MaxPriority (max_priority, default 10) and Amqp__AllowInsecureTls
+	// (allow_insecure_tls, TLS only). See modules.AMQP.
+	modules.AMQP `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
+	c.AMQP = c.AMQP.WithDefaults()
 	c.Name = base.Or(c.Name, Kind)
 	if c.Port == 0 {
 		c.Port = DefaultPort
@@ -89,6 +92,7 @@ func (c Config) Validate() error {
 	if c.Scheme != "AMQPS" && c.Scheme != "AMQP" {
 		e.Add("scheme", "%q must be AMQPS or AMQP", c.Scheme)
 	}
+	base.ValidateAMQP(e, c.AMQP, c.Scheme == "AMQPS")
 	p := c.endpoint()
 	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	return e.Err()
@@ -116,17 +120,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	m := &Module{}
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__QueueStorage", LegacyQueueStorage).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("Amqp__Host", cfg.Host).
 		Env("Amqp__Port", strconv.Itoa(cfg.Port)).
 		Env("Amqp__Scheme", cfg.Scheme)
+	base.AMQPOutputs(out, cfg.AMQP)
 	p := cfg.endpoint()
 	var err error
 	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
 		return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyQueue, out)
 	return m, nil
 }

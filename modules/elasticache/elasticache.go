@@ -19,16 +19,17 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.Redis.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.Redis.ObjectStorage"
 )
 
 // Defaults.
 const (
 	DefaultPort         = 6379
 	DefaultInstanceName = "ArmoniKRedis"
-	DefaultClientName   = "ArmoniK.Core"
-	DefaultPasswordKey  = "auth-token"
+	// DefaultTTL is Redis__TtlTimeSpan: objects expire a day after they are written
+	// (upstream's quick-deploy value; Core's own default never expires them).
+	DefaultTTL         = "1.00:00:00"
+	DefaultClientName  = "ArmoniK.Core"
+	DefaultPasswordKey = "auth-token"
 )
 
 // Config configures the ElastiCache module: the primary endpoint of a Redis (or Valkey)
@@ -49,6 +50,10 @@ type Config struct {
 	Ssl *bool `json:"ssl,omitempty" yaml:"ssl,omitempty"`
 	// InstanceName is Redis__InstanceName, the key prefix Core uses (default "ArmoniKRedis").
 	InstanceName string `json:"instance_name,omitempty" yaml:"instance_name,omitempty"`
+	// TTL is Redis__TtlTimeSpan, a .NET TimeSpan: how long Core keeps payloads and results
+	// (default "1.00:00:00", one day, as upstream's quick-deploy; Core's own default never
+	// expires them and the cache fills up).
+	TTL string `json:"ttl,omitempty" yaml:"ttl,omitempty"`
 	// ClientName is Redis__ClientName (default "ArmoniK.Core").
 	ClientName string `json:"client_name,omitempty" yaml:"client_name,omitempty"`
 	// Auth passes an AUTH token (default false: upstream's group had none): Redis__User and
@@ -73,6 +78,7 @@ func (c Config) WithDefaults() Config {
 	}
 	c.Ssl = base.OrTrue(c.Ssl)
 	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
+	c.TTL = base.Or(c.TTL, DefaultTTL)
 	c.ClientName = base.Or(c.ClientName, DefaultClientName)
 	c.PasswordKey = base.Or(c.PasswordKey, DefaultPasswordKey)
 	return c
@@ -95,6 +101,7 @@ func (c Config) Validate() error {
 	base.ValidateHost(e, "host", c.Host)
 	base.ValidatePort(e, "port", c.Port)
 	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
+	base.ValidateTimeSpan(e, "ttl", c.TTL)
 	if c.Auth {
 		if c.User != "" {
 			base.ValidateUserName(e, "user", c.User)
@@ -130,14 +137,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	m := &Module{}
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("Redis__EndpointUrl", base.HostPort(cfg.Host, cfg.Port)).
 		Env("Redis__Ssl", strconv.FormatBool(base.Bool(cfg.Ssl, true))).
 		Env("Redis__ClientName", cfg.ClientName).
 		Env("Redis__CaPath", "").
-		Env("Redis__InstanceName", cfg.InstanceName)
+		Env("Redis__InstanceName", cfg.InstanceName).
+		Env("Redis__TtlTimeSpan", cfg.TTL)
 	if cfg.Auth {
 		out.Env("Redis__User", cfg.User)
 		p := cfg.endpoint()
@@ -146,6 +153,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
 		}
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }

@@ -83,7 +83,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	return &Module{
 		Path: cfg.Path,
-		ModuleOutputs: base.NewModuleOutputs(outputs.NewModule(cfg.Name).
+		ModuleOutputs: base.NewModuleOutputs(outputs.FamilySharedStorage, outputs.NewModule(cfg.Name).
 			Env("FileStorageType", FileStorageType).
 			MountHostPath(cfg.Name, MountPath, outputs.HostPath{Path: cfg.Path, Type: cfg.Type}, outputs.ReadOnly())),
 	}, nil

@@ -20,8 +20,6 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.Redis.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.Redis.ObjectStorage"
 )
 
 // Defaults.
@@ -30,8 +28,11 @@ const (
 	DefaultTLSPort      = 6378
 	DefaultPort         = 6379
 	DefaultInstanceName = "ArmoniKRedis"
-	DefaultClientName   = "ArmoniK.Core"
-	DefaultCAKey        = "ca.crt"
+	// DefaultTTL is Redis__TtlTimeSpan: objects expire a day after they are written
+	// (upstream's quick-deploy value; Core's own default never expires them).
+	DefaultTTL        = "1.00:00:00"
+	DefaultClientName = "ArmoniK.Core"
+	DefaultCAKey      = "ca.crt"
 	// DefaultCAPath is Redis__CaPath: upstream's /redis/chain.pem (variables.tf path, outputs.tf).
 	DefaultCAPath      = "/redis/chain.pem"
 	DefaultPasswordKey = "auth-string"
@@ -54,6 +55,10 @@ type Config struct {
 	Ssl *bool `json:"ssl,omitempty" yaml:"ssl,omitempty"`
 	// InstanceName is Redis__InstanceName, the key prefix Core uses (default "ArmoniKRedis").
 	InstanceName string `json:"instance_name,omitempty" yaml:"instance_name,omitempty"`
+	// TTL is Redis__TtlTimeSpan, a .NET TimeSpan: how long Core keeps payloads and results
+	// (default "1.00:00:00", one day, as upstream's quick-deploy; Core's own default never
+	// expires them and the cache fills up).
+	TTL string `json:"ttl,omitempty" yaml:"ttl,omitempty"`
 	// ClientName is Redis__ClientName (default "ArmoniK.Core").
 	ClientName string `json:"client_name,omitempty" yaml:"client_name,omitempty"`
 	// CASecret is an existing Secret of the namespace holding the instance's server CA
@@ -89,6 +94,7 @@ func (c Config) WithDefaults() Config {
 		}
 	}
 	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
+	c.TTL = base.Or(c.TTL, DefaultTTL)
 	c.ClientName = base.Or(c.ClientName, DefaultClientName)
 	c.CAKey = base.Or(c.CAKey, DefaultCAKey)
 	c.CAPath = base.Or(c.CAPath, DefaultCAPath)
@@ -113,6 +119,7 @@ func (c Config) Validate() error {
 	base.ValidateHost(e, "host", c.Host)
 	base.ValidatePort(e, "port", c.Port)
 	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
+	base.ValidateTimeSpan(e, "ttl", c.TTL)
 	if base.Bool(c.Ssl, true) {
 		switch {
 		case c.CASecret != "" && c.CACertificate != "":
@@ -170,13 +177,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	ssl := base.Bool(cfg.Ssl, true)
 	m := &Module{}
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("Redis__EndpointUrl", base.HostPort(cfg.Host, cfg.Port)).
 		Env("Redis__Ssl", strconv.FormatBool(ssl)).
 		Env("Redis__ClientName", cfg.ClientName).
-		Env("Redis__InstanceName", cfg.InstanceName)
+		Env("Redis__InstanceName", cfg.InstanceName).
+		Env("Redis__TtlTimeSpan", cfg.TTL)
 	p := cfg.endpoint()
 	if ssl {
 		ca := outputs.Named(cfg.CASecret)
@@ -199,6 +206,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			return nil, e.Fail(err)
 		}
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }

@@ -20,10 +20,10 @@ const Kind = "minio"
 const (
 	// RoleObjectStorage makes the instance ArmoniK Core's object store: S3__* and the S3 adapter
 	// keys, for the control plane and the polling agents (list the module in the core layer).
-	RoleObjectStorage = "object-storage"
+	RoleObjectStorage = modules.RoleObjectStorage
 	// RoleSharedStorage makes the instance the workers' shared storage: FileStorageType=S3 and
 	// S3Storage__*, for the workers (list the module in the worker layer).
-	RoleSharedStorage = "shared-storage"
+	RoleSharedStorage = modules.RoleSharedStorage
 )
 
 // Values ArmoniK Core reads (armonik-reference §5.7, Infra storage/onpremise/minio).
@@ -32,8 +32,6 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.S3.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/s3/ArmoniK.Core.Adapters.S3.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.S3.ObjectStorage"
 	// Port is the S3 API port of the server and of its Service; ConsolePort the web console's.
 	Port        = 9000
 	ConsolePort = 9001
@@ -309,8 +307,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	creds := base.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name)
 	if cfg.Role == RoleObjectStorage {
-		out.Env("Components__ObjectStorage", LegacyObjectStorage).
-			Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
+		out.Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 			Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 			Env("S3__EndpointUrl", m.EndpointURL).
 			Env("S3__BucketName", cfg.Bucket).
@@ -325,6 +322,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			Env("S3Storage__MustForcePathStyle", "true").
 			EnvSecret(creds, "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey")
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	family := outputs.FamilyObject
+	if cfg.Role == RoleSharedStorage {
+		family = outputs.FamilySharedStorage
+	}
+	m.ModuleOutputs = base.NewModuleOutputs(family, out)
 	return m, nil
 }

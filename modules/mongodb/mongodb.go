@@ -38,6 +38,9 @@ const (
 	DefaultDatabaseName = "database"
 	DefaultUser         = "armonik"
 	DefaultSize         = "8Gi"
+	// DefaultDataRetention is MongoDB__DataRetention: how long finished sessions, tasks and
+	// results are kept (upstream's quick-deploy value; Core's own default keeps them forever).
+	DefaultDataRetention = "1.00:00:00"
 	// DefaultCAPath is MongoDB__CAFile with TLS on (Infra
 	// storage/onpremise/mongodb-percona/outputs.tf).
 	DefaultCAPath = "/mongodb/certs/ca.crt"
@@ -92,6 +95,11 @@ type Config struct {
 	DatabaseName string `json:"database_name,omitempty" yaml:"database_name,omitempty"`
 	// User is the user ArmoniK connects as (default "armonik"); its password is generated.
 	User string `json:"user,omitempty" yaml:"user,omitempty"`
+	// DataRetention is MongoDB__DataRetention, a .NET TimeSpan: how long finished sessions,
+	// tasks and results stay in the database, through TTL indexes (default "1.00:00:00", one
+	// day, as upstream's quick-deploy; Core's own default keeps them forever and the volume
+	// fills up).
+	DataRetention string `json:"data_retention,omitempty" yaml:"data_retention,omitempty"`
 	// Resources are the server container's requests and limits (default none).
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
 	// Storage is the claim template of the data directory (default size "8Gi", the cluster's
@@ -129,6 +137,7 @@ func (c Config) WithDefaults() Config {
 	c.ReplicaSet = base.Or(c.ReplicaSet, DefaultReplicaSet)
 	c.DatabaseName = base.Or(c.DatabaseName, DefaultDatabaseName)
 	c.User = base.Or(c.User, DefaultUser)
+	c.DataRetention = base.Or(c.DataRetention, DefaultDataRetention)
 	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
 	c.Wait = base.OrTrue(c.Wait)
@@ -168,6 +177,7 @@ func (c Config) Validate() error {
 	if c.User == RootUser {
 		e.Add("user", "%q is the root user of the server; ArmoniK's user needs another name", c.User)
 	}
+	base.ValidateTimeSpan(e, "data_retention", c.DataRetention)
 	base.ValidateTLS(e, c.TLS)
 	return e.Err()
 }
@@ -415,23 +425,16 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		}
 	}
 
-	creds := base.Ref(m.Credentials)
-	conn := base.Ref(m.Connection)
+	// The connection string carries everything else: Core ignores Host, Port, User, Password,
+	// Tls, ReplicaSet, DirectConnection, AuthSource and DatabaseName when it is set, so they are
+	// not emitted.
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__TableStorage", TableStorage).
-		Env("MongoDB__Host", m.Host).
-		Env("MongoDB__Port", port).
-		Env("MongoDB__DatabaseName", cfg.DatabaseName).
-		Env("MongoDB__ReplicaSet", cfg.ReplicaSet).
-		Env("MongoDB__DirectConnection", "false").
-		Env("MongoDB__AuthSource", AuthSource).
-		Env("MongoDB__Tls", strconv.FormatBool(tls)).
-		EnvFromSecret("MongoDB__User", creds, "username").
-		EnvFromSecret("MongoDB__Password", creds, "password").
-		EnvFromSecret("MongoDB__ConnectionString", conn, "uri")
+		Env("MongoDB__DataRetention", cfg.DataRetention).
+		EnvFromSecret("MongoDB__ConnectionString", base.Ref(m.Connection), "uri")
 	if tls {
 		base.CAMount(out, "MongoDB__CAFile", cfg.Name+"-ca", cfg.TLS)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyTable, out)
 	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
 )
 
@@ -22,8 +23,6 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.LocalStorage.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/local_storage/ArmoniK.Core.Adapters.LocalStorage.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.LocalStorage.ObjectStorage"
 )
 
 // Defaults.
@@ -56,15 +55,25 @@ type Config struct {
 	StorageClass string `json:"storage_class,omitempty" yaml:"storage_class,omitempty"`
 	// Size is the claim's requested capacity (default "10Gi"; NFS itself enforces no quota).
 	Size string `json:"size,omitempty" yaml:"size,omitempty"`
-	// MountPath is where ArmoniK's containers mount the claim, LocalStorage__Path (default
-	// "/local_storage").
+	// MountPath is where ArmoniK's containers mount the claim: LocalStorage__Path (default
+	// "/local_storage") as the object store, target_data_path (default "/data") as the workers'
+	// shared storage.
 	MountPath string `json:"mount_path,omitempty" yaml:"mount_path,omitempty"`
+	// Role is "object-storage" (default: ArmoniK Core's object store through the LocalStorage
+	// adapter, in the core layer) or "shared-storage" (the workers' shared storage: the claim
+	// mounted read-only at target_data_path with FileStorageType=FS, for the DLL worker); the
+	// stacks set it from where the module is listed.
+	Role string `json:"-" yaml:"-"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
 	c.Name = base.Or(c.Name, Kind)
 	c.Size = base.Or(c.Size, DefaultSize)
+	c.Role = base.Or(c.Role, modules.RoleObjectStorage)
+	if c.Role == modules.RoleSharedStorage {
+		c.MountPath = base.Or(c.MountPath, modules.SharedDataPath)
+	}
 	c.MountPath = base.Or(c.MountPath, DefaultMountPath)
 	return c
 }
@@ -113,6 +122,7 @@ func (c Config) Validate() error {
 	if !path.IsAbs(c.MountPath) || path.Clean(c.MountPath) != c.MountPath || c.MountPath == "/" {
 		e.Add("mount_path", "%q must be an absolute, clean directory other than /", c.MountPath)
 	}
+	base.ValidateOneOf(e, "role", c.Role, []string{modules.RoleObjectStorage, modules.RoleSharedStorage})
 	return e.Err()
 }
 
@@ -142,7 +152,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	p := base.Endpoint{Kind: Kind, Component: "object-storage", Name: cfg.Name, Namespace: cfg.Namespace}
+	p := base.Endpoint{Kind: Kind, Component: cfg.Role, Name: cfg.Name, Namespace: cfg.Namespace}
 	e := base.NewErrors(Kind, cfg.Name)
 	m := &Module{MountPath: cfg.MountPath}
 	claimName := cfg.Name + "-data"
@@ -169,12 +179,19 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if m.Claim, err = k8s.NewClaim(scope, id+"-data", claim); err != nil {
 		return nil, e.Fail(err)
 	}
-	out := outputs.NewModule(cfg.Name).
-		Env("Components__ObjectStorage", LegacyObjectStorage).
-		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
+	out := outputs.NewModule(cfg.Name)
+	if cfg.Role == modules.RoleSharedStorage {
+		// The DLL worker only reads the packages (it copies them to target_zip_path).
+		out.Env("FileStorageType", "FS").
+			Env("target_data_path", cfg.MountPath).
+			MountClaim(claimName, base.Ref(m.Claim), cfg.MountPath, outputs.ReadOnly())
+		m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilySharedStorage, out)
+		return m, nil
+	}
+	out.Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("LocalStorage__Path", cfg.MountPath).
 		MountClaim(claimName, base.Ref(m.Claim), cfg.MountPath)
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }

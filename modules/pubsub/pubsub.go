@@ -80,7 +80,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Module{ModuleOutputs: base.NewModuleOutputs(outputs.NewModule(cfg.Name).
+	return &Module{ModuleOutputs: base.NewModuleOutputs(outputs.FamilyQueue, outputs.NewModule(cfg.Name).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("PubSub__ProjectId", cfg.ProjectID).

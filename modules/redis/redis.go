@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
@@ -22,8 +23,6 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.Redis.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.Redis.ObjectStorage"
 	// Port is the Redis port of the server and of its Service.
 	Port = 6379
 )
@@ -37,6 +36,18 @@ const (
 	DefaultClientName      = "ArmoniK.Core"
 	DefaultMaxMemoryPolicy = "noeviction"
 	DefaultSize            = "8Gi"
+	// DefaultTTL is Redis__TtlTimeSpan: objects expire a day after they are written
+	// (upstream's quick-deploy value; Core's own default, TimeSpan.MaxValue, never expires them).
+	DefaultTTL = "1.00:00:00"
+	// DefaultMemoryLimit is the server container's memory limit when none is given, and
+	// DefaultMemoryRequest its request: without a limit, maxmemory could not be derived and
+	// the server would grow until the node kills it.
+	DefaultMemoryLimit   = "4Gi"
+	DefaultMemoryRequest = "1Gi"
+	// MaxMemoryPercent is the share of the memory limit given to maxmemory when it is not set:
+	// the rest covers the append-only file's rewrite (a fork), client buffers and
+	// fragmentation, so the server refuses writes before the kernel kills it.
+	MaxMemoryPercent = 75
 	// DefaultCAPath is Redis__CaPath with TLS on: upstream's /redis/chain.pem (Infra
 	// storage/onpremise/redis/outputs.tf).
 	DefaultCAPath = "/redis/chain.pem"
@@ -73,9 +84,13 @@ type Config struct {
 	InstanceName string `json:"instance_name,omitempty" yaml:"instance_name,omitempty"`
 	// ClientName is Redis__ClientName (default "ArmoniK.Core").
 	ClientName string `json:"client_name,omitempty" yaml:"client_name,omitempty"`
-	// MaxMemory is the server's maxmemory, in Redis units such as "2gb" (default "": no limit
-	// but the container's). Set it below the memory limit.
+	// MaxMemory is the server's maxmemory, in Redis units such as "2gb" (default: 75% of the
+	// container's memory limit, in bytes). It must stay below the memory limit.
 	MaxMemory string `json:"max_memory,omitempty" yaml:"max_memory,omitempty"`
+	// TTL is Redis__TtlTimeSpan, a .NET TimeSpan: how long Core keeps payloads and results
+	// (default "1.00:00:00", one day, as upstream's quick-deploy; Core's own default never
+	// expires them, and with noeviction the server then refuses writes once full).
+	TTL string `json:"ttl,omitempty" yaml:"ttl,omitempty"`
 	// MaxMemoryPolicy is what the server does at MaxMemory (default "noeviction": writes fail;
 	// upstream's allkeys-lru silently drops payloads and results that tasks still need).
 	MaxMemoryPolicy string `json:"max_memory_policy,omitempty" yaml:"max_memory_policy,omitempty"`
@@ -83,7 +98,8 @@ type Config struct {
 	// fsynced each second, so a restart loses at most a second; false keeps only Redis's
 	// periodic snapshots).
 	AppendOnly *bool `json:"append_only,omitempty" yaml:"append_only,omitempty"`
-	// Resources are the server container's requests and limits (default none).
+	// Resources are the server container's requests and limits (default: memory request 1Gi,
+	// memory limit 4Gi; a given memory limit sizes maxmemory).
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
 	// Storage is the claim holding the data directory (default size "8Gi", the cluster's
 	// default StorageClass).
@@ -113,6 +129,8 @@ func (c Config) WithDefaults() Config {
 	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
 	c.ClientName = base.Or(c.ClientName, DefaultClientName)
 	c.MaxMemoryPolicy = base.Or(c.MaxMemoryPolicy, DefaultMaxMemoryPolicy)
+	c.TTL = base.Or(c.TTL, DefaultTTL)
+	c.Resources = withMemory(c.Resources)
 	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
 	c.AppendOnly = base.OrTrue(c.AppendOnly)
@@ -145,7 +163,10 @@ func (c Config) Validate() error {
 	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
 	if c.MaxMemory != "" && !memoryRE.MatchString(c.MaxMemory) {
 		e.Add("max_memory", "%q is not a Redis memory size such as 2gb or 512mb", c.MaxMemory)
+	} else if limit, ok := memoryLimit(c.Resources); ok && c.MaxMemory != "" && redisBytes(c.MaxMemory) >= limit {
+		e.Add("max_memory", "%q is not below the container's memory limit %s: the kernel would kill the server before it refuses writes", c.MaxMemory, c.Resources.Limits["memory"])
 	}
+	base.ValidateTimeSpan(e, "ttl", c.TTL)
 	base.ValidateOneOf(e, "max_memory_policy", c.MaxMemoryPolicy, MaxMemoryPolicies)
 	base.ValidateTLS(e, c.TLS)
 	return e.Err()
@@ -235,8 +256,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		"--appendonly", appendOnly,
 		"--maxmemory-policy", cfg.MaxMemoryPolicy,
 	)
-	if cfg.MaxMemory != "" {
-		args = append(args, "--maxmemory", strings.ToLower(cfg.MaxMemory))
+	if mm := maxMemory(cfg); mm != "" {
+		args = append(args, "--maxmemory", mm)
 	}
 	one := 1
 	m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
@@ -302,18 +323,18 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 
 	creds := base.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("Redis__EndpointUrl", m.Endpoint).
 		Env("Redis__Ssl", strconv.FormatBool(tls)).
 		Env("Redis__ClientName", cfg.ClientName).
 		Env("Redis__InstanceName", cfg.InstanceName).
+		Env("Redis__TtlTimeSpan", cfg.TTL).
 		EnvSecret(creds, "Redis__User", "Redis__Password")
 	if tls {
 		base.CAMount(out, "Redis__CaPath", cfg.Name+"-ca", cfg.TLS)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }
 
@@ -322,4 +343,63 @@ func readOnlyRoot(s *k8s.ContainerSecurity) *k8s.ContainerSecurity {
 	t := true
 	s.ReadOnlyRootFilesystem = &t
 	return s
+}
+
+// withMemory gives r the default memory request and limit when it sets no memory limit.
+func withMemory(r k8s.Resources) k8s.Resources {
+	if _, ok := r.Limits["memory"]; ok {
+		return r
+	}
+	limits := map[string]string{"memory": DefaultMemoryLimit}
+	for k, v := range r.Limits {
+		limits[k] = v
+	}
+	r.Limits = limits
+	if _, ok := r.Requests["memory"]; !ok {
+		requests := map[string]string{"memory": DefaultMemoryRequest}
+		for k, v := range r.Requests {
+			requests[k] = v
+		}
+		r.Requests = requests
+	}
+	return r
+}
+
+// memoryLimit returns the memory limit of r in bytes.
+func memoryLimit(r k8s.Resources) (int64, bool) {
+	q, err := resource.ParseQuantity(r.Limits["memory"])
+	if err != nil || q.Value() <= 0 {
+		return 0, false
+	}
+	return q.Value(), true
+}
+
+// maxMemory is the server's --maxmemory: Config.MaxMemory, else MaxMemoryPercent of the memory
+// limit in bytes.
+func maxMemory(cfg Config) string {
+	if cfg.MaxMemory != "" {
+		return strings.ToLower(cfg.MaxMemory)
+	}
+	if limit, ok := memoryLimit(cfg.Resources); ok {
+		return strconv.FormatInt(limit*MaxMemoryPercent/100, 10)
+	}
+	return ""
+}
+
+// redisBytes converts a Redis memory size (memoryRE) to bytes: k, m, g are powers of 1000,
+// kb, mb, gb powers of 1024, as redis.conf documents.
+func redisBytes(s string) int64 {
+	s = strings.ToLower(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"kb", 1 << 10}, {"mb", 1 << 20}, {"gb", 1 << 30}, {"k", 1000}, {"m", 1000 * 1000}, {"g", 1000 * 1000 * 1000}}
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			v, _ := strconv.ParseInt(n, 10, 64)
+			return v * u.mult
+		}
+	}
+	v, _ := strconv.ParseInt(s, 10, 64)
+	return v
 }
