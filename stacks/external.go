@@ -31,15 +31,15 @@ type ExternalConfig struct {
 	ExistingNamespace bool `yaml:"existing_namespace,omitempty"`
 	// Wait is the "wait for ready" switch of ArmoniK's workloads (default true).
 	Wait *bool `yaml:"wait,omitempty"`
-	// Queue is required: amazonmq, sqs or pubsub.
-	Queue QueueChoice `yaml:"queue,omitempty"`
-	// TableStorage is required: external_mongodb.
-	TableStorage TableChoice `yaml:"table_storage,omitempty"`
-	// ObjectStorage is required: s3, elasticache, gcs, memorystore or nfs.
-	ObjectStorage ObjectChoice `yaml:"object_storage,omitempty"`
-	// SharedStorage is where ArmoniK's DLL worker reads the application packages: none (the
-	// default), s3, gcs, nfs or hostpath. A partition whose worker runs the DLL worker needs one.
-	SharedStorage SharedChoice `yaml:"shared_storage,omitempty"`
+	// Queue is the task queue (required).
+	Queue ExternalQueue `yaml:"queue,omitempty"`
+	// TableStorage is the database (required).
+	TableStorage ExternalTableStorage `yaml:"table_storage,omitempty"`
+	// ObjectStorage stores payloads and results (required).
+	ObjectStorage ExternalObjectStorage `yaml:"object_storage,omitempty"`
+	// SharedStorage is where ArmoniK's DLL worker reads the application packages (default
+	// none). A partition whose worker runs the DLL worker needs one.
+	SharedStorage ExternalSharedStorage `yaml:"shared_storage,omitempty"`
 	// ArmoniK configures ArmoniK itself. Cloud identities: list the ServiceAccounts with their
 	// annotations in armonik.service_accounts and name them in the components.
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
@@ -57,20 +57,8 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 		errs = append(errs, fmt.Errorf("namespace: %q %s", ns, msgs[0]))
 	}
 	wait := orPtr(c.Wait, ptr(true))
-	choices := []choice{
-		{"queue", c.Queue, []string{"amazonmq", "sqs", "pubsub"}},
-		{"table_storage", c.TableStorage, []string{"external_mongodb"}},
-		{"object_storage", c.ObjectStorage, []string{"s3", "elasticache", "gcs", "memorystore", "nfs"}},
-		{"shared_storage", c.SharedStorage, []string{"s3", "gcs", "nfs", "hostpath", "none"}},
-	}
-	for _, ch := range choices[:3] {
-		if isZero(ch.value) {
-			errs = append(errs, fmt.Errorf("%s: required: choose one of %v", ch.role, ch.allowed))
-		}
-	}
-	mods, es := pickAll(stackEnv{wait: wait}, choices)
+	mods, es := planAll(moduleContext{ns: k8s.ExistingNamespace(ns), wait: wait}, &c.Queue, &c.TableStorage, &c.ObjectStorage, &c.SharedStorage)
 	errs = append(errs, es...)
-	errs = append(errs, checkModules(mods, k8s.ExistingNamespace(ns))...)
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)
 	errs = append(errs, prefixed("armonik.", a.Validate())...)

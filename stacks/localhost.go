@@ -87,7 +87,7 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 			errs = append(errs, prefixed(m.path+": ", err)...)
 			continue
 		}
-		if m.worker {
+		if m.role == RoleSharedStorage {
 			worker = append(worker, mo)
 		} else {
 			core = append(core, mo)

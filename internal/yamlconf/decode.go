@@ -148,6 +148,13 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	// Types with their own decoding.
+	if v.CanAddr() && isChoice(v.Type()) {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		d.decodeChoice(n, v.Addr().Interface().(Choice), path)
+		return
+	}
 	if v.CanAddr() && v.Addr().Type().Implements(callbackType) {
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 			return

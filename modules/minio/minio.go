@@ -67,8 +67,8 @@ type Config struct {
 	// Namespace is where the objects are created (required; set by the caller).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
 	// Role is "object-storage" (default: ArmoniK's object store) or "shared-storage" (the
-	// workers' shared storage).
-	Role string `json:"role,omitempty" yaml:"role,omitempty"`
+	// workers' shared storage); the stacks set it from where the module is listed.
+	Role string `json:"-" yaml:"-"`
 	// ClusterDomain is the cluster DNS domain in the endpoint URL (default "cluster.local").
 	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
 	// Image is the server image (default "quay.io/minio/minio": docker.io/minio/minio is gone).
