@@ -115,7 +115,9 @@ var registry = []registered{
 			v.Namespace, v.Role, v.Name = x.ns, modules.RoleSharedStorage, or(v.Name, "shared-storage")
 		}, nfs.Config.Validate, nfs.New),
 	register(RoleSharedStorage, "s3", anywhere, "uses an Amazon S3 bucket through the pods' AWS identity (FileStorageType=S3)",
-		func(v *s3.Config, _ moduleContext) { v.Role, v.Name = modules.RoleSharedStorage, or(v.Name, "shared-storage") }, s3.Config.Validate, s3.New),
+		func(v *s3.Config, _ moduleContext) {
+			v.Role, v.Name = modules.RoleSharedStorage, or(v.Name, "shared-storage")
+		}, s3.Config.Validate, s3.New),
 	register(RoleSharedStorage, "gcs", anywhere, "uses a Google Cloud Storage bucket through its S3 API with an HMAC key (FileStorageType=S3)",
 		func(v *gcs.Config, x moduleContext) {
 			v.Namespace, v.Role, v.Name = x.ns, modules.RoleSharedStorage, or(v.Name, "shared-storage")
