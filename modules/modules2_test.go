@@ -26,7 +26,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/externalmongodb"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/gcs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/hostpath"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/memorystore"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
@@ -544,8 +544,8 @@ func matches(selector map[string]any, labels map[string]any) bool {
 // with its polling agent and workers, metrics exporter), and, for MongoDB only, the member
 // itself.
 func TestNetworkPoliciesAdmitEveryConsumer(t *testing.T) {
-	if base.ConsumerLabel != armonik.LabelPartOf || base.ConsumerValue != armonik.PartOf {
-		t.Fatalf("the policies admit %s=%s, ArmoniK's pods carry %s=%s", base.ConsumerLabel, base.ConsumerValue, armonik.LabelPartOf, armonik.PartOf)
+	if kit.ConsumerLabel != armonik.LabelPartOf || kit.ConsumerValue != armonik.PartOf {
+		t.Fatalf("the policies admit %s=%s, ArmoniK's pods carry %s=%s", kit.ConsumerLabel, kit.ConsumerValue, armonik.LabelPartOf, armonik.PartOf)
 	}
 	st, all := deployAll(t, false)
 	no := false

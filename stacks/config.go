@@ -145,6 +145,17 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// namespaceNamed is the namespace name as the modules are validated with; an invalid name is
+// reported once (as "namespace: ...") and a stand-in keeps the modules' own checks going.
+func namespaceNamed(name string) (*k8s.Namespace, error) {
+	ns, err := k8s.ExistingNamespace(name)
+	if err != nil {
+		stand, _ := k8s.ExistingNamespace("armonik")
+		return stand, fmt.Errorf("namespace: %q %s", name, strings.TrimPrefix(err.Error(), fmt.Sprintf("namespace %q: ", name)))
+	}
+	return ns, nil
+}
+
 func or(v, def string) string {
 	if v == "" {
 		return def
@@ -198,13 +209,14 @@ func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 func (c *LocalhostConfig) plan() ([]*module, []error) {
 	d := c.WithDefaults()
 	var errs []error
-	if msgs := validation.IsDNS1123Label(d.Namespace); len(msgs) > 0 {
-		errs = append(errs, fmt.Errorf("namespace: %q %s", d.Namespace, msgs[0]))
+	ns, err := namespaceNamed(d.Namespace)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	if msgs := validation.IsDNS1123Subdomain(d.ClusterDomain); len(msgs) > 0 {
 		errs = append(errs, fmt.Errorf("cluster_domain: %q %s", d.ClusterDomain, msgs[0]))
 	}
-	x := moduleContext{ns: k8s.ExistingNamespace(d.Namespace), clusterDomain: d.ClusterDomain, wait: d.Wait}
+	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait}
 	mods, es := planAll(x, &d.Queue, &d.TableStorage, &d.ObjectStorage, &d.SharedStorage)
 	errs = append(errs, es...)
 	errs = append(errs, prefixed("armonik.", d.ArmoniK.Validate())...)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
@@ -53,11 +52,12 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 		ns = "armonik"
 	}
 	var errs []error
-	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
-		errs = append(errs, fmt.Errorf("namespace: %q %s", ns, msgs[0]))
+	nsObj, err := namespaceNamed(ns)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	wait := orPtr(c.Wait, ptr(true))
-	mods, es := planAll(moduleContext{ns: k8s.ExistingNamespace(ns), wait: wait}, &c.Queue, &c.TableStorage, &c.ObjectStorage, &c.SharedStorage)
+	mods, es := planAll(moduleContext{ns: nsObj, wait: wait}, &c.Queue, &c.TableStorage, &c.ObjectStorage, &c.SharedStorage)
 	errs = append(errs, es...)
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)

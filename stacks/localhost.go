@@ -67,16 +67,18 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	if err := k8s.NewProvider(st, "kubernetes", s.kubernetes); err != nil {
 		return fail(err)
 	}
-	ns := k8s.ExistingNamespace(s.namespace)
+	var ns *k8s.Namespace
+	var err error
 	if s.createNamespace {
-		var err error
 		ns, err = k8s.NewNamespace(st, "namespace", k8s.NamespaceSpec{
 			Name:   s.namespace,
 			Labels: map[string]string{"app.kubernetes.io/managed-by": "cdktf"},
 		})
-		if err != nil {
-			return fail(err)
-		}
+	} else {
+		ns, err = k8s.ExistingNamespace(s.namespace)
+	}
+	if err != nil {
+		return fail(err)
 	}
 	out := &Stack{Stack: st, Namespace: ns}
 	var core, worker armonik.Conf
@@ -101,7 +103,6 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	a.Namespace = ns
 	a.Layers.Core = append(core, a.Layers.Core...)
 	a.Layers.Worker = append(worker, a.Layers.Worker...)
-	var err error
 	if out.ArmoniK, err = armonik.New(st, "armonik", a); err != nil {
 		return fail(err)
 	}

@@ -135,13 +135,9 @@ type Image struct {
 	PullPolicy string `json:"pull_policy,omitempty" yaml:"pull_policy,omitempty"`
 }
 
-// Ref returns "repository:tag", or the repository alone without a tag.
-func (i Image) Ref() string {
-	if i.Tag == "" {
-		return i.Repository
-	}
-	return i.Repository + ":" + i.Tag
-}
+// Ref returns "repository:tag", or the repository alone without a tag or when it is pinned by
+// digest.
+func (i Image) Ref() string { return k8s.ImageRef(i.Repository, i.Tag) }
 
 func (i Image) or(def Image) Image {
 	if i.Repository == "" {
@@ -551,8 +547,16 @@ func (cfg *Config) validate() error {
 		add("logging.level: %q must be one of %s", cfg.Logging.Level, strings.Join(logLevels, ", "))
 	}
 	checkImage := func(path string, img Image) {
-		if img.Repository == "" {
+		switch {
+		case img.Repository == "":
 			add("%s: required (repository and tag)", path)
+		case strings.Contains(img.Repository, ":") && img.Tag != "" && !strings.Contains(img.Repository, "@") &&
+			strings.LastIndex(img.Repository, ":") > strings.LastIndex(img.Repository, "/"):
+			add("%s.repository: %q already holds a tag: give the tag in tag only", path, img.Repository)
+		default:
+			if err := k8s.ValidateImage(img.Ref()); err != nil {
+				add("%s: %v", path, err)
+			}
 		}
 		if img.PullPolicy != "" && !slices.Contains([]string{"Always", "IfNotPresent", "Never"}, img.PullPolicy) {
 			add("%s.pull_policy: %q must be Always, IfNotPresent or Never", path, img.PullPolicy)

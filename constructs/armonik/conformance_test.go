@@ -157,3 +157,31 @@ func TestOneWorkerPerPartition(t *testing.T) {
 		t.Errorf("workers hint: %q", hint)
 	}
 }
+
+// TestImagesAreValidated: every image reference is checked with the runtimes' grammar and
+// reported with its configuration path.
+func TestImagesAreValidated(t *testing.T) {
+	err := armonik.Config{
+		ControlPlane:    armonik.ControlPlane{Image: armonik.Image{Repository: "dockerhubaneo/ArmoniK_control", Tag: "0.37.2"}},
+		MetricsExporter: armonik.MetricsExporter{Image: armonik.Image{Repository: "dockerhubaneo/armonik_control_metrics", Tag: "0.37 .2"}},
+		Partitions: []armonik.Partition{{Name: "a",
+			PollingAgent: armonik.PollingAgent{Image: armonik.Image{Repository: "  "}},
+			Worker:       armonik.Worker{Image: armonik.Image{Repository: "my/worker@@sha256:abc"}},
+			Sidecars:     []armonik.Sidecar{{Name: "s", Image: armonik.Image{Repository: "proxy:1", Tag: "2"}}},
+		}},
+	}.Validate()
+	if err == nil {
+		t.Fatal("bad images accepted")
+	}
+	for _, want := range []string{
+		`control_plane.image: "dockerhubaneo/ArmoniK_control:0.37.2" is not an image reference`,
+		`metrics_exporter.image: "dockerhubaneo/armonik_control_metrics:0.37 .2" is not an image reference`,
+		`partitions[0].polling_agent.image: "  " has leading or trailing spaces`,
+		`partitions[0].worker.image: "my/worker@@sha256:abc" is not an image reference`,
+		`partitions[0].sidecars[0].image.repository: "proxy:1" already holds a tag`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}

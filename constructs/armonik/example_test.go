@@ -50,7 +50,11 @@ func ExampleNew() {
 		fmt.Println(err)
 		return
 	}
-	ns := k8s.ExistingNamespace("hpc")
+	ns, err := k8s.ExistingNamespace("hpc")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	a, err := armonik.New(stack, "armonik", armonik.Config{
 		Namespace: ns,
 		Layers:    armonik.Layers{Core: armonik.Conf{myStorage{secret: outputs.Named("mongo-atlas")}}},

@@ -68,7 +68,7 @@ func TestValkeyWiredIntoArmoniK(t *testing.T) {
 		}
 	}
 	sort.Strings(redisKeys)
-	want := "Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath Components__ObjectStorageAdaptorSettings__ClassName Redis__ClientName Redis__EndpointUrl Redis__InstanceName Redis__Ssl"
+	want := "Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath Components__ObjectStorageAdaptorSettings__ClassName Redis__ClientName Redis__EndpointUrl Redis__InstanceName Redis__Ssl Redis__TtlTimeSpan"
 	if got := strings.Join(redisKeys, " "); got != want {
 		t.Errorf("control plane object-store keys:\n got %s\nwant %s", got, want)
 	}
@@ -86,11 +86,12 @@ func TestValkeyWiredIntoArmoniK(t *testing.T) {
 
 func TestValkeyConfigErrors(t *testing.T) {
 	st := cdk.NewStack(cdk.NewTestApp(), "example")
-	_, err := valkey.New(st, "valkey", valkey.Config{Name: "Bad_Name", ClusterDomain: "bad domain"})
+	_, err := valkey.New(st, "valkey", valkey.Config{Name: "Bad_Name", ClusterDomain: "bad domain", Image: "Valkey/Valkey", TTL: "forever"})
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{`valkey "Bad_Name": name:`, `valkey "Bad_Name": namespace: required`, `valkey "Bad_Name": cluster_domain:`} {
+	for _, want := range []string{`valkey "Bad_Name": name:`, `valkey "Bad_Name": namespace: required`, `valkey "Bad_Name": cluster_domain:`,
+		`valkey "Bad_Name": image: "Valkey/Valkey:8.1-alpine" is not an image reference`, `valkey "Bad_Name": ttl: "forever" is not a .NET TimeSpan`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

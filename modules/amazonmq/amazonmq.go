@@ -8,7 +8,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -62,22 +62,22 @@ type Config struct {
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
 	c.AMQP = c.AMQP.WithDefaults()
-	c.Name = base.Or(c.Name, Kind)
+	c.Name = kit.Or(c.Name, Kind)
 	if c.Port == 0 {
 		c.Port = DefaultPort
 	}
-	c.Scheme = base.Or(c.Scheme, DefaultScheme)
-	c.UserKey = base.Or(c.UserKey, DefaultUserKey)
-	c.PasswordKey = base.Or(c.PasswordKey, DefaultPasswordKey)
+	c.Scheme = kit.Or(c.Scheme, DefaultScheme)
+	c.UserKey = kit.Or(c.UserKey, DefaultUserKey)
+	c.PasswordKey = kit.Or(c.PasswordKey, DefaultPasswordKey)
 	return c
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
-	return []base.Credential{
+func (c *Config) credentials() []kit.Credential {
+	return []kit.Credential{
 		{Env: "Amqp__User", Key: c.UserKey, Field: "user_key", Var: "user", What: "the Amazon MQ broker user"},
 		{Env: "Amqp__Password", Key: c.PasswordKey, Field: "password_key", Var: "password", What: "the Amazon MQ broker password"},
 	}
@@ -85,14 +85,14 @@ func (c *Config) credentials() []base.Credential {
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateHost(e, "host", c.Host)
-	base.ValidatePort(e, "port", c.Port)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateHost(e, "host", c.Host)
+	kit.ValidatePort(e, "port", c.Port)
 	if c.Scheme != "AMQPS" && c.Scheme != "AMQP" {
 		e.Add("scheme", "%q must be AMQPS or AMQP", c.Scheme)
 	}
-	base.ValidateAMQP(e, c.AMQP, c.Scheme == "AMQPS")
+	kit.ValidateAMQP(e, c.AMQP, c.Scheme == "AMQPS")
 	p := c.endpoint()
 	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	return e.Err()
@@ -107,7 +107,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the Amazon MQ broker of cfg, defaults applied, declaring on scope's stack
@@ -125,12 +125,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("Amqp__Host", cfg.Host).
 		Env("Amqp__Port", strconv.Itoa(cfg.Port)).
 		Env("Amqp__Scheme", cfg.Scheme)
-	base.AMQPOutputs(out, cfg.AMQP)
+	kit.AMQPOutputs(out, cfg.AMQP)
 	p := cfg.endpoint()
 	var err error
 	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
-		return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
+		return nil, kit.NewErrors(Kind, cfg.Name).Fail(err)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyQueue, out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyQueue, out)
 	return m, nil
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -62,20 +62,20 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ConnectionStringKey = base.Or(c.ConnectionStringKey, DefaultConnectionStringKey)
-	c.DataRetention = base.Or(c.DataRetention, DefaultDataRetention)
-	c.CAKey = base.Or(c.CAKey, DefaultCAKey)
-	c.CAPath = base.Or(c.CAPath, DefaultCAPath)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ConnectionStringKey = kit.Or(c.ConnectionStringKey, DefaultConnectionStringKey)
+	c.DataRetention = kit.Or(c.DataRetention, DefaultDataRetention)
+	c.CAKey = kit.Or(c.CAKey, DefaultCAKey)
+	c.CAPath = kit.Or(c.CAPath, DefaultCAPath)
 	return c
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "table-storage", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "table-storage", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
-	return []base.Credential{{
+func (c *Config) credentials() []kit.Credential {
+	return []kit.Credential{{
 		Env: "MongoDB__ConnectionString", Key: c.ConnectionStringKey, Field: "connection_string_key", Var: "connection_string",
 		What: "the MongoDB connection string, with user, password and database (mongodb://user:password@host/<database>?... or mongodb+srv://)",
 		Validations: []k8s.VariableValidation{{
@@ -89,13 +89,13 @@ func (c *Config) credentials() []base.Credential {
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateTimeSpan(e, "data_retention", c.DataRetention)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateTimeSpan(e, "data_retention", c.DataRetention)
 	if c.CASecret != "" {
-		base.ValidateSecretName(e, "ca_secret", c.CASecret)
-		base.ValidateSecretKey(e, "ca_key", c.CAKey)
-		base.ValidateCAPath(e, "ca_path", c.CAPath)
+		kit.ValidateSecretName(e, "ca_secret", c.CASecret)
+		kit.ValidateSecretKey(e, "ca_key", c.CAKey)
+		kit.ValidateCAPath(e, "ca_path", c.CAPath)
 	}
 	p := c.endpoint()
 	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
@@ -111,7 +111,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the MongoDB of cfg, defaults applied, declaring on scope's stack the
@@ -130,13 +130,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		out.Env("MongoDB__Sharding", "true")
 	}
 	if cfg.CASecret != "" {
-		base.MountCA(out, "MongoDB__CAFile", cfg.Name+"-ca", outputs.Named(cfg.CASecret), cfg.CAKey, cfg.CAPath)
+		kit.MountCA(out, "MongoDB__CAFile", cfg.Name+"-ca", outputs.Named(cfg.CASecret), cfg.CAKey, cfg.CAPath)
 	}
 	p := cfg.endpoint()
 	var err error
 	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
-		return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
+		return nil, kit.NewErrors(Kind, cfg.Name).Fail(err)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyTable, out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyTable, out)
 	return m, nil
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -59,24 +59,24 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Role = base.Or(c.Role, modules.RoleObjectStorage)
-	c.EndpointURL = base.Or(c.EndpointURL, DefaultEndpointURL)
-	c.AccessIDKey = base.Or(c.AccessIDKey, DefaultAccessIDKey)
-	c.SecretKey = base.Or(c.SecretKey, DefaultSecretKey)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Role = kit.Or(c.Role, modules.RoleObjectStorage)
+	c.EndpointURL = kit.Or(c.EndpointURL, DefaultEndpointURL)
+	c.AccessIDKey = kit.Or(c.AccessIDKey, DefaultAccessIDKey)
+	c.SecretKey = kit.Or(c.SecretKey, DefaultSecretKey)
 	return c
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
+func (c *Config) credentials() []kit.Credential {
 	login, password := "S3__Login", "S3__Password"
 	if c.Role == modules.RoleSharedStorage {
 		login, password = "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey"
 	}
-	return []base.Credential{
+	return []kit.Credential{
 		{Env: login, Key: c.AccessIDKey, Field: "access_id_key", Var: "access_id", What: "the access id of the Cloud Storage HMAC key"},
 		{Env: password, Key: c.SecretKey, Field: "secret_key", Var: "secret", What: "the secret of the Cloud Storage HMAC key"},
 	}
@@ -87,13 +87,13 @@ var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,61}[a-z0-9]$`)
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
 	if !bucketRE.MatchString(c.Bucket) || strings.HasPrefix(c.Bucket, "goog") {
 		e.Add("bucket", "%q is not a Cloud Storage bucket name (3 to 63 lowercase letters, digits, '-', '_' and '.')", c.Bucket)
 	}
-	base.ValidateHTTPSURL(e, "endpoint_url", c.EndpointURL)
-	base.ValidateOneOf(e, "role", c.Role, []string{modules.RoleObjectStorage, modules.RoleSharedStorage})
+	kit.ValidateHTTPSURL(e, "endpoint_url", c.EndpointURL)
+	kit.ValidateOneOf(e, "role", c.Role, []string{modules.RoleObjectStorage, modules.RoleSharedStorage})
 	p := c.endpoint()
 	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	return e.Err()
@@ -108,7 +108,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the bucket of cfg, defaults applied, declaring on scope's stack the
@@ -140,8 +140,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	p := cfg.endpoint()
 	var err error
 	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
-		return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
+		return nil, kit.NewErrors(Kind, cfg.Name).Fail(err)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(family, out)
+	m.ModuleOutputs = kit.NewModuleOutputs(family, out)
 	return m, nil
 }

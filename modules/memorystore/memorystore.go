@@ -8,7 +8,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -84,49 +84,49 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Ssl = base.OrTrue(c.Ssl)
-	c.Auth = base.OrTrue(c.Auth)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Ssl = kit.OrTrue(c.Ssl)
+	c.Auth = kit.OrTrue(c.Auth)
 	if c.Port == 0 {
 		c.Port = DefaultPort
 		if *c.Ssl {
 			c.Port = DefaultTLSPort
 		}
 	}
-	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
-	c.TTL = base.Or(c.TTL, DefaultTTL)
-	c.ClientName = base.Or(c.ClientName, DefaultClientName)
-	c.CAKey = base.Or(c.CAKey, DefaultCAKey)
-	c.CAPath = base.Or(c.CAPath, DefaultCAPath)
-	c.PasswordKey = base.Or(c.PasswordKey, DefaultPasswordKey)
+	c.InstanceName = kit.Or(c.InstanceName, DefaultInstanceName)
+	c.TTL = kit.Or(c.TTL, DefaultTTL)
+	c.ClientName = kit.Or(c.ClientName, DefaultClientName)
+	c.CAKey = kit.Or(c.CAKey, DefaultCAKey)
+	c.CAPath = kit.Or(c.CAPath, DefaultCAPath)
+	c.PasswordKey = kit.Or(c.PasswordKey, DefaultPasswordKey)
 	return c
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
-	return []base.Credential{
+func (c *Config) credentials() []kit.Credential {
+	return []kit.Credential{
 		{Env: "Redis__Password", Key: c.PasswordKey, Field: "password_key", Var: "auth_string", What: "the Memorystore AUTH string"},
 	}
 }
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateHost(e, "host", c.Host)
-	base.ValidatePort(e, "port", c.Port)
-	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
-	base.ValidateTimeSpan(e, "ttl", c.TTL)
-	if base.Bool(c.Ssl, true) {
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateHost(e, "host", c.Host)
+	kit.ValidatePort(e, "port", c.Port)
+	kit.ValidateRedisNames(e, c.InstanceName, c.ClientName)
+	kit.ValidateTimeSpan(e, "ttl", c.TTL)
+	if kit.Bool(c.Ssl, true) {
 		switch {
 		case c.CASecret != "" && c.CACertificate != "":
 			e.Add("ca_secret", "set ca_secret or ca_certificate, not both")
 		case c.CASecret != "":
-			base.ValidateSecretName(e, "ca_secret", c.CASecret)
-			base.ValidateSecretKey(e, "ca_key", c.CAKey)
+			kit.ValidateSecretName(e, "ca_secret", c.CASecret)
+			kit.ValidateSecretKey(e, "ca_key", c.CAKey)
 		case c.CACertificate != "":
 			if !strings.Contains(c.CACertificate, "-----BEGIN CERTIFICATE-----") {
 				e.Add("ca_certificate", "must hold PEM certificates (-----BEGIN CERTIFICATE-----)")
@@ -137,11 +137,11 @@ func (c Config) Validate() error {
 		default:
 			e.Add("ca_secret", "required with ssl: the instance's server CA (ca_secret, or its PEM in ca_certificate)")
 		}
-		base.ValidateCAPath(e, "ca_path", c.CAPath)
+		kit.ValidateCAPath(e, "ca_path", c.CAPath)
 	} else if c.CASecret != "" || c.CACertificate != "" {
 		e.Add("ssl", "ca_secret and ca_certificate are only used with ssl: true")
 	}
-	if base.Bool(c.Auth, true) {
+	if kit.Bool(c.Auth, true) {
 		p := c.endpoint()
 		p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	} else if c.ExistingSecret != "" {
@@ -162,7 +162,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the Memorystore instance of cfg, defaults applied, declaring on scope's
@@ -173,13 +173,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	e := base.NewErrors(Kind, cfg.Name)
-	ssl := base.Bool(cfg.Ssl, true)
+	e := kit.NewErrors(Kind, cfg.Name)
+	ssl := kit.Bool(cfg.Ssl, true)
 	m := &Module{}
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
-		Env("Redis__EndpointUrl", base.HostPort(cfg.Host, cfg.Port)).
+		Env("Redis__EndpointUrl", kit.HostPort(cfg.Host, cfg.Port)).
 		Env("Redis__Ssl", strconv.FormatBool(ssl)).
 		Env("Redis__ClientName", cfg.ClientName).
 		Env("Redis__InstanceName", cfg.InstanceName).
@@ -195,17 +195,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			}); err != nil {
 				return nil, e.Fail(err)
 			}
-			ca = base.Ref(m.CA)
+			ca = kit.Ref(m.CA)
 		}
-		base.MountCA(out, "Redis__CaPath", cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)
+		kit.MountCA(out, "Redis__CaPath", cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)
 	}
-	if base.Bool(cfg.Auth, true) {
+	if kit.Bool(cfg.Auth, true) {
 		out.Env("Redis__User", "")
 		var err error
 		if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
 			return nil, e.Fail(err)
 		}
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyObject, out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }

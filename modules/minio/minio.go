@@ -10,7 +10,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -103,22 +103,22 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Role = base.Or(c.Role, DefaultRole)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.User = base.Or(c.User, DefaultUser)
-	c.Bucket = base.Or(c.Bucket, DefaultBucket)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Role = kit.Or(c.Role, DefaultRole)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.User = kit.Or(c.User, DefaultUser)
+	c.Bucket = kit.Or(c.Bucket, DefaultBucket)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
-func (c *Config) common() base.Common {
-	return base.Common{
+func (c *Config) common() kit.Common {
+	return kit.Common{
 		Kind: Kind, Component: c.Role, Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
@@ -132,12 +132,12 @@ var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	if c.Role != RoleObjectStorage && c.Role != RoleSharedStorage {
 		e.Add("role", "%q must be %q or %q", c.Role, RoleObjectStorage, RoleSharedStorage)
 	}
-	if !base.UserName(c.User) || len(c.User) < 3 {
+	if !kit.UserName(c.User) || len(c.User) < 3 {
 		e.Add("user", "%q must be 3 to 64 letters, digits, '.', '_' or '-' (a MinIO access key)", c.User)
 	}
 	if !bucketRE.MatchString(c.Bucket) || strings.Contains(c.Bucket, "..") {
@@ -173,7 +173,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New deploys a MinIO server on scope (a stack) with the configuration cfg, defaults applied.
@@ -184,7 +184,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{Role: cfg.Role, Bucket: cfg.Bucket, Host: cm.Host(cfg.Name), Port: Port}
 	m.EndpointURL = "http://" + m.Host + ":" + strconv.Itoa(Port)
 
@@ -222,13 +222,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Replicas: &one,
 		Selector: cm.Selector(),
 		Strategy: "Recreate",
-		Wait:     base.Bool(cfg.Wait, true),
+		Wait:     kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
 			Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(uid, gid, gid),
+				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				// The bucket is a directory of the data directory, created before the server
@@ -240,7 +240,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					ImagePullPolicy: cfg.PullPolicy,
 					Command:         []string{"mkdir", "-p", dataDir + "/" + cfg.Bucket},
 					Mounts:          []k8s.Mount{{Volume: "data", Path: dataDir}},
-					Security:        base.ContainerSecurity(),
+					Security:        kit.ContainerSecurity(),
 				}},
 				Containers: []k8s.Container{{
 					Name:            "minio",
@@ -266,7 +266,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					Startup:   health("/minio/health/live", k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
 					Readiness: health("/minio/health/ready", k8s.Probe{PeriodSeconds: 10, TimeoutSeconds: 5}),
 					Liveness:  health("/minio/health/live", k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
-					Security:  base.ContainerSecurity(),
+					Security:  kit.ContainerSecurity(),
 				}},
 				Volumes: []k8s.Volume{
 					{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}},
@@ -298,13 +298,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
 			return nil, e.Fail(err)
 		}
 	}
 
-	creds := base.Ref(m.Credentials)
+	creds := kit.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name)
 	if cfg.Role == RoleObjectStorage {
 		out.Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
@@ -326,6 +326,6 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if cfg.Role == RoleSharedStorage {
 		family = outputs.FamilySharedStorage
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(family, out)
+	m.ModuleOutputs = kit.NewModuleOutputs(family, out)
 	return m, nil
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -68,21 +68,21 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Size = base.Or(c.Size, DefaultSize)
-	c.Role = base.Or(c.Role, modules.RoleObjectStorage)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Size = kit.Or(c.Size, DefaultSize)
+	c.Role = kit.Or(c.Role, modules.RoleObjectStorage)
 	if c.Role == modules.RoleSharedStorage {
-		c.MountPath = base.Or(c.MountPath, modules.SharedDataPath)
+		c.MountPath = kit.Or(c.MountPath, modules.SharedDataPath)
 	}
-	c.MountPath = base.Or(c.MountPath, DefaultMountPath)
+	c.MountPath = kit.Or(c.MountPath, DefaultMountPath)
 	return c
 }
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateNamespace(e, c.Namespace)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateNamespace(e, c.Namespace)
 	static := c.Server != "" || c.Path != ""
 	switch {
 	case static && c.StorageClass != "":
@@ -122,7 +122,7 @@ func (c Config) Validate() error {
 	if !path.IsAbs(c.MountPath) || path.Clean(c.MountPath) != c.MountPath || c.MountPath == "/" {
 		e.Add("mount_path", "%q must be an absolute, clean directory other than /", c.MountPath)
 	}
-	base.ValidateOneOf(e, "role", c.Role, []string{modules.RoleObjectStorage, modules.RoleSharedStorage})
+	kit.ValidateOneOf(e, "role", c.Role, []string{modules.RoleObjectStorage, modules.RoleSharedStorage})
 	return e.Err()
 }
 
@@ -141,7 +141,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New creates the claim (and, for an export, its PersistentVolume) on scope (a stack) with the
@@ -152,8 +152,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	p := base.Endpoint{Kind: Kind, Component: cfg.Role, Name: cfg.Name, Namespace: cfg.Namespace}
-	e := base.NewErrors(Kind, cfg.Name)
+	p := kit.Endpoint{Kind: Kind, Component: cfg.Role, Name: cfg.Name, Namespace: cfg.Namespace}
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{MountPath: cfg.MountPath}
 	claimName := cfg.Name + "-data"
 	claim := k8s.ClaimSpec{
@@ -184,14 +184,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		// The DLL worker only reads the packages (it copies them to target_zip_path).
 		out.Env("FileStorageType", "FS").
 			Env("target_data_path", cfg.MountPath).
-			MountClaim(claimName, base.Ref(m.Claim), cfg.MountPath, outputs.ReadOnly())
-		m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilySharedStorage, out)
+			MountClaim(claimName, kit.Ref(m.Claim), cfg.MountPath, outputs.ReadOnly())
+		m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilySharedStorage, out)
 		return m, nil
 	}
 	out.Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("LocalStorage__Path", cfg.MountPath).
-		MountClaim(claimName, base.Ref(m.Claim), cfg.MountPath)
-	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyObject, out)
+		MountClaim(claimName, kit.Ref(m.Claim), cfg.MountPath)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }

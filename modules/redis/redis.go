@@ -11,7 +11,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -121,26 +121,26 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
-	c.ClientName = base.Or(c.ClientName, DefaultClientName)
-	c.MaxMemoryPolicy = base.Or(c.MaxMemoryPolicy, DefaultMaxMemoryPolicy)
-	c.TTL = base.Or(c.TTL, DefaultTTL)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.InstanceName = kit.Or(c.InstanceName, DefaultInstanceName)
+	c.ClientName = kit.Or(c.ClientName, DefaultClientName)
+	c.MaxMemoryPolicy = kit.Or(c.MaxMemoryPolicy, DefaultMaxMemoryPolicy)
+	c.TTL = kit.Or(c.TTL, DefaultTTL)
 	c.Resources = withMemory(c.Resources)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
-	c.AppendOnly = base.OrTrue(c.AppendOnly)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.AppendOnly = kit.OrTrue(c.AppendOnly)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
-func (c *Config) common() base.Common {
-	return base.Common{
+func (c *Config) common() kit.Common {
+	return kit.Common{
 		Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
@@ -158,17 +158,17 @@ var memoryRE = regexp.MustCompile(`(?i)^[0-9]+(k|kb|m|mb|g|gb)?$`)
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
-	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
+	kit.ValidateRedisNames(e, c.InstanceName, c.ClientName)
 	if c.MaxMemory != "" && !memoryRE.MatchString(c.MaxMemory) {
 		e.Add("max_memory", "%q is not a Redis memory size such as 2gb or 512mb", c.MaxMemory)
 	} else if limit, ok := memoryLimit(c.Resources); ok && c.MaxMemory != "" && redisBytes(c.MaxMemory) >= limit {
 		e.Add("max_memory", "%q is not below the container's memory limit %s: the kernel would kill the server before it refuses writes", c.MaxMemory, c.Resources.Limits["memory"])
 	}
-	base.ValidateTimeSpan(e, "ttl", c.TTL)
-	base.ValidateOneOf(e, "max_memory_policy", c.MaxMemoryPolicy, MaxMemoryPolicies)
-	base.ValidateTLS(e, c.TLS)
+	kit.ValidateTimeSpan(e, "ttl", c.TTL)
+	kit.ValidateOneOf(e, "max_memory_policy", c.MaxMemoryPolicy, MaxMemoryPolicies)
+	kit.ValidateTLS(e, c.TLS)
 	return e.Err()
 }
 
@@ -194,7 +194,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New deploys a Redis server on scope (a stack) with the configuration cfg, defaults applied.
@@ -205,7 +205,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{Host: cm.Host(cfg.Name), Port: Port}
 	m.Endpoint = m.Host + ":" + strconv.Itoa(Port)
 
@@ -223,12 +223,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name)
+	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Name)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
 	appendOnly := "no"
-	if base.Bool(cfg.AppendOnly, true) {
+	if kit.Bool(cfg.AppendOnly, true) {
 		appendOnly = "yes"
 	}
 	// The entrypoint stays: given "redis-server" it runs the server as is (as the redis user).
@@ -248,7 +248,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		}
 		cli += " --tls --cacert " + tlsDir + "/" + modules.DefaultTLSCAKey
 		mounts = append(mounts, k8s.Mount{Volume: "tls", Path: tlsDir, ReadOnly: true})
-		volumes = append(volumes, base.TLSVolume("tls", cfg.TLS))
+		volumes = append(volumes, kit.TLSVolume("tls", cfg.TLS))
 	}
 	args = append(args,
 		"--dir", "/data",
@@ -265,13 +265,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Replicas: &one,
 		Selector: cm.Selector(),
 		Strategy: "Recreate",
-		Wait:     base.Bool(cfg.Wait, true),
+		Wait:     kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
 			Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(uid, gid, gid),
+				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{
@@ -289,7 +289,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					Startup:   &k8s.Probe{TCPPort: "redis", PeriodSeconds: 5, FailureThreshold: 60},
 					Readiness: &k8s.Probe{Exec: []string{"sh", "-c", cli + " ping | grep -q PONG"}, PeriodSeconds: 10, TimeoutSeconds: 5},
 					Liveness:  &k8s.Probe{TCPPort: "redis", PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3},
-					Security:  readOnlyRoot(base.ContainerSecurity()),
+					Security:  readOnlyRoot(kit.ContainerSecurity()),
 				}},
 				Volumes: volumes,
 			},
@@ -315,13 +315,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
 			return nil, e.Fail(err)
 		}
 	}
 
-	creds := base.Ref(m.Credentials)
+	creds := kit.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
@@ -332,9 +332,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("Redis__TtlTimeSpan", cfg.TTL).
 		EnvSecret(creds, "Redis__User", "Redis__Password")
 	if tls {
-		base.CAMount(out, "Redis__CaPath", cfg.Name+"-ca", cfg.TLS)
+		kit.CAMount(out, "Redis__CaPath", cfg.Name+"-ca", cfg.TLS)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(outputs.FamilyObject, out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name.
@@ -42,8 +42,8 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Role = base.Or(c.Role, modules.RoleObjectStorage)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Role = kit.Or(c.Role, modules.RoleObjectStorage)
 	if c.EndpointURL == "" && c.Region != "" {
 		c.EndpointURL = "https://s3." + c.Region + ".amazonaws.com"
 	}
@@ -55,14 +55,14 @@ var BucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateAWSRegion(e, "region", c.Region)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateAWSRegion(e, "region", c.Region)
 	if !BucketRE.MatchString(c.Bucket) || strings.Contains(c.Bucket, "..") {
 		e.Add("bucket", "%q is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-')", c.Bucket)
 	}
-	base.ValidateHTTPSURL(e, "endpoint_url", c.EndpointURL)
-	base.ValidateOneOf(e, "role", c.Role, []string{modules.RoleObjectStorage, modules.RoleSharedStorage})
+	kit.ValidateHTTPSURL(e, "endpoint_url", c.EndpointURL)
+	kit.ValidateOneOf(e, "role", c.Role, []string{modules.RoleObjectStorage, modules.RoleSharedStorage})
 	return e.Err()
 }
 
@@ -70,7 +70,7 @@ func (c Config) Validate() error {
 type Module struct {
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the bucket of cfg, defaults applied. It creates nothing (scope and id are
@@ -88,7 +88,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			Env("S3Storage__ServiceURL", cfg.EndpointURL).
 			Env("S3Storage__BucketName", cfg.Bucket).
 			Env("S3Storage__MustForcePathStyle", "true")
-		return &Module{ModuleOutputs: base.NewModuleOutputs(outputs.FamilySharedStorage, out)}, nil
+		return &Module{ModuleOutputs: kit.NewModuleOutputs(outputs.FamilySharedStorage, out)}, nil
 	}
 	out.Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
@@ -97,5 +97,5 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Env("S3__MustForcePathStyle", "true").
 		Env("S3__UseChunkEncoding", "true").
 		Env("S3__EndpointUrl", cfg.EndpointURL)
-	return &Module{ModuleOutputs: base.NewModuleOutputs(outputs.FamilyObject, out)}, nil
+	return &Module{ModuleOutputs: kit.NewModuleOutputs(outputs.FamilyObject, out)}, nil
 }
