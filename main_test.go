@@ -112,24 +112,24 @@ localhost:
 // synth, writes nothing, and names the rule, whether the value conflicts with a module's (core
 // layer) or replaces it on purpose (override).
 func TestCoreRuleStopsSynth(t *testing.T) {
-	for _, doc := range []string{`
+	for doc, module := range map[string]string{`
 localhost:
   armonik:
     layers:
       core:
         env: {Amqp__MaxPriority: "0"}
-`, `
+`: "config localhost.armonik.layers.core", `
 localhost:
   armonik:
     overrides:
       polling:
         env: {Amqp__MaxPriority: "0"}
-`} {
+`: "config localhost.armonik.overrides.polling"} {
 		code, _, stderr, dir := runIn(t, doc)
 		if code != 1 {
 			t.Fatalf("exit code %d, want 1\n%s", code, stderr)
 		}
-		for _, want := range []string{`Amqp__MaxPriority = "0" from module "config"`, "rule amqp.max-priority", "Minimum value for MaxPriority is 1.",
+		for _, want := range []string{`Amqp__MaxPriority = "0" from module "` + module + `"`, "rule amqp.max-priority", "Minimum value for MaxPriority is 1.",
 			"Adaptors/QueueCommon/src/QueueStorageBase.cs"} {
 			if !strings.Contains(stderr, want) {
 				t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -138,6 +138,14 @@ localhost:
 		if _, err := os.Stat(filepath.Join(dir, "cdktf.out")); err == nil {
 			t.Error("a configuration breaking a Core rule must not write cdktf.out")
 		}
+	}
+}
+
+// TestOversizedValuesAreCut: an error never echoes a huge value whole.
+func TestOversizedValuesAreCut(t *testing.T) {
+	code, _, stderr, _ := runIn(t, "localhost:\n  namespace: "+strings.Repeat("n", 5000)+"\n")
+	if code != 1 || !strings.Contains(stderr, `... (5000 characters)`) || strings.Contains(stderr, strings.Repeat("n", 200)) {
+		t.Errorf("exit %d, stderr %.300s", code, stderr)
 	}
 }
 
@@ -162,8 +170,13 @@ func TestExplainCommand(t *testing.T) {
 			t.Errorf("explain output lacks %q", want)
 		}
 	}
-	if code, _, _, _ := runIn(t, "", "explain", "nope"); code != 1 {
-		t.Errorf("explain of an unknown stack: exit %d, want 1", code)
+	code, _, stderr, _ = runIn(t, "", "explain", "nope")
+	if code != 1 || !strings.Contains(stderr, `no stack "nope": the stacks are armonik-localhost, armonik-external (the configuration builds armonik-localhost)`) {
+		t.Errorf("explain of an unknown stack: exit %d, %s", code, stderr)
+	}
+	code, _, stderr, _ = runIn(t, "", "explain", stacks.ExternalName)
+	if code != 1 || !strings.Contains(stderr, `stack "armonik-external" is not built by this configuration, which builds armonik-localhost: list it under stacks:`) {
+		t.Errorf("explain of a stack not built: exit %d, %s", code, stderr)
 	}
 	if code, _, _, _ := runIn(t, "", "frobnicate"); code != 2 {
 		t.Errorf("unknown command: exit %d, want 2", code)

@@ -51,11 +51,19 @@ func TestBadConfigs(t *testing.T) {
 		{"typo inside a module", "localhost:\n  queue: {rabbitmq: {max_prority: 5}}\n",
 			[]string{"line 2: localhost.queue.rabbitmq.max_prority: unknown key"}},
 		{"empty file", "", []string{"the document is empty"}},
+		{"tab indentation", "localhost:\n\tnamespace: x\n", []string{"line 2: tabs are not allowed for indentation in YAML: indent with spaces"}},
+		{"invalid UTF-8", "localhost:\n  namespace: \"a\xffb\"\n", []string{"line 2: invalid UTF-8 at byte offset 26 (byte 0xff)"}},
+		{"typo in a list-form conf", "localhost:\n  armonik:\n    layers:\n      core:\n        - env: {A: \"1\"}\n        - envv: {B: \"2\"}\n",
+			[]string{"line 6: localhost.armonik.layers.core[1].envv: unknown key (known keys: env,"}},
+		{"oversized value", "localhost:\n  wait: " + strings.Repeat("y", 500) + "\n", []string{`line 2: localhost.wait: want true or false, got "yyyyy`, `... (500 characters)`}},
 		{"anchors bomb", bomb(), []string{"expands to more than"}},
 		{"not YAML", "localhost: [\n", []string{"not valid YAML"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.doc))
+			if err != nil && strings.Contains(err.Error(), strings.Repeat("y", 100)) {
+				t.Errorf("an oversized value is echoed whole: %.200s", err)
+			}
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -77,6 +85,24 @@ func bomb() string {
 	sidecars := ten("&w {name: w, image: {repository: r}, conf: "+confs+"}", "w")
 	parts := ten("&p {name: a, sidecars: "+sidecars+"}", "p")
 	return "localhost: {armonik: {partitions: " + parts + "}}\n"
+}
+
+// TestConfsAreNamedByTheirPath: each conf of the file is a module named after its place, so a
+// conflict says which two entries clash.
+func TestConfsAreNamedByTheirPath(t *testing.T) {
+	cfg, err := Parse([]byte("localhost:\n  armonik:\n    layers:\n      core:\n        - env: {A: \"1\"}\n        - env: {B: \"2\"}\n      control:\n        env: {C: \"3\"}\n    partitions:\n      - name: gpu\n        worker: {conf: {env: {D: \"4\"}}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := cfg.Localhost.ArmoniK
+	var got []string
+	for _, m := range append(append(a.Layers.Core, a.Layers.Control...), a.Partitions[0].Worker.Conf...) {
+		got = append(got, m.ModuleName())
+	}
+	want := "config localhost.armonik.layers.core[0]|config localhost.armonik.layers.core[1]|config localhost.armonik.layers.control|config localhost.armonik.partitions[0].worker.conf"
+	if strings.Join(got, "|") != want {
+		t.Errorf("module names\n %s\nwant\n %s", strings.Join(got, "|"), want)
+	}
 }
 
 // TestExampleConfig: the documented example parses, validates and builds.

@@ -26,7 +26,7 @@ func Mermaid(w io.Writer, built []Built, stack string) error {
 		io.WriteString(w, MermaidOf(b.ArmoniK.Pods))
 	}
 	if !found {
-		return fmt.Errorf("no stack %q among those built", stack)
+		return notBuilt(built, stack)
 	}
 	return nil
 }

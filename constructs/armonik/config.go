@@ -300,9 +300,11 @@ type Partition struct {
 	// Name is the partition id (a DNS-1123 label: it names the Deployment compute-plane-<name>).
 	Name string `json:"name" yaml:"name"`
 
-	// Priority of the partition for Core (default 1); with the next fields, the partition
-	// definition InitServices__Partitioning__Partitions__<i>.
-	Priority int `json:"priority,omitempty" yaml:"priority,omitempty"`
+	// Priority of the partition for Core (default 1; 0 is kept as given, negative values are
+	// errors); with the next fields, the partition definition
+	// InitServices__Partitioning__Partitions__<i> (Core 0.37.2
+	// Common/src/Injection/Options/Database/Partition.cs).
+	Priority *int `json:"priority,omitempty" yaml:"priority,omitempty"`
 	// ReservedPods is the number of pods the partition keeps (default 0).
 	ReservedPods int `json:"reserved_pods,omitempty" yaml:"reserved_pods,omitempty"`
 	// MaxPods is the most pods the partition may take (default 1).
@@ -492,8 +494,8 @@ func (cfg Config) WithDefaults() Config {
 	}
 	parts := make([]Partition, len(cfg.Partitions))
 	for i, p := range cfg.Partitions {
-		if p.Priority == 0 {
-			p.Priority = 1
+		if p.Priority == nil {
+			p.Priority = ptr(1)
 		}
 		if p.MaxPods == 0 {
 			p.MaxPods = 1
@@ -639,6 +641,9 @@ func (cfg *Config) validate() error {
 		if p.ReservedPods < 0 || p.MaxPods < 1 || p.ReservedPods > p.MaxPods {
 			add("%s: reserved_pods %d and max_pods %d must satisfy 0 <= reserved_pods <= max_pods and max_pods >= 1", path, p.ReservedPods, p.MaxPods)
 		}
+		if *p.Priority < 0 {
+			add("%s.priority: %d must be >= 0", path, *p.Priority)
+		}
 		if p.PreemptionPercentage < 0 || p.PreemptionPercentage > 100 {
 			add("%s.preemption_percentage: %d is not in 0-100", path, p.PreemptionPercentage)
 		}
@@ -671,11 +676,22 @@ func (cfg *Config) validate() error {
 		}
 	}
 	for i, p := range cfg.Partitions {
-		for _, parent := range p.ParentPartitionIDs {
-			if _, ok := names[parent]; !ok {
-				add("partitions[%d].parent_partition_ids: %q is not a partition", i, parent)
+		seen := map[string]bool{}
+		for j, parent := range p.ParentPartitionIDs {
+			pp := fmt.Sprintf("partitions[%d].parent_partition_ids[%d]", i, j)
+			switch _, ok := names[parent]; {
+			case parent == p.Name:
+				add("%s: %q is the partition itself", pp, parent)
+			case !ok:
+				add("%s: %q is not a partition", pp, parent)
+			case seen[parent]:
+				add("%s: %q is listed twice", pp, parent)
 			}
+			seen[parent] = true
 		}
+	}
+	for _, cycle := range parentCycles(cfg.Partitions) {
+		add("partitions[%d].parent_partition_ids: the parents form a cycle (%s): a partition cannot inherit from itself", names[cycle[0]], strings.Join(cycle, " -> "))
 	}
 	if _, ok := names[cfg.DefaultPartition]; !ok {
 		add("default_partition: %q is not a partition (partitions: %s)", cfg.DefaultPartition, strings.Join(partitionNames(cfg.Partitions), ", "))
@@ -690,6 +706,65 @@ func (as *Autoscaling) spec() *k8s.AutoscalerSpec {
 		CPUUtilization: as.CPUUtilization, MemoryUtilization: as.MemoryUtilization,
 		Pods: as.Pods, External: as.External, ScaleUp: as.ScaleUp, ScaleDown: as.ScaleDown,
 	}
+}
+
+// parentCycles returns each cycle of parent partitions (longer than one: a partition that is
+// its own parent is reported alone), once, starting at its first partition in declaration
+// order.
+func parentCycles(ps []Partition) [][]string {
+	parents := map[string][]string{}
+	order := map[string]int{}
+	for i, p := range ps {
+		parents[p.Name] = p.ParentPartitionIDs
+		order[p.Name] = i
+	}
+	var cycles [][]string
+	reported := map[string]bool{}
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var stack []string
+	var visit func(n string)
+	visit = func(n string) {
+		color[n] = grey
+		stack = append(stack, n)
+		for _, m := range parents[n] {
+			if _, known := order[m]; !known || m == n {
+				continue
+			}
+			switch color[m] {
+			case grey:
+				i := slices.Index(stack, m)
+				cycle := append([]string(nil), stack[i:]...)
+				// Start at the partition declared first, so the message is stable.
+				first := 0
+				for k, c := range cycle {
+					if order[c] < order[cycle[first]] {
+						first = k
+					}
+				}
+				cycle = append(cycle[first:], cycle[:first]...)
+				key := strings.Join(slices.Sorted(slices.Values(cycle)), ",")
+				if !reported[key] {
+					reported[key] = true
+					cycles = append(cycles, append(cycle, cycle[0]))
+				}
+			case white:
+				visit(m)
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[n] = black
+	}
+	for _, p := range ps {
+		if color[p.Name] == white {
+			visit(p.Name)
+		}
+	}
+	return cycles
 }
 
 func partitionNames(ps []Partition) []string {

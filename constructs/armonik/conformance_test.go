@@ -185,3 +185,36 @@ func TestImagesAreValidated(t *testing.T) {
 		}
 	}
 }
+
+// TestPartitionGraph: a partition cannot be its own parent, parents must exist, be listed once
+// and form no cycle; a priority is never changed silently (0 stays 0, negative is an error).
+func TestPartitionGraph(t *testing.T) {
+	zero, minus := 0, -1
+	err := armonik.Config{Partitions: []armonik.Partition{
+		{Name: "a", ParentPartitionIDs: []string{"a", "b", "b"}},
+		{Name: "b", ParentPartitionIDs: []string{"c"}},
+		{Name: "c", ParentPartitionIDs: []string{"b", "nowhere"}, Priority: &minus},
+		{Name: "d", Priority: &zero},
+	}}.Validate()
+	if err == nil {
+		t.Fatal("a broken partition graph accepted")
+	}
+	for _, want := range []string{
+		`partitions[0].parent_partition_ids[0]: "a" is the partition itself`,
+		`partitions[0].parent_partition_ids[2]: "b" is listed twice`,
+		`partitions[2].parent_partition_ids[1]: "nowhere" is not a partition`,
+		`partitions[1].parent_partition_ids: the parents form a cycle (b -> c -> b)`,
+		`partitions[2].priority: -1 must be >= 0`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "partitions[3]") {
+		t.Errorf("priority 0 is valid: %v", err)
+	}
+	d := armonik.Config{Partitions: []armonik.Partition{{Name: "d", Priority: &zero}, {Name: "e"}}}.WithDefaults()
+	if *d.Partitions[0].Priority != 0 || *d.Partitions[1].Priority != 1 {
+		t.Errorf("priorities %d, %d: want 0 kept and 1 by default", *d.Partitions[0].Priority, *d.Partitions[1].Priority)
+	}
+}

@@ -139,7 +139,7 @@ func partitionEnv(parts []Partition) map[string]string {
 		}
 		raw, _ := json.Marshal(partitionJSON{
 			PartitionId: p.Name, ParentPartitionIds: parents, PodReserved: p.ReservedPods, PodMax: p.MaxPods,
-			PreemptionPercentage: p.PreemptionPercentage, Priority: p.Priority, PodConfiguration: podConf,
+			PreemptionPercentage: p.PreemptionPercentage, Priority: *p.Priority, PodConfiguration: podConf,
 		})
 		env[fmt.Sprintf("InitServices__Partitioning__Partitions__%d", i)] = string(raw)
 	}
