@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -198,18 +199,32 @@ func TestReadmeGraph(t *testing.T) {
 	if m == nil {
 		t.Fatal("README.md has no <!-- graph:begin --> ```mermaid ... ``` <!-- graph:end --> block")
 	}
-	if string(m[2]) == stdout {
-		return
+	golden.File(t, "README.md", re.ReplaceAll(readme, []byte("${1}"+strings.ReplaceAll(stdout, "$", "$$")+"${3}")))
+}
+
+// TestReadmeGoExample type-checks the Go program of the README's "Using it from your own Go
+// code" section against the current packages (go vet in a scratch package of this module).
+func TestReadmeGoExample(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if golden.Updating() {
-		updated := re.ReplaceAll(readme, []byte("${1}"+strings.ReplaceAll(stdout, "$", "$$")+"${3}"))
-		if err := os.WriteFile("README.md", updated, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Log("README.md graph updated")
-		return
+	m := regexp.MustCompile("(?s)## Using it from your own Go code\n\n```go\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no go example under ## Using it from your own Go code")
 	}
-	t.Errorf("the README graph is stale (UPDATE_GOLDEN=1 go test . rewrites it):\n%s", golden.Diff(string(m[2]), stdout))
+	dir, err := os.MkdirTemp(".", "_readme_example_")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), m[1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "vet", "./"+filepath.Base(dir)).CombinedOutput()
+	if err != nil {
+		t.Errorf("the README's Go example does not compile:\n%s", out)
+	}
 }
 
 // TestReadmeConfigExample keeps the README's configuration example valid.

@@ -3,7 +3,6 @@ package stacks
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,23 +117,7 @@ func TestExampleConfig(t *testing.T) {
 
 // TestSchemaIsCurrent keeps docs/armonik.schema.json equal to the schema of the Go types.
 func TestSchemaIsCurrent(t *testing.T) {
-	got := SchemaJSON(t)
-	path := filepath.Join("..", "docs", "armonik.schema.json")
-	want, err := os.ReadFile(path)
-	if err == nil && bytes.Equal(want, got) {
-		return
-	}
-	if golden.Updating() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s", path)
-		return
-	}
-	if err != nil {
-		t.Fatalf("%v (UPDATE_GOLDEN=1 go test ./stacks writes it)", err)
-	}
-	t.Errorf("%s is stale (UPDATE_GOLDEN=1 go test ./stacks rewrites it):\n%s", path, golden.Diff(string(want), string(got)))
+	golden.File(t, filepath.Join("..", "docs", "armonik.schema.json"), SchemaJSON(t))
 }
 
 // SchemaJSON renders the configuration schema with field documentation from the source.

@@ -85,20 +85,5 @@ func TestConfigurationDocIsCurrent(t *testing.T) {
 			t.Errorf("configuration key %s has no documentation: add a doc comment to its Go field", r.Path)
 		}
 	}
-	got := ConfigurationDoc(t)
-	path := filepath.Join("..", "docs", "configuration.md")
-	want, err := os.ReadFile(path)
-	if err == nil && bytes.Equal(want, got) {
-		return
-	}
-	if golden.Updating() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatalf("%v (UPDATE_GOLDEN=1 go test ./stacks writes it)", err)
-	}
-	t.Errorf("%s is stale (UPDATE_GOLDEN=1 go test ./stacks rewrites it):\n%s", path, golden.Diff(string(want), string(got)))
+	golden.File(t, filepath.Join("..", "docs", "configuration.md"), ConfigurationDoc(t))
 }
