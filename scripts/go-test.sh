@@ -13,6 +13,12 @@ TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/armonik-test.XXXXXX")
 export TMPDIR
 trap 'rm -rf "$TMPDIR"' EXIT
 T0=$(date +%s)
+# The pinned linters the tests run (cached outside the clone once fetched).
+if SHELLCHECK=$(scripts/tools.sh shellcheck); then
+	export SHELLCHECK
+else
+	echo "[test] shellcheck unavailable: the embedded shell scripts will not be linted" >&2
+fi
 if [ "${1:-}" = bench ]; then
 	go test -run '^$' -bench . -benchmem ./...
 	exit

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 
@@ -85,7 +87,31 @@ func Explain(w io.Writer, built []Built, stack string) error {
 		fmt.Fprintf(w, "# stack %s\n\n%s\n", b.Name, b.ArmoniK.Explain())
 	}
 	if !found {
-		return fmt.Errorf("no stack %q among those built", stack)
+		return notBuilt(built, stack)
 	}
 	return nil
+}
+
+// notBuilt explains that the stack named is not among those the configuration builds: which
+// are, which exist, and how to build another.
+func notBuilt(built []Built, stack string) error {
+	var names []string
+	for _, b := range built {
+		names = append(names, b.Name)
+	}
+	if !slices.Contains(StackNames, stack) {
+		return fmt.Errorf("no stack %q: the stacks are %s (the configuration builds %s)", stack, strings.Join(StackNames, ", "), strings.Join(names, ", "))
+	}
+	return fmt.Errorf("stack %q is not built by this configuration, which builds %s: list it under stacks: in the configuration file (stacks: [%s]) and configure its section (%s)",
+		stack, strings.Join(names, ", "), strings.Join(append(names, stack), ", "), sectionOf(stack))
+}
+
+func sectionOf(stack string) string {
+	switch stack {
+	case ExternalName:
+		return "external:"
+	case PlatformName:
+		return "platform:"
+	}
+	return "localhost:"
 }

@@ -53,7 +53,7 @@ type monitoring struct {
 // the settings (paths relative to "monitoring."). An in-cluster Prometheus gets the stack's
 // cluster domain and wait switch unless it sets its own, and admits queries from KEDA's
 // namespace unless query_namespaces is set.
-func (m MonitoringConfig) plan(ns, clusterDomain string, wait *bool, keda KEDAConfig) (*monitoring, []error) {
+func (m MonitoringConfig) plan(ns *k8s.Namespace, clusterDomain string, wait *bool, keda KEDAConfig) (*monitoring, []error) {
 	var errs []error
 	if m.Prometheus != nil && m.PrometheusURL != "" {
 		return nil, []error{fmt.Errorf("monitoring: choose prometheus (deploy one) or prometheus_url (use an existing one), not both")}
@@ -61,7 +61,7 @@ func (m MonitoringConfig) plan(ns, clusterDomain string, wait *bool, keda KEDACo
 	switch {
 	case m.Prometheus != nil:
 		c := *m.Prometheus
-		c.Namespace = k8s.ExistingNamespace(ns)
+		c.Namespace = ns
 		c.ClusterDomain = or(c.ClusterDomain, clusterDomain)
 		c.Wait = orPtr(c.Wait, wait)
 		if c.QueryNamespaces == nil && keda.Namespace != "" {

@@ -28,7 +28,7 @@ func Mermaid(w io.Writer, built []Built, stack string) error {
 		}
 	}
 	if !found {
-		return fmt.Errorf("no stack %q among those built", stack)
+		return notBuilt(built, stack)
 	}
 	return nil
 }

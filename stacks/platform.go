@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
@@ -49,12 +48,15 @@ func (c *PlatformConfig) namespace() string { return or(c.KEDA.Namespace, "keda"
 // plan returns every problem of the settings (paths relative to "platform.").
 func (c *PlatformConfig) plan() []error {
 	var errs []error
-	ns := c.namespace()
-	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
-		errs = append(errs, fmt.Errorf("keda.namespace: %q %s", ns, msgs[0]))
+	name := c.namespace()
+	ns, err := k8s.ExistingNamespace(name)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("keda.namespace: %q %s", name, k8s.CheckName("Namespace", name)))
+		// A stand-in keeps KEDA's own checks going.
+		ns, _ = k8s.ExistingNamespace("keda")
 	}
 	k := c.KEDA.Config
-	k.Namespace = k8s.ExistingNamespace(ns)
+	k.Namespace = ns
 	k.Wait = orPtr(k.Wait, c.Wait)
 	errs = append(errs, prefixed("keda: ", k.WithDefaults().Validate())...)
 	return errs

@@ -20,8 +20,9 @@
 //     ports 1080 (gRPC) and 1081 (health, metrics), liveness /liveness:1081 (15/5/1/1),
 //     startup /startup:1081 (1/3/1/20).
 //   - compute-plane-<partition>: one Deployment per partition; container polling-agent
-//     (port 1080, liveness 15/10/10/3, startup 1/3/1/20, optional readiness) and one container
-//     <worker>-<index> per worker, probed on the agent's port; /cache/shared (emptyDir,
+//     (port 1080, liveness 15/10/10/3, startup 1/3/1/20, optional readiness), the worker
+//     container (Partition.Worker, one per pod), probed on the agent's port, and the
+//     partition's sidecars; /cache/shared (emptyDir,
 //     optionally in memory with a size limit) in every container, /cache/internal (emptyDir or
 //     a hostPath) in the agent; channel env for Unix sockets or TCP; pod user 5000 by default.
 //   - metrics-exporter: Deployment + Service 9419 -> 1080.
@@ -66,7 +67,8 @@
 //
 //	control-plane       defaults, armonik, core, log, control, override
 //	polling agent (p)   defaults, armonik, core, log, compute, polling, partition p polling, override
-//	worker w of p       defaults, armonik, log, compute, worker, partition p worker w, override (never core)
+//	worker of p         defaults, armonik, log, compute, worker, partition p worker, override (never core)
+//	sidecar s of p      defaults (log levels), log, partition p sidecar s (no channel, no storage)
 //	metrics-exporter    defaults, core, log, metrics, override
 //	init                defaults, armonik, core, jobs, override
 //
@@ -114,10 +116,11 @@
 //     Pollster__GraceDelay, then cancels and requeues it (Common/src/Utils/ExceptionManager.cs,
 //     TaskHandler.ExecuteTask); GraceDelay defaults to half the partition's
 //     termination_grace_period_seconds (the agent's host gets twice GraceDelay to stop);
-//   - each worker's preStop hook waits while the agent's socket exists (Core deletes it when
+//   - the worker's preStop hook waits while the agent's socket exists (Core deletes it when
 //     the agent stops: Common/src/Pollster/AgentHandler.cs), so the worker keeps serving the
-//     task; it runs /bin/sh, so Worker.WaitForAgent=false drops it for images without a shell,
-//     and TCP partitions (no socket file) have none.
+//     task; it runs /bin/sh, which ArmoniK's dynamic and DLL worker images have: it is on by
+//     default for those runtimes, off for a custom image unless Worker.WaitForAgent is true
+//     (false drops it for any runtime); TCP partitions (no socket file) and sidecars have none.
 //
 // # Wait switch
 //

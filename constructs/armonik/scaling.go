@@ -164,10 +164,8 @@ func (p *Partition) scales() bool { return p.Scaling != nil || p.Autoscaling != 
 func (cfg *Config) validateScaling(path string, p *Partition) []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	for j, w := range p.Workers {
-		if w.WaitForAgent != nil && *w.WaitForAgent && p.SocketType == TCP {
-			add("%s.workers[%d].wait_for_agent: needs socket_type %s (the hook waits for the agent's socket file)", path, j, UnixDomainSocket)
-		}
+	if w := p.Worker.WaitForAgent; w != nil && *w && p.SocketType == TCP {
+		add("%s.worker.wait_for_agent: needs socket_type %s (the hook waits for the agent's socket file)", path, UnixDomainSocket)
 	}
 	s := p.Scaling
 	if s == nil {
@@ -243,10 +241,10 @@ func (cfg *Config) validateElastic() []error {
 			add("priority_classes.preemption_policy: %q must be PreemptLowerPriority or Never", pc.PreemptionPolicy)
 		}
 		for i, p := range cfg.Partitions {
-			if p.Priority > 1000000000 {
-				add("partitions[%d].priority: %d is above 1000000000, the largest value of a user PriorityClass", i, p.Priority)
+			if *p.Priority > 1000000000 {
+				add("partitions[%d].priority: %d is above 1000000000, the largest value of a user PriorityClass", i, *p.Priority)
 			}
-			if name := priorityClassName(cfg, p.Priority); dnsSubdomain(name) != "" {
+			if name := priorityClassName(cfg, *p.Priority); dnsSubdomain(name) != "" {
 				add("priority_classes.prefix: %q makes the invalid name %q", pc.Prefix, name)
 				break
 			}
@@ -308,12 +306,22 @@ func graceDelay(p *Partition) map[string]string {
 	return map[string]string{"Pollster__GraceDelay": v}
 }
 
-// waitsForAgent reports whether worker w gets the preStop hook that waits for the agent.
-func waitsForAgent(p *Partition, w *Worker) bool {
+// waitsForAgent reports whether the partition's worker gets the preStop hook that waits for
+// the agent: with a Unix socket only, and by default for ArmoniK's own worker programs, whose
+// images have /bin/sh (both are built on mcr.microsoft.com/dotnet/aspnet:8.0:
+// ArmoniK.Extensions.CSharp.New 0.21.2 ArmoniK.Extensions.CSharp.DynamicWorker/Dockerfile,
+// ArmoniK.Extensions.Csharp 0.19.3 Worker/src/DLLWorker/Dockerfile). A custom image may have no
+// shell (Core 0.37.2's own test workers are distroless: Tests/HtcMock/Server/src/Dockerfile),
+// and a hook that cannot start only fails with a FailedPreStopHook event, so a custom worker
+// gets it with wait_for_agent: true only. Sidecars never get it: they serve no task.
+func waitsForAgent(p *Partition) bool {
 	if p.SocketType != UnixDomainSocket {
 		return false
 	}
-	return w.WaitForAgent == nil || *w.WaitForAgent
+	if w := p.Worker.WaitForAgent; w != nil {
+		return *w
+	}
+	return p.Worker.Runtime == RuntimeDynamic || p.Worker.Runtime == RuntimeDLL
 }
 
 // agentSocket is the agent's socket path as the merged configuration gives it to the pod's
@@ -379,7 +387,7 @@ func (b *builder) createPriorityClasses() error {
 	}
 	prios := map[int][]string{}
 	for _, p := range cfg.Partitions {
-		prios[p.Priority] = append(prios[p.Priority], p.Name)
+		prios[*p.Priority] = append(prios[*p.Priority], p.Name)
 	}
 	for _, prio := range slices.Sorted(maps.Keys(prios)) {
 		name := priorityClassName(cfg, prio)
@@ -402,13 +410,11 @@ func (b *builder) finishComputePod(c component, tmpl *k8s.PodTemplate) {
 	socket := agentSocket(c.pod)
 	for i := range tmpl.Spec.Containers {
 		ct := &tmpl.Spec.Containers[i]
-		for j := range p.Workers {
-			if ct.Name == workerContainer(&p.Workers[j], j) && waitsForAgent(p, &p.Workers[j]) {
-				ct.PreStop = workerPreStop(socket)
-			}
+		if ct.Name == p.Worker.Name && waitsForAgent(p) {
+			ct.PreStop = workerPreStop(socket)
 		}
 	}
-	if pc := b.a.PriorityClasses[p.Priority]; pc != nil {
+	if pc := b.a.PriorityClasses[*p.Priority]; pc != nil {
 		tmpl.Spec.PriorityClassName = pc.Name
 	}
 	if b.cfg.pdcRuns() && p.scales() {
@@ -423,7 +429,7 @@ func (b *builder) finishComputePod(c component, tmpl *k8s.PodTemplate) {
 
 // computeDeps are the objects a compute-plane Deployment waits for besides the init Job.
 func (b *builder) computeDeps(p *Partition) []*k8s.Object {
-	if pc := b.a.PriorityClasses[p.Priority]; pc != nil {
+	if pc := b.a.PriorityClasses[*p.Priority]; pc != nil {
 		return []*k8s.Object{pc}
 	}
 	return nil
@@ -583,19 +589,13 @@ func (a *ArmoniK) ExplainScaling() string {
 		default:
 			fmt.Fprintf(&b, "    replicas     %d, fixed\n", *replicasOr1(p.Replicas))
 		}
-		fmt.Fprintf(&b, "    core         reserved_pods %d, max_pods %d, priority %d\n", p.ReservedPods, p.MaxPods, p.Priority)
-		if pc := a.PriorityClasses[p.Priority]; pc != nil {
-			fmt.Fprintf(&b, "    k8s priority PriorityClass %s (value %d)\n", pc.Display, p.Priority)
+		fmt.Fprintf(&b, "    core         reserved_pods %d, max_pods %d, priority %d\n", p.ReservedPods, p.MaxPods, *p.Priority)
+		if pc := a.PriorityClasses[*p.Priority]; pc != nil {
+			fmt.Fprintf(&b, "    k8s priority PriorityClass %s (value %d)\n", pc.Display, *p.Priority)
 		}
 		stop := fmt.Sprintf("grace period %d s; the agent finishes its task for up to Pollster__GraceDelay %s, then requeues it", *p.TerminationGracePeriodSeconds, graceDelay(p)["Pollster__GraceDelay"])
-		var waiting []string
-		for j := range p.Workers {
-			if waitsForAgent(p, &p.Workers[j]) {
-				waiting = append(waiting, workerContainer(&p.Workers[j], j))
-			}
-		}
-		if len(waiting) > 0 {
-			stop += "; preStop of " + strings.Join(waiting, ", ") + ": wait until the agent's socket is gone"
+		if waitsForAgent(p) {
+			stop += "; preStop of " + p.Worker.Name + ": wait until the agent's socket is gone"
 		}
 		fmt.Fprintf(&b, "    stopping     %s\n", stop)
 		if p.scales() {

@@ -17,3 +17,27 @@ func TestMetricNameReplacesDashes(t *testing.T) {
 		t.Errorf("%s", got)
 	}
 }
+
+// TestWaitsForAgentByRuntime: the preStop hook needs /bin/sh, which ArmoniK's dynamic and DLL
+// worker images have; a custom image gets it only when asked; a TCP partition never.
+func TestWaitsForAgentByRuntime(t *testing.T) {
+	yes, no := true, false
+	for _, tc := range []struct {
+		socket, runtime string
+		wait            *bool
+		want            bool
+	}{
+		{UnixDomainSocket, RuntimeDynamic, nil, true},
+		{UnixDomainSocket, RuntimeDLL, nil, true},
+		{UnixDomainSocket, RuntimeCustom, nil, false},
+		{UnixDomainSocket, RuntimeCustom, &yes, true},
+		{UnixDomainSocket, RuntimeDynamic, &no, false},
+		{TCP, RuntimeDynamic, nil, false},
+		{TCP, RuntimeCustom, &yes, false},
+	} {
+		p := &Partition{SocketType: tc.socket, Worker: Worker{Runtime: tc.runtime, WaitForAgent: tc.wait}}
+		if got := waitsForAgent(p); got != tc.want {
+			t.Errorf("socket %s, runtime %s, wait_for_agent %v: %v, want %v", tc.socket, tc.runtime, tc.wait, got, tc.want)
+		}
+	}
+}

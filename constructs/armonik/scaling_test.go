@@ -15,16 +15,20 @@ func (p promStub) MetricsSourceName() string { return "stub" }
 func (p promStub) PrometheusURL() string     { return string(p) }
 
 // TestQueueScaling: only the partition that scales on its queue gets a ScaledObject and leaves
-// its replicas to KEDA; workers wait for their agent only with Unix sockets; one
-// PriorityClass per distinct priority.
+// its replicas to KEDA; the worker waits for its agent only with a Unix socket, by default
+// for ArmoniK's own worker programs (their images have /bin/sh) and for a custom image only when
+// asked, never in a sidecar; one PriorityClass per distinct priority.
 func TestQueueScaling(t *testing.T) {
 	a, _, out := build(t, armonik.Config{
 		Layers: storage(), Metrics: promStub("http://prom.monitoring:9090/prom"),
 		PriorityClasses: armonik.PriorityClasses{Enabled: true},
 		Partitions: []armonik.Partition{
-			{Name: "elastic", Scaling: &armonik.Scaling{MinReplicas: 1, MaxReplicas: 7, Query: `sum(queue{p="elastic"})`}},
+			{Name: "elastic", Scaling: &armonik.Scaling{MinReplicas: 1, MaxReplicas: 7, Query: `sum(queue{p="elastic"})`},
+				Sidecars: []armonik.Sidecar{{Name: "shipper", Image: shipper}}},
 			{Name: "fixed", SocketType: armonik.TCP, Workload: armonik.Workload{Replicas: ptr(3)}},
-			{Name: "same-priority", Workers: []armonik.Worker{{Name: "distroless", Image: stream, WaitForAgent: ptr(false)}}},
+			{Name: "same-priority", Worker: armonik.Worker{Name: "distroless", Image: htcmock}},
+			{Name: "custom-shell", Worker: armonik.Worker{Name: "shell", Image: htcmock, WaitForAgent: ptr(true)}},
+			{Name: "opted-out", Worker: armonik.Worker{WaitForAgent: ptr(false)}},
 		},
 	})
 	if len(a.ScaledObjects) != 1 || a.ScaledObjects["elastic"] == nil {
@@ -55,17 +59,15 @@ func TestQueueScaling(t *testing.T) {
 	if ann, _ := synthtest.Get(fixed, "spec.template.metadata.annotations").(map[string]any); ann["prometheus.io/scrape"] != nil {
 		t.Errorf("a fixed partition needs no scrape annotations: %v", ann)
 	}
-	for name, want := range map[string]bool{"compute-plane-elastic": true, "compute-plane-fixed": false, "compute-plane-same-priority": false} {
-		w := synthtest.Containers(out.Named(t, "kubernetes_deployment_v1", name))
-		for cname, c := range w {
-			if cname == "polling-agent" {
-				if synthtest.Get(c, "lifecycle") != nil {
-					t.Errorf("%s: the agent needs no preStop: it stops gracefully on SIGTERM", name)
-				}
-				continue
+	// The container of each partition that waits for its agent ("" for none).
+	for name, waiting := range map[string]string{"elastic": "worker", "fixed": "", "same-priority": "", "custom-shell": "shell", "opted-out": ""} {
+		for cname, c := range synthtest.Containers(out.Named(t, "kubernetes_deployment_v1", "compute-plane-"+name)) {
+			cmd := synthtest.Get(c, "lifecycle.pre_stop.0.exec.command.2")
+			if (cmd != nil) != (cname == waiting) {
+				t.Errorf("%s/%s: preStop %v, want one only in %q", name, cname, cmd, waiting)
 			}
-			if got := synthtest.Get(c, "lifecycle.pre_stop.0.exec.command.2") != nil; got != want {
-				t.Errorf("%s/%s: preStop %v, want %v", name, cname, got, want)
+			if cmd != nil && cmd != "while [ -e '/cache/shared/armonik_agent.sock' ]; do sleep 1; done" {
+				t.Errorf("%s/%s: preStop %v", name, cname, cmd)
 			}
 		}
 	}
@@ -76,7 +78,7 @@ func TestQueueScaling(t *testing.T) {
 	if synthtest.Get(pc, "value") != 1.0 {
 		t.Errorf("priority class %s", synthtest.String(pc))
 	}
-	for _, p := range []string{"elastic", "fixed", "same-priority"} {
+	for _, p := range []string{"elastic", "fixed", "same-priority", "custom-shell", "opted-out"} {
 		d := out.Named(t, "kubernetes_deployment_v1", "compute-plane-"+p)
 		if got := synthtest.Get(d, "spec.template.spec.priority_class_name"); got != "${kubernetes_priority_class_v1.armonik-priority-class-1.metadata[0].name}" {
 			t.Errorf("%s: priority class %v", p, got)

@@ -274,8 +274,8 @@ func (t *PodTemplate) Validate(where string) error {
 				errs.add("%s: two containers of the pod have this name", w)
 			}
 			names[c.Name] = true
-			if c.Image == "" {
-				errs.add("%s: image: required", w)
+			if err := ValidateImage(c.Image); err != nil {
+				errs.add("%s: image: %v", w, err)
 			}
 			env := map[string]bool{}
 			for _, e := range c.Env {

@@ -11,7 +11,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -23,9 +23,6 @@ const (
 	QueueAdapterClassName = "ArmoniK.Core.Adapters.Amqp.QueueBuilder"
 	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath.
 	QueueAdapterPath = "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll"
-	// LegacyQueueStorage is Components__QueueStorage, read by old Core versions only
-	// ("ObjectStorage" is upstream's spelling).
-	LegacyQueueStorage = "ArmoniK.Adapters.Amqp.ObjectStorage"
 	// Port is the AMQP 1.0 port of the broker and of its Service; TLSPort replaces it with TLS
 	// on (AMQPS, its IANA port).
 	Port    = 5672
@@ -108,26 +105,30 @@ type Config struct {
 	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods may connect to the
 	// broker, on its AMQP port (default true).
 	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
+	// AMQP holds Amqp__MaxPriority (max_priority, default 10) and Amqp__AllowInsecureTls
+	// (allow_insecure_tls, TLS only). See modules.AMQP.
+	modules.AMQP `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.User = base.Or(c.User, DefaultUser)
-	c.JavaMemory = base.Or(c.JavaMemory, DefaultJavaMemory)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	c.AMQP = c.AMQP.WithDefaults()
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.User = kit.Or(c.User, DefaultUser)
+	c.JavaMemory = kit.Or(c.JavaMemory, DefaultJavaMemory)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
-func (c *Config) common() base.Common {
-	return base.Common{
+func (c *Config) common() kit.Common {
+	return kit.Common{
 		Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
@@ -137,9 +138,9 @@ func (c *Config) common() base.Common {
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
-	base.ValidateUserName(e, "user", c.User)
+	kit.ValidateUserName(e, "user", c.User)
 	for _, f := range strings.Fields(c.JavaMemory) {
 		if !strings.HasPrefix(f, "-X") {
 			e.Add("java_memory", "%q is not a JVM memory option such as -Xmx3g", f)
@@ -148,7 +149,8 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.JavaMemory) == "" {
 		e.Add("java_memory", "required")
 	}
-	base.ValidateTLS(e, c.TLS)
+	kit.ValidateTLS(e, c.TLS)
+	kit.ValidateAMQP(e, c.AMQP, c.TLS.Enabled)
 	return e.Err()
 }
 
@@ -175,7 +177,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New deploys an ActiveMQ broker on scope (a stack) with the configuration cfg, defaults
@@ -186,14 +188,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	tls := cfg.TLS.Enabled
 	port, portName, scheme := Port, "amqp", Scheme
 	if tls {
 		port, portName, scheme = TLSPort, "amqps", TLSScheme
 	}
 	m := &Module{Host: cm.Host(cfg.Name), Port: port}
-	wait := base.Bool(cfg.Wait, true)
+	wait := kit.Bool(cfg.Wait, true)
 
 	passwords := map[string]k8s.Password{"password": {}}
 	if tls {
@@ -221,7 +223,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name, m.BrokerConfig.Name)
+	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Name, m.BrokerConfig.Name)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
@@ -252,7 +254,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		env = append(env, k8s.EnvVar{Name: envKeystorePassword, SecretKey: secretKey("keystore-password")})
 		mounts = append(mounts, k8s.Mount{Volume: "keystore", Path: keystoreDir, ReadOnly: true})
 		volumes = append(volumes,
-			base.TLSVolume("tls", cfg.TLS),
+			kit.TLSVolume("tls", cfg.TLS),
 			k8s.Volume{Name: "keystore", EmptyDir: &k8s.EmptyDirVolume{Medium: "Memory", SizeLimit: "1Mi"}},
 		)
 		initContainers = append(initContainers, k8s.Container{
@@ -268,7 +270,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				{Volume: "tls", Path: tlsDir, ReadOnly: true},
 				{Volume: "keystore", Path: keystoreDir},
 			},
-			Security: base.ContainerSecurity(),
+			Security: kit.ContainerSecurity(),
 		})
 	}
 	one := 1
@@ -283,7 +285,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(uid, gid, gid),
+				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				InitContainers:               initContainers,
@@ -298,7 +300,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					Startup:         tcp(k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
 					Readiness:       tcp(k8s.Probe{PeriodSeconds: 10}),
 					Liveness:        tcp(k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
-					Security:        base.ContainerSecurity(),
+					Security:        kit.ContainerSecurity(),
 				}},
 				Volumes: volumes,
 			},
@@ -324,25 +326,25 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, port); err != nil {
 			return nil, e.Fail(err)
 		}
 	}
 
-	creds := base.Ref(m.Credentials)
+	creds := kit.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__QueueStorage", LegacyQueueStorage).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("Amqp__Host", m.Host).
 		Env("Amqp__Port", strconv.Itoa(port)).
 		Env("Amqp__Scheme", scheme).
 		EnvSecret(creds, "Amqp__User", "Amqp__Password")
+	kit.AMQPOutputs(out, cfg.AMQP)
 	if tls {
-		base.CAMount(out, "Amqp__CaPath", cfg.Name+"-ca", cfg.TLS)
+		kit.CAMount(out, "Amqp__CaPath", cfg.Name+"-ca", cfg.TLS)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyQueue, out)
 	return m, nil
 }
 

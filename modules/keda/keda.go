@@ -36,7 +36,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind (the app.kubernetes.io/part-of label of KEDA's objects is KEDA's own,
@@ -106,12 +106,12 @@ func releaseResources() k8s.Resources {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.OperatorImage = base.Or(c.OperatorImage, DefaultOperatorImage)
-	c.MetricsServerImage = base.Or(c.MetricsServerImage, DefaultMetricsServerImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.LogLevel = base.Or(c.LogLevel, DefaultLogLevel)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.OperatorImage = kit.Or(c.OperatorImage, DefaultOperatorImage)
+	c.MetricsServerImage = kit.Or(c.MetricsServerImage, DefaultMetricsServerImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.LogLevel = kit.Or(c.LogLevel, DefaultLogLevel)
 	if c.OperatorResources.Requests == nil && c.OperatorResources.Limits == nil {
 		c.OperatorResources = releaseResources()
 	}
@@ -121,26 +121,33 @@ func (c Config) WithDefaults() Config {
 	if c.NodeSelector == nil {
 		c.NodeSelector = map[string]string{"kubernetes.io/os": "linux"}
 	}
-	c.Wait = base.OrTrue(c.Wait)
+	c.Wait = kit.OrTrue(c.Wait)
 	return c
 }
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, Kind)
-	base.ValidateNamespace(e, c.Namespace)
+	e := kit.NewErrors(Kind, Kind)
+	kit.ValidateNamespace(e, c.Namespace)
 	if msgs := validation.IsDNS1123Subdomain(c.ClusterDomain); len(msgs) > 0 {
 		e.Add("cluster_domain", "%q: %s", c.ClusterDomain, msgs[0])
 	}
-	for key, img := range map[string]string{"operator_image": c.OperatorImage, "metrics_server_image": c.MetricsServerImage, "tag": c.Tag} {
-		if strings.TrimSpace(img) == "" {
-			e.Add(key, "required")
+	if strings.TrimSpace(c.Tag) == "" {
+		e.Add("tag", "required")
+	}
+	for _, img := range []struct{ key, repo string }{{"operator_image", c.OperatorImage}, {"metrics_server_image", c.MetricsServerImage}} {
+		if strings.TrimSpace(img.repo) == "" {
+			e.Add(img.key, "required")
+		} else if strings.TrimSpace(c.Tag) != "" {
+			if err := k8s.ValidateImage(img.repo + ":" + c.Tag); err != nil {
+				e.Add(img.key, "%v (image and tag)", err)
+			}
 		}
 	}
-	base.ValidateOneOf(e, "pull_policy", c.PullPolicy, []string{"Always", "IfNotPresent", "Never"})
-	base.ValidateResources(e, "operator_resources", c.OperatorResources)
-	base.ValidateResources(e, "metrics_server_resources", c.MetricsServerResources)
-	base.ValidateOneOf(e, "log_level", c.LogLevel, []string{"debug", "info", "error"})
+	kit.ValidateOneOf(e, "pull_policy", c.PullPolicy, []string{"Always", "IfNotPresent", "Never"})
+	kit.ValidateResources(e, "operator_resources", c.OperatorResources)
+	kit.ValidateResources(e, "metrics_server_resources", c.MetricsServerResources)
+	kit.ValidateOneOf(e, "log_level", c.LogLevel, []string{"debug", "info", "error"})
 	for i, t := range c.Tolerations {
 		if t.Operator != "" && t.Operator != "Equal" && t.Operator != "Exists" {
 			e.Add(fmt.Sprintf("tolerations[%d].operator", i), "%q must be Equal or Exists", t.Operator)
@@ -180,7 +187,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	e := base.NewErrors(Kind, Kind)
+	e := kit.NewErrors(Kind, Kind)
 	m := &Module{CRDs: map[string]*k8s.Object{}, ClusterRoles: map[string]*k8s.Object{}, Bindings: map[string]*k8s.Object{}, Namespace: cfg.Namespace.Display}
 	ns := cfg.Namespace
 	labels := func(name string) map[string]string {
@@ -252,13 +259,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	rbac := []*k8s.Object{m.Bindings[OperatorName], m.Bindings["keda-operator-role"], m.Bindings["keda-system-auth-delegator"], m.Bindings["keda-auth-reader"]}
 
-	wait := base.Bool(cfg.Wait, true)
+	wait := kit.Bool(cfg.Wait, true)
 	env := []k8s.EnvVar{
 		{Name: "POD_NAMESPACE", FieldPath: "metadata.namespace"},
 		{Name: "WATCH_NAMESPACE", Value: ""},
 	}
 	security := func() *k8s.ContainerSecurity {
-		s := base.ContainerSecurity()
+		s := kit.ContainerSecurity()
 		t := true
 		s.RunAsNonRoot, s.ReadOnlyRootFilesystem = &t, &t
 		return s

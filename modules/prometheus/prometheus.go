@@ -50,7 +50,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -158,29 +158,29 @@ type Job struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
-	c.Retention = base.Or(c.Retention, DefaultRetention)
-	c.ScrapeInterval = base.Or(c.ScrapeInterval, DefaultScrapeInterval)
-	c.MetricsExporter = base.Or(c.MetricsExporter, DefaultMetricsExporter)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
+	c.Retention = kit.Or(c.Retention, DefaultRetention)
+	c.ScrapeInterval = kit.Or(c.ScrapeInterval, DefaultScrapeInterval)
+	c.MetricsExporter = kit.Or(c.MetricsExporter, DefaultMetricsExporter)
 	if c.MetricsExporterPort == 0 {
 		c.MetricsExporterPort = DefaultMetricsExporterPort
 	}
-	c.APIServerCIDR = base.Or(c.APIServerCIDR, DefaultAPIServerCIDR)
+	c.APIServerCIDR = kit.Or(c.APIServerCIDR, DefaultAPIServerCIDR)
 	if c.QueryNamespaces == nil {
 		c.QueryNamespaces = []string{DefaultKEDANamespace}
 	}
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
-func (c *Config) common() base.Common {
-	return base.Common{
+func (c *Config) common() kit.Common {
+	return kit.Common{
 		Kind: Kind, Component: "monitoring", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
@@ -220,7 +220,7 @@ func validDuration(s string) bool {
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	if !validDuration(c.Retention) {
 		e.Add("retention", "%q is not a Prometheus duration such as 15d or 12h", c.Retention)
@@ -267,7 +267,7 @@ func (c Config) Validate() error {
 		if j.MetricsPath != "" && !strings.HasPrefix(j.MetricsPath, "/") {
 			e.Add(key+".metrics_path", "%q must start with /", j.MetricsPath)
 		}
-		if base.Bool(c.NetworkPolicy, true) && (len(j.PodSelector) == 0 || j.PodPort < 1 || j.PodPort > 65535) {
+		if kit.Bool(c.NetworkPolicy, true) && (len(j.PodSelector) == 0 || j.PodPort < 1 || j.PodPort > 65535) {
 			e.Add(key, "pod_selector and pod_port are required while network_policy is on: the policy lets the server reach only the pods it names")
 		}
 	}
@@ -318,7 +318,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{Host: cm.Host(cfg.Name), URL: cfg.URL(), Config: cfg}
 	text, err := cfg.promConfig()
 	if err != nil {
@@ -356,14 +356,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 	one, t := 1, true
-	sec := base.ContainerSecurity()
+	sec := kit.ContainerSecurity()
 	sec.ReadOnlyRootFilesystem = &t
 	probe := func(path string, period, failures int) *k8s.Probe {
 		return &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: path, Port: "http"}, PeriodSeconds: period, TimeoutSeconds: 5, FailureThreshold: failures}
 	}
 	if m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
 		Meta: cm.Meta(cfg.Name), Replicas: &one, Selector: cm.Selector(), Strategy: "Recreate",
-		Wait: base.Bool(cfg.Wait, true),
+		Wait: kit.Bool(cfg.Wait, true),
 		// The Role must exist before the server starts discovering pods.
 		DependsOn: []*k8s.Object{m.RoleBinding},
 		Template: k8s.PodTemplate{
@@ -372,7 +372,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				ServiceAccountName: m.ServiceAccount.Name,
 				// Service discovery reads the API with the account's token.
 				AutomountServiceAccountToken: &t,
-				Security:                     base.PodSecurity(nobody, nobody, nobody),
+				Security:                     kit.PodSecurity(nobody, nobody, nobody),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{
@@ -410,7 +410,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = k8s.NewNetworkPolicy(scope, id+"-network-policy", cfg.policy(cm)); err != nil {
 			return nil, e.Fail(err)
 		}
@@ -424,8 +424,8 @@ func armonikPods(component string) map[string]string {
 }
 
 // policy is the NetworkPolicy of the server.
-func (c *Config) policy(cm base.Common) k8s.NetworkPolicySpec {
-	from := []k8s.PolicyPeer{{PodSelector: base.ConsumerSelector()}}
+func (c *Config) policy(cm kit.Common) k8s.NetworkPolicySpec {
+	from := []k8s.PolicyPeer{{PodSelector: kit.ConsumerSelector()}}
 	for _, ns := range c.QueryNamespaces {
 		from = append(from, k8s.PolicyPeer{NamespaceSelector: map[string]string{"kubernetes.io/metadata.name": ns}})
 	}
