@@ -25,6 +25,16 @@ if [ "${1:-}" = bench ]; then
 fi
 echo "[test] go vet ./..." >&2
 go vet ./...
+# staticcheck is a test: it fails make test. Only an unobtainable tool is skipped, loudly.
+if STATICCHECK=$(scripts/tools.sh staticcheck); then
+	echo "[test] staticcheck ./..." >&2
+	"$STATICCHECK" ./...
+elif [ -n "${CI:-}" ]; then
+	echo "[test] staticcheck could not be installed (see above): failing, as CI must lint" >&2
+	exit 1
+else
+	echo "[test] staticcheck unavailable: not linted" >&2
+fi
 echo "[test] go test ./... (vet took $(($(date +%s) - T0))s)" >&2
 go test -count=1 ./...
 echo "[test] done in $(($(date +%s) - T0))s" >&2
