@@ -49,3 +49,38 @@ func NewOutput(scope constructs.Construct, spec OutputSpec) error {
 		return nil
 	})
 }
+
+// Coalesce returns the first non-empty value: computed here when every value is a literal,
+// else a Terraform expression (coalesce) evaluated at plan time.
+func Coalesce(values ...string) string {
+	dynamic := false
+	for _, v := range values {
+		if isRef(v) {
+			dynamic = true
+		} else if !dynamic && v != "" {
+			return v
+		}
+	}
+	if !dynamic {
+		return ""
+	}
+	list := make([]interface{}, len(values))
+	for i, v := range values {
+		list[i] = v
+	}
+	return *cdktf.Token_AsString(cdktf.Fn_Coalesce(&list), nil)
+}
+
+// NodePortOf is a reference to the node port of the i-th port of a Service made by NewService
+// (NodePort and LoadBalancer Services; known after the apply).
+func NodePortOf(svc *Object, i int) string {
+	if svc == nil || svc.Resource == nil {
+		return ""
+	}
+	var out string
+	_ = cdk.Guard("node port", func() error {
+		out = *cdktf.Token_AsString(svc.Resource.InterpolationForAttribute(jsii.String(fmt.Sprintf("spec[0].port[%d].node_port", i))), nil)
+		return nil
+	})
+	return out
+}
