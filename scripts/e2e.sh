@@ -8,7 +8,8 @@
 #      certificates (openssl), that no ConfigMap holds a key, and what make output writes;
 #   4. terraform plan -detailed-exitcode must report no changes;
 #   5. change one configuration value: only the control plane may change, and its config-hash
-#      annotation must roll; deploy it;
+#      annotation must roll; deploy it; plan a change of the certificates' validity: they are
+#      reissued and only the front door rolls;
 #   6. npx cdktf destroy: nothing of the stack may remain (namespace gone);
 #   7. stop the cluster (also on failure or Ctrl-C).
 # Each stage prints its elapsed time; the last line is "e2e: N passed, M failed".
@@ -98,7 +99,7 @@ eval "$(scripts/cluster.sh env)"
 ok "cluster up ($(el))"
 k() { kubectl -n "$NS" "$@" 2>/dev/null; }
 
-write_config() { # $1: Submitter__MaxErrorAllowed
+write_config() { # $1: Submitter__MaxErrorAllowed, $2: validity of the front door's certificates (hours)
 	cat >"$WORK/armonik.yaml" <<YAML
 localhost:
   namespace: $NS
@@ -107,6 +108,7 @@ localhost:
   armonik:
     front:
       mtls: {enabled: true}
+      tls: {validity_hours: ${2:-8760}}
     authentication:
       require_authentication: true
       require_authorization: true
@@ -216,6 +218,15 @@ HASH2=$(k get deploy control-plane -o jsonpath='{.spec.template.metadata.annotat
 if [ -n "$HASH2" ] && [ "$HASH2" != "$HASH1" ]; then ok "config hash rolled"; else bad "config hash rolled" "before $HASH1 after $HASH2"; fi
 check "new value in the control plane" "$(k get deploy control-plane -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="Submitter__MaxErrorAllowed")].value}')" 60
 check_cmd "plan empty after the change" terraform -chdir="$STACKDIR" plan -detailed-exitcode -no-color -lock=false
+
+stage "certificate renewal: reissued certificates roll the front door and nothing else"
+write_config 60 4000
+check_cmd "synth with another validity" $CDKTF synth --output "$OUT" --no-color
+terraform -chdir="$STACKDIR" plan -no-color -lock=false -out="$WORK/renew.plan" >"$WORK/renew-plan.log" 2>&1
+renewed=$(terraform -chdir="$STACKDIR" show -json "$WORK/renew.plan" | jq -r '[.resource_changes[] | select(.change.actions != ["no-op"]) | "\(.address):\(.change.actions | join("+"))"] | sort | join(" ")')
+check "planned changes" "$renewed" "kubernetes_deployment_v1.armonik-front:update kubernetes_secret_v1.armonik-front-client-monitoring-secret:update kubernetes_secret_v1.armonik-front-client-submitter-secret:update kubernetes_secret_v1.armonik-front-tls:update tls_locally_signed_cert.armonik-front-client-monitoring:delete+create tls_locally_signed_cert.armonik-front-client-submitter:delete+create tls_locally_signed_cert.armonik-front-server:delete+create"
+write_config 60
+check_cmd "synth back" $CDKTF synth --output "$OUT" --no-color
 
 stage "cdktf destroy $STACK"
 check_cmd "cdktf destroy" timeout 600 $CDKTF destroy $STACK --auto-approve --skip-provider-lock --output "$OUT" --no-color
