@@ -249,7 +249,7 @@ func (cfg *Config) validateFront() []error {
 	}
 	f := cfg.Front
 	if f.Disabled {
-		return append(errs, cfg.nginxConfig().Validate())
+		return errs
 	}
 	if f.Image.Repository == "" {
 		add("front.image: required (repository and tag)")

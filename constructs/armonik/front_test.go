@@ -97,12 +97,36 @@ func scanKeys(t *testing.T, raw []byte) {
 			t.Errorf("output %s holds a private key but is not sensitive", name)
 		}
 	}
-	// Keys only ever go into Secrets.
-	for _, cm := range out.Resources("kubernetes_config_map_v1") {
-		if strings.Contains(synthtest.String(cm), "tls_private_key") {
-			t.Errorf("ConfigMap %v holds a private key", synthtest.Get(cm, "metadata.name"))
+	// Keys are referenced only by the tls resources that sign with them, Secret data, and
+	// sensitive outputs.
+	allowed := regexp.MustCompile(`^(resource\.tls_[a-z_]+\.[^.]+\.[a-z_]+|resource\.kubernetes_secret_v1\.[^.]+\.data\..+|output\.[^.]+\.value(\..+)?)$`)
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				walk(e, strings.TrimPrefix(path+"."+k, "."))
+			}
+		case []any:
+			for i, e := range x {
+				walk(e, path+"."+itoa(i))
+			}
+		case string:
+			if !strings.Contains(x, "tls_private_key.") {
+				return
+			}
+			if !allowed.MatchString(path) {
+				t.Errorf("%s refers to a private key: %s", path, x)
+			}
+			if name, ok := strings.CutPrefix(path, "output."); ok {
+				name, _, _ = strings.Cut(name, ".")
+				if synthtest.Get(out, "output."+name+".sensitive") != true {
+					t.Errorf("output %s holds a private key but is not sensitive", name)
+				}
+			}
 		}
 	}
+	walk(map[string]any(out), "")
 }
 
 func TestFrontDefaults(t *testing.T) {
