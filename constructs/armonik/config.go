@@ -726,6 +726,10 @@ func (cfg *Config) validate() error {
 	if _, ok := names[cfg.DefaultPartition]; !ok {
 		add("default_partition: %q is not a partition (partitions: %s)", cfg.DefaultPartition, strings.Join(partitionNames(cfg.Partitions), ", "))
 	}
+	if !cfg.Front.Disabled {
+		checkImage("front.image", cfg.Front.Image)
+		checkWorkload("front", cfg.Front.Workload)
+	}
 	errs = append(errs, cfg.validateAuth()...)
 	errs = append(errs, cfg.validateFront()...)
 	return joinErrors(errs)

@@ -237,7 +237,8 @@ func (cfg *Config) frontClients() []FrontClient {
 	return f.MTLS.Clients
 }
 
-// validateFront reports the problems of the front door's settings (defaults applied).
+// validateFront reports the problems of the front door's settings (defaults applied), but its
+// image and workload settings, which validate checks as every component's.
 func (cfg *Config) validateFront() []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -251,20 +252,7 @@ func (cfg *Config) validateFront() []error {
 	if f.Disabled {
 		return errs
 	}
-	if f.Image.Repository == "" {
-		add("front.image: required (repository and tag)")
-	}
-	if f.Autoscaling != nil && f.Replicas != nil {
-		add("front: replicas and autoscaling are both set: the autoscaler owns the replicas, remove replicas")
-	}
-	if f.Replicas != nil && *f.Replicas < 0 {
-		add("front.replicas: %d must be >= 0", *f.Replicas)
-	}
-	if f.Autoscaling != nil {
-		if err := f.Autoscaling.spec().Validate("front.autoscaling"); err != nil {
-			errs = append(errs, err)
-		}
-	}
+	// The image and the workload settings are checked with the other components' (validate).
 	if !slices.Contains(frontExpose, f.Expose) {
 		add("front.expose: %q must be one of %s", f.Expose, strings.Join(frontExpose, ", "))
 	}

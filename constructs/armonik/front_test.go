@@ -481,7 +481,7 @@ func TestAuthenticationValidation(t *testing.T) {
 			}},
 		{"data file", armonik.Config{Authentication: armonik.Authentication{DataFile: bad}},
 			[]string{`authentication.data_file: "` + bad + `": json: unknown field "roles"`}},
-		{"front", armonik.Config{Front: armonik.Front{Expose: "Ingress", HTTPPort: 70000, HTTPNodePort: 30000, PublicAddress: "not an address",
+		{"front", armonik.Config{Front: armonik.Front{Image: armonik.Image{Repository: "nginx:1.29", Tag: "x"}, Workload: armonik.Workload{Replicas: ptr(-1)}, Expose: "Ingress", HTTPPort: 70000, HTTPNodePort: 30000, PublicAddress: "not an address",
 			TLS:  armonik.FrontTLS{Disabled: true, KeyAlgorithm: "DSA", ValidityHours: 10, EarlyRenewalHours: 20, DNSNames: []string{"bad name"}},
 			MTLS: armonik.FrontMTLS{Enabled: true}, CORS: armonik.FrontCORS{AllowedOrigin: "evil; x"}, SeqURL: "ftp://seq"},
 			AdminGUI: armonik.AdminGUI{Languages: []string{"fr"}}},
@@ -490,7 +490,7 @@ func TestAuthenticationValidation(t *testing.T) {
 				`front.public_address: "not an address"`, `front.tls.key_algorithm: "DSA"`,
 				"front.tls.early_renewal_hours: 20 must be >= 0 and less than validity_hours (10)", `front.tls.dns_names[0]: "bad name"`,
 				"front.mtls.enabled: needs TLS", `CORS allowed origin "evil; x"`, `route "seq": URL "ftp://seq"`,
-				"admin_gui.languages: [fr] must contain en",
+				"admin_gui.languages: [fr] must contain en", `front.image.repository: "nginx:1.29" already holds a tag`, "front.replicas: -1 must be >= 0",
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
