@@ -130,18 +130,18 @@ check_cmd "cdktf deploy" $CDKTF deploy $STACK --auto-approve --skip-provider-loc
 stage "deployed; reading back with kubectl"
 
 check "namespace active" "$(kubectl get ns $NS -o jsonpath='{.status.phase}' 2>/dev/null)" Active
-for d in control-plane compute-plane-default metrics-exporter admin-gui activemq redis shared-storage; do
+for d in control-plane compute-plane-default metrics-exporter admin-gui activemq redis; do
 	check "deployment $d" "$(k get deploy $d -o name)" "deployment.apps/$d"
 done
 check "statefulset mongodb" "$(k get sts mongodb -o jsonpath='{.spec.serviceName}')" mongodb-headless
 check "job init" "$(k get job init -o jsonpath='{.spec.template.spec.restartPolicy}')" OnFailure
 check "control-plane service 5001 -> control-port" "$(k get svc control-plane -o jsonpath='{.spec.ports[0].port}/{.spec.ports[0].targetPort}')" 5001/control-port
 check "metrics-exporter service 9419" "$(k get svc metrics-exporter -o jsonpath='{.spec.ports[0].port}')" 9419
-for s in activemq-credentials mongodb-credentials mongodb-connection redis-credentials shared-storage-credentials; do
+for s in activemq-credentials mongodb-credentials mongodb-connection redis-credentials; do
 	check "secret $s" "$(k get secret $s -o name)" "secret/$s"
 done
 check "mongodb-connection holds a mongodb:// URI" "$(k get secret mongodb-connection -o jsonpath='{.data.uri}' | base64 -d | cut -c1-10)" "mongodb://"
-check "claims of the in-cluster services" "$(k get pvc -o name | grep -c -E 'activemq|redis|shared-storage')" 3
+check "claims of the in-cluster services" "$(k get pvc -o name | grep -c -E 'activemq|redis')" 2
 npol=$(k get networkpolicy -o name | wc -l)
 if [ "$npol" -gt 0 ]; then ok "network policies ($npol)"; else echo "note  no NetworkPolicy in the stack"; fi
 
@@ -149,7 +149,6 @@ agent='{.spec.template.spec.containers[?(@.name=="polling-agent")]}'
 envref() { k get deploy compute-plane-default -o jsonpath="{.spec.template.spec.containers[?(@.name==\"polling-agent\")].env[?(@.name==\"$1\")].valueFrom.secretKeyRef.name}"; }
 envval() { k get deploy compute-plane-default -o jsonpath="{.spec.template.spec.containers[?(@.name==\"polling-agent\")].env[?(@.name==\"$1\")].value}"; }
 check "agent MongoDB__ConnectionString from Secret" "$(envref MongoDB__ConnectionString)" mongodb-connection
-check "agent MongoDB__Password from Secret" "$(envref MongoDB__Password)" mongodb-credentials
 check "agent Amqp credentials envFrom" "$(k get deploy compute-plane-default -o jsonpath="$agent" | jq -r '[.envFrom[].secretRef.name] | sort | join(",")')" "activemq-credentials,redis-credentials"
 check "agent partition id" "$(envval Pollster__PartitionId)" default
 check "agent Amqp__Host" "$(envval Amqp__Host)" "activemq.$NS.svc.cluster.local"
