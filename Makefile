@@ -19,7 +19,7 @@ STACK ?= armonik-localhost
 FUZZTIME ?= 20s
 CDKTF := npx --no-install cdktf
 
-.PHONY: help setup bindings npm synth list diff deploy destroy test vet golden fuzz bench bench-synth \
+.PHONY: help setup bindings npm synth list diff deploy destroy output test vet golden fuzz bench bench-synth \
 	explain graph e2e cluster-up cluster-down cluster-smoke cluster-build clean
 
 help: ## print the command list
@@ -47,6 +47,9 @@ deploy: setup ## deploy STACK
 
 destroy: setup ## destroy STACK
 	$(CDKTF) destroy $(STACK) --skip-provider-lock
+
+output: ## after deploy: URLs, CA, client certificates and the ArmoniK CLI configuration of STACK into generated/STACK/
+	@scripts/output.sh $(STACK)
 
 vet: bindings
 	go vet ./...

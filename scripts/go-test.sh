@@ -19,6 +19,12 @@ if SHELLCHECK=$(scripts/tools.sh shellcheck); then
 else
 	echo "[test] shellcheck unavailable: the embedded shell scripts will not be linted" >&2
 fi
+# nginx is not fetched: Debian's nginx gets security updates, so an exact version leaves the
+# archive. Where one is installed (apt-get install nginx-light, or NGINX=/path), the front door's
+# configuration is checked with nginx -t and run on loopback (internal/nginxconf).
+if [ -z "${NGINX:-}" ] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+	echo "[test] nginx unavailable: the front door's configuration will not be checked with nginx -t (apt-get install nginx-light)" >&2
+fi
 if [ "${1:-}" = bench ]; then
 	go test -run '^$' -bench . -benchmem ./...
 	exit

@@ -114,6 +114,11 @@ func TestExampleConfig(t *testing.T) {
 	if len(cfg.Localhost.ArmoniK.Partitions) < 2 {
 		t.Fatal("the example should show several partitions")
 	}
+	a := cfg.Localhost.ArmoniK
+	if !a.Authentication.RequireAuthorization || len(a.Authentication.Users) == 0 || len(a.Authentication.Roles) == 0 ||
+		len(a.Authentication.Certificates) == 0 || !a.Front.MTLS.Enabled || len(a.Front.MTLS.Clients) == 0 {
+		t.Fatal("the example should show authentication with users, roles, certificates and generated client certificates")
+	}
 }
 
 // TestSchemaIsCurrent keeps docs/armonik.schema.json equal to the schema of the Go types.
