@@ -15,15 +15,15 @@ unexport TF_CLI_CONFIG_FILE
 endif
 endif
 
-# STACK names the stacks of diff/deploy/destroy/explain/graph. Empty (the default): deploy and
-# destroy take every configured stack ('*': the cdktf CLI orders them by their dependencies,
-# armonik-platform first), diff takes armonik-localhost, explain and graph every stack.
+# STACK names the stacks of diff/deploy/destroy/output/explain/graph. Empty (the default): deploy
+# and destroy take every configured stack ('*': the cdktf CLI orders them by their dependencies,
+# armonik-platform first), diff and output take armonik-localhost, explain and graph every stack.
 STACK ?=
 DEPLOY_STACKS = $(if $(STACK),$(STACK),'*')
 FUZZTIME ?= 20s
 CDKTF := npx --no-install cdktf
 
-.PHONY: help setup bindings npm synth list diff deploy destroy test vet golden fuzz bench bench-synth \
+.PHONY: help setup bindings npm synth list diff deploy destroy output test vet golden fuzz bench bench-synth \
 	explain graph e2e cluster-up cluster-down cluster-smoke cluster-build clean
 
 help: ## print the command list
@@ -51,6 +51,9 @@ deploy: setup ## deploy STACK (default: every configured stack, in dependency or
 
 destroy: setup ## destroy STACK (default: every configured stack, in reverse dependency order)
 	$(CDKTF) destroy $(DEPLOY_STACKS) --skip-provider-lock
+
+output: ## after deploy: URLs, CA, client certificates and the ArmoniK CLI configuration of STACK (default armonik-localhost) into generated/STACK/
+	@scripts/output.sh $(or $(STACK),armonik-localhost)
 
 vet: bindings
 	go vet ./...

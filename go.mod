@@ -7,6 +7,7 @@ require (
 	github.com/aws/jsii-runtime-go v1.140.0
 	github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v12 v12.1.1
 	github.com/cdktf/cdktf-provider-random-go/random/v12 v12.0.1
+	github.com/cdktf/cdktf-provider-tls-go/tls/v11 v11.0.1
 	github.com/distribution/reference v0.6.0
 	github.com/hashicorp/terraform-cdk-go/cdktf v0.21.0
 	github.com/stretchr/testify v1.12.1
@@ -43,3 +44,5 @@ require (
 replace github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v12 => ./.gen/kubernetes
 
 replace github.com/cdktf/cdktf-provider-random-go/random/v12 => ./.gen/random
+
+replace github.com/cdktf/cdktf-provider-tls-go/tls/v11 => ./.gen/tls

@@ -83,7 +83,7 @@ check_imports() {
 		prov=${prov%%-go/*}
 		local sub=${imp##*/}
 		# A here-string, not a pipe: grep -q exits at the first match, and with pipefail the
-		# writer's SIGPIPE would fail the test at random once the list is long enough.
+		# writer's SIGPIPE would make a listed package look missing.
 		if ! grep -qx "$prov/$sub" <<<"$(printf '%s\n' "${WANT[@]}")"; then
 			echo "gen-bindings: error: ${file#"$ROOT"/} imports $imp, but scripts/bindings/packages.txt does not list '$prov/$sub': add that line" >&2
 			missing=1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Provides the pinned lint tools the tests run, and prints the path of the one asked for:
 #   scripts/tools.sh shellcheck    shellcheck 0.9.0 (Debian bookworm's package 0.9.0-1)
+#   scripts/tools.sh staticcheck   staticcheck 2026.1 (honnef.co/go/tools v0.8.2, from the Go module proxy)
 # A tool already on PATH at the pinned version is used as is. Otherwise the Debian package is
 # downloaded (apt-get download, no root needed) and unpacked into the cache outside the clone,
 # $ARMONIK_CDKTF_CACHE/tools/<tool>-<version> (default ~/.cache/armonik-cdktf), once.
@@ -11,6 +12,8 @@ CACHE=${ARMONIK_CDKTF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/armonik-cdktf}
 
 SHELLCHECK_VERSION=0.9.0
 SHELLCHECK_DEB=0.9.0-1
+STATICCHECK_MODULE=honnef.co/go/tools
+STATICCHECK_VERSION=v0.8.2
 
 unavailable() {
 	echo "tools: $1" >&2
@@ -48,8 +51,20 @@ shellcheck)
 	[ -x "$bin" ] || unavailable "the shellcheck package has no usr/bin/shellcheck"
 	echo "$bin"
 	;;
+staticcheck)
+	dir=$CACHE/tools/staticcheck-$STATICCHECK_VERSION-$(go env GOVERSION)
+	bin=$dir/staticcheck
+	if [ ! -x "$bin" ]; then
+		command -v go >/dev/null || unavailable "go is not on PATH"
+		echo "tools: building staticcheck $STATICCHECK_VERSION into $dir (once, about a minute)" >&2
+		mkdir -p "$dir"
+		GOBIN=$dir GOFLAGS=-mod=mod go install "$STATICCHECK_MODULE/cmd/staticcheck@$STATICCHECK_VERSION" >&2 ||
+			unavailable "go install $STATICCHECK_MODULE/cmd/staticcheck@$STATICCHECK_VERSION failed"
+	fi
+	echo "$bin"
+	;;
 *)
-	echo "usage: scripts/tools.sh shellcheck" >&2
+	echo "usage: scripts/tools.sh shellcheck|staticcheck" >&2
 	exit 2
 	;;
 esac

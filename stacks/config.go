@@ -240,6 +240,7 @@ func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 		c.Wait = ptr(true)
 	}
 	c.ArmoniK.Wait = orPtr(c.ArmoniK.Wait, c.Wait)
+	c.ArmoniK.ClusterDomain = or(c.ArmoniK.ClusterDomain, c.ClusterDomain)
 	if c.KEDA.Namespace == "" {
 		c.KEDA.Namespace = prometheus.DefaultKEDANamespace
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -145,6 +146,11 @@ func TestExampleConfig(t *testing.T) {
 	if len(cfg.Localhost.ArmoniK.Partitions) < 2 {
 		t.Fatal("the example should show several partitions")
 	}
+	a := cfg.Localhost.ArmoniK
+	if !a.Authentication.RequireAuthorization || len(a.Authentication.Users) == 0 || len(a.Authentication.Roles) == 0 ||
+		len(a.Authentication.Certificates) == 0 || !a.Front.MTLS.Enabled || len(a.Front.MTLS.Clients) == 0 {
+		t.Fatal("the example should show authentication with users, roles, certificates and generated client certificates")
+	}
 }
 
 // TestSchemaIsCurrent keeps docs/armonik.schema.json equal to the schema of the Go types.
@@ -174,17 +180,59 @@ func SchemaJSON(t testing.TB) []byte {
 func FuzzConfig(f *testing.F) {
 	for _, seed := range []string{
 		"", "stacks: [armonik-localhost]\n", "localhost:\n  namespace: x\n",
-		"localhost:\n  armonik:\n    partitions: [{name: a, workers: [{name: w, image: {repository: r}}]}]\n",
+		"localhost:\n  armonik:\n    partitions: [{name: a, worker: {name: w, image: {repository: r}}, sidecars: [{name: s, image: {repository: p}}]}]\n",
+		"external:\n  queue: {sqs: {region: eu-west-3}}\nstacks: [armonik-external]\n", "localhost: {shared_storage: {none: true}}\n",
 		"localhost:\n  armonik:\n    layers:\n      core: {env: {A: b}, env_secret: [s, {name: t, keys: [K]}]}\n",
 		bomb(), "a: &a [*a]\n",
-		"stacks: [armonik-platform, armonik-localhost]\nlocalhost: {monitoring: {prometheus: {}}, armonik: {partitions: [{name: a, scaling: {max_replicas: 3}}]}}\n", "localhost: {queue: {activemq: {storage: {size: 1Gi}}}}\n",
+		"stacks: [armonik-platform, armonik-localhost]\nlocalhost: {monitoring: {prometheus: {}}, armonik: {partitions: [{name: a, scaling: {max_replicas: 3}, worker: {wait_for_agent: false}}]}}\n",
+		"localhost: {queue: {activemq: {storage: {size: 1Gi}}}}\n",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse(data)
-		if err == nil && cfg == nil {
-			t.Fatal("no error and no configuration")
+		// Parsing is deterministic: the same document gives the same verdict and messages.
+		cfg2, err2 := Parse(data)
+		if (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) {
+			t.Fatalf("two parses of one document differ:\n%v\n---\n%v", err, err2)
+		}
+		if err != nil {
+			// Every problem is a line of its own that says where it is.
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if strings.TrimSpace(line) == "" || !strings.Contains(line, ":") {
+					t.Fatalf("a problem without its place: %q in\n%v", line, err)
+				}
+			}
+			return
+		}
+		// A configuration Parse accepts validates, selects known stacks only, and plans the
+		// same modules every time.
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("Parse accepted what Validate rejects: %v", err)
+		}
+		for _, s := range cfg.SelectedStacks() {
+			if !slices.Contains(StackNames, s) {
+				t.Fatalf("unknown stack %q selected", s)
+			}
+		}
+		paths := func(c *Config) string {
+			var out []string
+			for _, name := range c.SelectedStacks() {
+				var mods []*module
+				switch name {
+				case LocalhostName:
+					mods, _ = c.Localhost.plan()
+				case ExternalName:
+					mods, _ = c.External.plan()
+				}
+				for _, m := range mods {
+					out = append(out, name+":"+m.path)
+				}
+			}
+			return strings.Join(out, " ")
+		}
+		if a, b := paths(cfg), paths(cfg2); a != b || (a == "" && slices.Contains(cfg.SelectedStacks(), LocalhostName)) {
+			t.Fatalf("planned modules %q then %q", a, b)
 		}
 	})
 }

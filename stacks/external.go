@@ -74,7 +74,7 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 	errs = append(errs, es...)
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)
-	mon, es := c.Monitoring.plan(nsObj, "cluster.local", wait, c.keda())
+	mon, es := c.Monitoring.plan(nsObj, or(c.ArmoniK.ClusterDomain, "cluster.local"), wait, c.keda())
 	errs = append(errs, es...)
 	errs = append(errs, c.KEDA.validate()...)
 	if mon != nil {
@@ -97,7 +97,7 @@ func NewExternal(app constructs.Construct, cfg ExternalConfig) (*Stack, error) {
 	a := cfg.ArmoniK
 	a.Wait = orPtr(a.Wait, orPtr(cfg.Wait, ptr(true)))
 	nsObj, _ := namespaceNamed(ns)
-	mon, _ := cfg.Monitoring.plan(nsObj, "cluster.local", a.Wait, cfg.keda())
+	mon, _ := cfg.Monitoring.plan(nsObj, or(a.ClusterDomain, "cluster.local"), a.Wait, cfg.keda())
 	return newStack(app, stackSpec{
 		name: ExternalName, kubernetes: cfg.Kubernetes, stateFile: cfg.StateFile,
 		namespace: ns, createNamespace: !cfg.ExistingNamespace, modules: mods, armonik: a, monitoring: mon,

@@ -82,6 +82,10 @@ type ArmoniK struct {
 	Conformance []corerules.Result
 	// Config is the configuration with its defaults applied.
 	Config Config
+	// Front is the front door's Deployment, FrontService its Service, FrontSecrets the
+	// Secrets of its generated certificates (nil and empty when disabled).
+	Front, FrontService *k8s.Object
+	FrontSecrets        []*k8s.Object
 }
 
 // Explain returns, per pod and container, every env var, envFrom source and mount with the
@@ -493,7 +497,10 @@ func (b *builder) create(comps []component) error {
 	if err := b.createPodDeletionCost(); err != nil {
 		return err
 	}
-	return b.createIngress()
+	if err := b.createIngress(); err != nil {
+		return err
+	}
+	return b.createFront()
 }
 
 func (b *builder) createInit(c component) error {

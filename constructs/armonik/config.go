@@ -43,7 +43,8 @@ type Config struct {
 
 	// Logging sets Serilog's minimum level (default "Information").
 	Logging Logging `json:"logging,omitempty" yaml:"logging,omitempty"`
-	// Authentication sets Authenticator__RequireAuthentication/RequireAuthorization (default false).
+	// Authentication switches Core's authentication and authorization on (default off) and
+	// lists the users, roles and client certificates the init Job loads.
 	Authentication Authentication `json:"authentication,omitempty" yaml:"authentication,omitempty"`
 
 	// ControlPlane configures the control plane (the gRPC API).
@@ -73,6 +74,16 @@ type Config struct {
 	// ImagePullSecrets are added to every pod.
 	ImagePullSecrets []string `json:"image_pull_secrets,omitempty" yaml:"image_pull_secrets,omitempty"`
 
+	// Front is the bundled front door (on by default): nginx with TLS (and optional mutual TLS)
+	// routing gRPC to the control plane and /admin to the GUI, exposed as a LoadBalancer
+	// Service by default.
+	Front Front `json:"front,omitempty" yaml:"front,omitempty"`
+	// Environment is the admin GUI's environment banner (served as /static/environment.json by
+	// the front door; none by default).
+	Environment *Environment `json:"environment,omitempty" yaml:"environment,omitempty"`
+	// ClusterDomain is the cluster's DNS domain, used in the front door's certificate and the
+	// in-cluster URLs (default "cluster.local").
+	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
 	// Metrics is the metrics source (a Prometheus scraping the metrics exporter and the polling
 	// agents) that queue-length scaling and the pod-deletion-cost updater query. A stack sets
 	// it from monitoring.prometheus (deployed) or monitoring.prometheus_url (existing).
@@ -130,11 +141,25 @@ type Logging struct {
 
 // Authentication configures Core's authenticator.
 type Authentication struct {
-	// RequireAuthentication makes Core authenticate clients (by certificate, behind an ingress
-	// doing mutual TLS).
+	// RequireAuthentication makes Core authenticate every call by its client certificate
+	// (Authenticator__RequireAuthentication): needs front.mtls, or your own ingress setting
+	// Core's certificate headers.
 	RequireAuthentication bool `json:"require_authentication,omitempty" yaml:"require_authentication,omitempty"`
 	// RequireAuthorization makes Core check the authenticated user's roles.
 	RequireAuthorization bool `json:"require_authorization,omitempty" yaml:"require_authorization,omitempty"`
+
+	// Users are loaded into Core's database by the init Job, with Roles and Certificates
+	// (users of generated client certificates, front.mtls.clients, are added automatically).
+	Users []User `json:"users,omitempty" yaml:"users,omitempty"`
+	// Roles are named permission sets; the built-in Submitter and Monitoring roles are
+	// available by name.
+	Roles []Role `json:"roles,omitempty" yaml:"roles,omitempty"`
+	// Certificates map client certificates (CN and optional fingerprint) to users.
+	Certificates []UserCertificate `json:"certificates,omitempty" yaml:"certificates,omitempty"`
+	// DataFile is upstream's authentication JSON file (users_list, roles_list,
+	// certificates_list), read at synth time (path relative to the working directory) and
+	// added to the lists above.
+	DataFile string `json:"data_file,omitempty" yaml:"data_file,omitempty"`
 }
 
 // Image is a container image.
@@ -234,6 +259,9 @@ type AdminGUI struct {
 	Workload `json:",inline" yaml:",inline"`
 	// Service defaults to ClusterIP on port 1080.
 	Service Service `json:"service,omitempty" yaml:"service,omitempty"`
+	// Languages the GUI is built in (default [en, fr]; must contain en): the front door
+	// redirects / and /admin to /admin/<language>/ after the browser's Accept-Language.
+	Languages []string `json:"languages,omitempty" yaml:"languages,omitempty"`
 }
 
 // Ingress exposes the control plane's gRPC API (paths /armonik.*) and the admin GUI
@@ -549,6 +577,7 @@ func (cfg Config) WithDefaults() Config {
 	if cfg.DefaultPartition == "" {
 		cfg.DefaultPartition = cfg.Partitions[0].Name
 	}
+	cfg.frontDefaults()
 	cfg.elasticDefaults()
 	return cfg
 }
@@ -721,6 +750,12 @@ func (cfg *Config) validate() error {
 	if _, ok := names[cfg.DefaultPartition]; !ok {
 		add("default_partition: %q is not a partition (partitions: %s)", cfg.DefaultPartition, strings.Join(partitionNames(cfg.Partitions), ", "))
 	}
+	if !cfg.Front.Disabled {
+		checkImage("front.image", cfg.Front.Image)
+		checkWorkload("front", cfg.Front.Workload)
+	}
+	errs = append(errs, cfg.validateAuth()...)
+	errs = append(errs, cfg.validateFront()...)
 	errs = append(errs, cfg.validateElastic()...)
 	return joinErrors(errs)
 }

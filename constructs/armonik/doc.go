@@ -28,11 +28,17 @@
 //   - metrics-exporter: Deployment + Service 9419 -> 1080.
 //   - admin-gui: Deployment + Service (ClusterIP 1080), node selector and tolerations honoured
 //     (upstream forgot the selector). AdminGUI.Disabled drops it.
+//   - front (on by default, front.go): the front door, an unprivileged nginx routing gRPC to the
+//     control plane and /admin to the GUI, with TLS (generated certificates), optional mutual
+//     TLS forwarding the client certificate's CN and fingerprint in Core's headers, exposed as a
+//     LoadBalancer (or NodePort, ClusterIP) Service; and the stack outputs clients need
+//     (control_plane_url, admin_gui_url, ca_certificate, client_certificates).
+//   - Authentication data (auth.go): users, roles and client certificates, rendered as the init
+//     Job's InitServices__Authentication__* variables.
 //   - Ingress (off by default): two kubernetes_ingress_v1, "armonik-grpc" (/armonik. to the
 //     control plane) and "armonik-gui" (/admin), sharing class, host and TLS Secret; each may
 //     carry its own annotations (a controller needs to be told the gRPC backend speaks HTTP/2).
-//     Upstream's nginx Deployment with mutual TLS is out of scope: terminate TLS in your
-//     ingress controller.
+//     It is the option for a cluster that runs an ingress controller already.
 //   - Autoscaling (per component, per partition): kubernetes_horizontal_pod_autoscaler_v2 with
 //     CPU/memory utilization and pods/external metrics passed through (e.g. the queue length
 //     armonik_<partition>_tasks_queued served by a metrics adapter). The Deployment then sets

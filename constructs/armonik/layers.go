@@ -184,7 +184,7 @@ func (a *builder) controlLayers() []outputs.Layer {
 		initFlags(cfg.Init.Disabled, false),
 	}
 	if cfg.Init.Disabled {
-		fixed = append(fixed, partitionEnv(cfg.Partitions))
+		fixed = append(fixed, partitionEnv(cfg.Partitions), cfg.authEnv())
 	}
 	return []outputs.Layer{
 		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), authDefaults(cfg.Authentication), payloadDefaults())),
@@ -290,6 +290,7 @@ func (a *builder) initLayers() []outputs.Layer {
 			initFlags(true, true),
 			map[string]string{"Serilog__Properties__Application": "ArmoniK.Control.Init"},
 			partitionEnv(cfg.Partitions),
+			cfg.authEnv(),
 		)),
 		modules(LayerCore, cfg.Layers.Core),
 		modules(LayerJobs, cfg.Layers.Jobs),

@@ -488,7 +488,7 @@ func (b *builder) createPodDeletionCost() error {
 	}
 	binding, err := k8s.NewRoleBinding(b.scope, b.id+"-pdc-role-binding", k8s.RoleBindingSpec{
 		Meta: b.meta(name, name, nil), Role: role.Name,
-		Subjects: []k8s.Subject{{Name: sa.Name, Namespace: cfg.Namespace.Name}},
+		Subjects: []k8s.RoleSubject{{Name: sa.Name, Namespace: cfg.Namespace.Name}},
 	})
 	if err != nil {
 		return err

@@ -47,7 +47,7 @@ func TestElasticObjectsValidation(t *testing.T) {
 		`egress 0: to 2: a pod or namespace selector is required`)
 	_, err = k8s.NewRole(st, "role", k8s.RoleSpec{Meta: k8s.Meta{Name: "r", Namespace: ns.Name}, Rules: []k8s.PolicyRule{{APIGroups: []string{""}}, {NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}}}})
 	check("Role", err, `rule 0: verbs: required`, `rule 0: resources (or non-resource URLs) required`, `rule 1: non-resource URLs belong in a ClusterRole rule`)
-	_, err = k8s.NewRoleBinding(st, "rb", k8s.RoleBindingSpec{Meta: k8s.Meta{Name: "rb", Namespace: ns.Name}, Subjects: []k8s.Subject{{Name: "sa"}, {Kind: "Robot", Name: "x"}}})
+	_, err = k8s.NewRoleBinding(st, "rb", k8s.RoleBindingSpec{Meta: k8s.Meta{Name: "rb", Namespace: ns.Name}, Subjects: []k8s.RoleSubject{{Name: "sa"}, {Kind: "Robot", Name: "x"}}})
 	check("RoleBinding", err, `role: required`, `subject 0: a ServiceAccount needs its namespace`, `subject 1: kind "Robot"`)
 	_, err = k8s.NewPriorityClass(st, "pc", k8s.PriorityClassSpec{Name: "Bad_Name", Value: 2000000000, PreemptionPolicy: "Always"})
 	check("PriorityClass", err, `PriorityClass "Bad_Name": name`, `above 1000000000`, `preemption policy "Always"`)

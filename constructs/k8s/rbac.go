@@ -38,8 +38,8 @@ type ClusterRoleSpec struct {
 	Rules []PolicyRule
 }
 
-// Subject is who a binding grants a role to: a ServiceAccount by default.
-type Subject struct {
+// RoleSubject is who a binding grants a role to: a ServiceAccount by default.
+type RoleSubject struct {
 	// Kind: ServiceAccount (default), User or Group.
 	Kind string
 	// Name and, for a ServiceAccount, Namespace (display names or references).
@@ -52,7 +52,7 @@ type RoleBindingSpec struct {
 	Meta
 	Role        string
 	ClusterRole bool
-	Subjects    []Subject
+	Subjects    []RoleSubject
 }
 
 // ClusterRoleBindingSpec describes a kubernetes_cluster_role_binding_v1 granting the
@@ -60,7 +60,7 @@ type RoleBindingSpec struct {
 type ClusterRoleBindingSpec struct {
 	Meta
 	Role     string
-	Subjects []Subject
+	Subjects []RoleSubject
 }
 
 func checkPolicyRules(kind, name string, rules []PolicyRule, cluster bool, errs *errList) {
@@ -86,7 +86,7 @@ func checkClusterName(kind, name string, errs *errList) {
 	}
 }
 
-func checkSubjects(kind, name string, subjects []Subject, errs *errList) {
+func checkSubjects(kind, name string, subjects []RoleSubject, errs *errList) {
 	if len(subjects) == 0 {
 		errs.add("%s %q: subjects: at least one is required", kind, name)
 	}

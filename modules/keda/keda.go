@@ -209,7 +209,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return fail(err)
 	}
-	sa := []k8s.Subject{{Name: m.ServiceAccount.Name, Namespace: ns.Name}}
+	sa := []k8s.RoleSubject{{Name: m.ServiceAccount.Name, Namespace: ns.Name}}
 	for _, r := range []struct {
 		name  string
 		rules []k8s.PolicyRule
@@ -237,7 +237,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	} {
 		subjects := sa
 		if b.subjectName != "" {
-			subjects = []k8s.Subject{{Name: b.subjectName, Namespace: b.subjectNS}}
+			subjects = []k8s.RoleSubject{{Name: b.subjectName, Namespace: b.subjectNS}}
 		}
 		if m.Bindings[b.name], err = k8s.NewClusterRoleBinding(scope, id+"-cluster-role-binding-"+b.name, k8s.ClusterRoleBindingSpec{
 			Meta: k8s.Meta{Name: b.name, Labels: labels(b.name)}, Role: b.role, Subjects: subjects,

@@ -342,7 +342,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	if m.RoleBinding, err = k8s.NewRoleBinding(scope, id+"-role-binding", k8s.RoleBindingSpec{
 		Meta: cm.Meta(cfg.Name), Role: m.Role.Name,
-		Subjects: []k8s.Subject{{Name: m.ServiceAccount.Name, Namespace: cfg.Namespace.Name}},
+		Subjects: []k8s.RoleSubject{{Name: m.ServiceAccount.Name, Namespace: cfg.Namespace.Name}},
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
