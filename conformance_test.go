@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +18,12 @@ import (
 // where a worker reads it, and that the metrics exporter holds the table storage only.
 func TestStackVariantsPassCoreRules(t *testing.T) {
 	const dll = "        worker: {image: {repository: dockerhubaneo/armonik_worker_dll, tag: 0.19.3}}\n"
+	// The elastic-compute fixture of the goldens: armonik-platform, Prometheus, two partitions
+	// scaling on their queue, PriorityClasses, a GraceDelay from a one-hour grace period.
+	elastic, err := os.ReadFile("testdata/elastic.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, doc string
 		amqp      bool
@@ -39,6 +46,16 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 		{"external-gcp", "stacks: [armonik-external]\nexternal:\n  queue: {pubsub: {project_id: armonik-project}}\n" +
 			"  table_storage: {external_mongodb: {existing_secret: atlas}}\n  object_storage: {memorystore: {host: 10.0.0.3, existing_secret: redis-auth, ca_secret: redis-ca}}\n" +
 			"  shared_storage: {gcs: {bucket: packages, existing_secret: hmac}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, false, true},
+		{"elastic", string(elastic), true, false},
+		// A DLL worker scaling on its queue, with a grace period longer than a day (GraceDelay
+		// 1.03:46:40, a TimeSpan with days), beside a TCP partition scaling from one pod.
+		{"elastic-dll-long-grace", "localhost:\n  shared_storage: {minio: {}}\n  monitoring: {prometheus: {}}\n  keda: {existing: true}\n" +
+			"  armonik:\n    partitions:\n      - name: default\n        termination_grace_period_seconds: 200000\n        scaling: {max_replicas: 3}\n" + dll +
+			"      - name: tcp\n        socket_type: tcp\n        scaling: {min_replicas: 1, max_replicas: 2}\n", true, true},
+		{"elastic-external", "stacks: [armonik-external]\nexternal:\n  queue: {sqs: {region: eu-west-3}}\n" +
+			"  table_storage: {external_mongodb: {}}\n  object_storage: {s3: {region: eu-west-3, bucket: objects}}\n" +
+			"  monitoring: {prometheus_url: \"http://prometheus-server.monitoring.svc.cluster.local:9090\"}\n  keda: {existing: true}\n" +
+			"  armonik:\n    priority_classes: {enabled: true}\n    partitions:\n      - name: default\n        scaling: {max_replicas: 10}\n", false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := &stacks.Config{}
@@ -75,6 +92,9 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 					}
 				}
 			}
+			if want := strings.Count(tc.doc, "scaling:"); len(a.ScaledObjects) != want {
+				t.Errorf("%d ScaledObjects, want %d", len(a.ScaledObjects), want)
+			}
 			if sawShared != tc.shared {
 				t.Errorf("a DLL worker reading shared storage: %v, want %v", sawShared, tc.shared)
 			}
@@ -92,6 +112,13 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 					core := c.Name == "control-plane" || c.Name == "polling-agent" || c.Name == "init"
 					if core && names["Amqp__MaxPriority"] != tc.amqp {
 						t.Errorf("%s/%s: Amqp__MaxPriority present %v, want %v", p.Name, c.Name, names["Amqp__MaxPriority"], tc.amqp)
+					}
+					if c.Name == "polling-agent" && p.Name == "compute-plane-default" && strings.Contains(tc.doc, "200000") {
+						for _, e := range c.Env {
+							if e.Name == "Pollster__GraceDelay" && e.Value != "1.03:46:40" {
+								t.Errorf("Pollster__GraceDelay %q, want half of 200000 s as a TimeSpan with days", e.Value)
+							}
+						}
 					}
 					if c.Name == "metrics-exporter" {
 						for n := range names {

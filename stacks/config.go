@@ -12,6 +12,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/yamlconf"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/prometheus"
 )
 
 // ConfigEnv names the environment variable holding the configuration file's path.
@@ -24,14 +25,18 @@ const DefaultConfigFile = "armonik.yaml"
 // built-in configuration: the armonik-localhost stack with ActiveMQ, MongoDB and Redis.
 // Unknown keys are errors.
 type Config struct {
-	// Stacks lists the stacks to synthesize: armonik-localhost, armonik-external (default
-	// [armonik-localhost]).
+	// Stacks lists the stacks to synthesize: armonik-localhost, armonik-external,
+	// armonik-platform (default [armonik-localhost]). armonik-platform installs KEDA; the
+	// ArmoniK stacks listed with it depend on it.
 	Stacks []string `yaml:"stacks,omitempty"`
 	// Localhost configures armonik-localhost: ArmoniK and its backing services in one namespace.
 	Localhost LocalhostConfig `yaml:"localhost,omitempty"`
 	// External configures armonik-external: ArmoniK on managed services (Amazon MQ, SQS,
 	// Pub/Sub, an external MongoDB, S3, ElastiCache, GCS, Memorystore...).
 	External ExternalConfig `yaml:"external,omitempty"`
+	// Platform configures armonik-platform: the cluster-wide prerequisites (KEDA) the ArmoniK
+	// stacks need before they are planned.
+	Platform PlatformConfig `yaml:"platform,omitempty"`
 }
 
 // LocalhostConfig configures the armonik-localhost stack.
@@ -63,6 +68,11 @@ type LocalhostConfig struct {
 	// ArmoniK configures ArmoniK itself: partitions, images, components, extra confs per layer,
 	// overrides, autoscaling, ingress...
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
+	// Monitoring is the metrics store that queue-length scaling and the pod-deletion-cost
+	// updater query: an in-cluster Prometheus, or the URL of an existing one.
+	Monitoring MonitoringConfig `yaml:"monitoring,omitempty"`
+	// KEDA says where KEDA comes from when partitions scale on their queue length.
+	KEDA KEDAConfig `yaml:"keda,omitempty"`
 }
 
 // Load reads the configuration: the file named by $ARMONIK_CONFIG, else ./armonik.yaml if it
@@ -107,7 +117,7 @@ func Parse(data []byte) (*Config, error) {
 }
 
 // StackNames are the stacks the app knows.
-var StackNames = []string{LocalhostName, ExternalName}
+var StackNames = []string{LocalhostName, ExternalName, PlatformName}
 
 // SelectedStacks returns the stacks to synthesize.
 func (c *Config) SelectedStacks() []string {
@@ -118,7 +128,7 @@ func (c *Config) SelectedStacks() []string {
 }
 
 // Validate returns every problem of the configuration at once, each prefixed with its path
-// (localhost.armonik.partitions[1].workers[0].image.repository: required).
+// (localhost.armonik.partitions[1].worker.image.repository: required).
 func (c *Config) Validate() error {
 	var errs []error
 	seen := map[string]bool{}
@@ -132,17 +142,46 @@ func (c *Config) Validate() error {
 		seen[s] = true
 	}
 	// Only the selected stacks are validated: an unused section may be incomplete.
+	platform := c.platformSelected()
 	for _, name := range c.SelectedStacks() {
 		switch name {
 		case LocalhostName:
-			_, es := c.Localhost.plan()
+			lc := c.localhost()
+			_, es := lc.plan()
+			es = append(es, kedaProblems("localhost", &lc.ArmoniK, lc.KEDA, platform)...)
 			errs = append(errs, prefixed("localhost.", errors.Join(es...))...)
 		case ExternalName:
-			_, es := c.External.plan()
+			ec := c.external()
+			_, es := ec.plan()
+			es = append(es, kedaProblems("external", &ec.ArmoniK, ec.KEDA, platform)...)
 			errs = append(errs, prefixed("external.", errors.Join(es...))...)
+		case PlatformName:
+			errs = append(errs, prefixed("platform.", errors.Join(c.Platform.plan()...))...)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// platformSelected reports whether armonik-platform is among the selected stacks.
+func (c *Config) platformSelected() bool { return slices.Contains(c.SelectedStacks(), PlatformName) }
+
+// localhost is the armonik-localhost configuration completed from the other stacks: KEDA's
+// namespace is the platform's when the platform installs it.
+func (c *Config) localhost() LocalhostConfig {
+	l := c.Localhost
+	if c.platformSelected() && l.KEDA.Namespace == "" {
+		l.KEDA.Namespace = c.Platform.namespace()
+	}
+	return l
+}
+
+// external is the armonik-external configuration completed like localhost.
+func (c *Config) external() ExternalConfig {
+	e := c.External
+	if c.platformSelected() && e.KEDA.Namespace == "" {
+		e.KEDA.Namespace = c.Platform.namespace()
+	}
+	return e
 }
 
 // namespaceNamed is the namespace name as the modules are validated with; an invalid name is
@@ -202,6 +241,9 @@ func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 	}
 	c.ArmoniK.Wait = orPtr(c.ArmoniK.Wait, c.Wait)
 	c.ArmoniK.ClusterDomain = or(c.ArmoniK.ClusterDomain, c.ClusterDomain)
+	if c.KEDA.Namespace == "" {
+		c.KEDA.Namespace = prometheus.DefaultKEDANamespace
+	}
 	return c
 }
 
@@ -220,6 +262,12 @@ func (c *LocalhostConfig) plan() ([]*module, []error) {
 	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait}
 	mods, es := planAll(x, &d.Queue, &d.TableStorage, &d.ObjectStorage, &d.SharedStorage)
 	errs = append(errs, es...)
+	mon, es := d.Monitoring.plan(ns, d.ClusterDomain, d.Wait, d.KEDA)
+	errs = append(errs, es...)
+	errs = append(errs, d.KEDA.validate()...)
+	if mon != nil {
+		d.ArmoniK.Metrics = mon.planned
+	}
 	errs = append(errs, prefixed("armonik.", d.ArmoniK.Validate())...)
 	return mods, errs
 }

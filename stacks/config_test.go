@@ -19,7 +19,7 @@ func TestBadConfigs(t *testing.T) {
 		doc  string
 		want []string
 	}{
-		{"unknown top-level key", "colour: blue\n", []string{"line 1: colour: unknown key (known keys: external, localhost, stacks)"}},
+		{"unknown top-level key", "colour: blue\n", []string{"line 1: colour: unknown key (known keys: external, localhost, platform, stacks)"}},
 		{"unknown nested key", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        workerz: []\n",
 			[]string{"line 5: localhost.armonik.partitions[0].workerz: unknown key"}},
 		{"wrong type", "localhost:\n  wait: sometimes\n", []string{`line 2: localhost.wait: want true or false, got "sometimes"`}},
@@ -50,6 +50,32 @@ func TestBadConfigs(t *testing.T) {
 			[]string{"line 2: localhost.table_storage.postgres: not available here (choose one of mongodb, external_mongodb)"}},
 		{"typo inside a module", "localhost:\n  queue: {rabbitmq: {max_prority: 5}}\n",
 			[]string{"line 2: localhost.queue.rabbitmq.max_prority: unknown key"}},
+		{"queue scaling without a metrics source", "localhost:\n  keda: {existing: true}\n  armonik:\n    partitions: [{name: a, scaling: {max_replicas: 5}}]\n",
+			[]string{"localhost.armonik.partitions[0].scaling: scaling on the queue length needs a metrics source"}},
+		{"scaling min > max", elastic("{min_replicas: 6, max_replicas: 5}"),
+			[]string{"localhost.armonik.partitions[0].scaling: min_replicas 6 is greater than max_replicas 5"}},
+		{"HPA and queue scaling", elastic("{max_replicas: 5}\n        autoscaling: {min_replicas: 1, max_replicas: 5, cpu_utilization: 80}"),
+			[]string{"localhost.armonik.partitions[0]: autoscaling and scaling are both set"}},
+		{"replicas and queue scaling", elastic("{max_replicas: 5}\n        replicas: 2"),
+			[]string{"localhost.armonik.partitions[0]: replicas and scaling are both set"}},
+		{"reserved and max pods contradict scaling", elastic("{min_replicas: 1, max_replicas: 5}\n        max_pods: 10"),
+			[]string{"localhost.armonik.partitions[0]: reserved_pods 1 and max_pods 10 contradict scaling (min_replicas 1, max_replicas 5)"}},
+		{"bad threshold", elastic("{max_replicas: 5, threshold: two}"),
+			[]string{`localhost.armonik.partitions[0].scaling.threshold: "two" is not a number`}},
+		{"queue scaling without KEDA", "localhost:\n  monitoring: {prometheus: {}}\n  armonik:\n    partitions: [{name: a, scaling: {max_replicas: 5}}]\n",
+			[]string{"localhost.armonik.partitions[0].scaling: needs KEDA: add armonik-platform to stacks"}},
+		{"KEDA installed twice", "stacks: [armonik-platform, armonik-localhost]\n" + elastic("{max_replicas: 5}"),
+			[]string{"localhost.keda.existing: true, but armonik-platform installs KEDA too"}},
+		{"two metrics sources", "localhost:\n  monitoring: {prometheus: {}, prometheus_url: \"http://p:9090\"}\n",
+			[]string{"localhost.monitoring: choose prometheus (deploy one) or prometheus_url (use an existing one), not both"}},
+		{"bad Prometheus URL", "localhost:\n  monitoring: {prometheus_url: \"prometheus.monitoring:9090\"}\n",
+			[]string{`localhost.monitoring.prometheus_url: "prometheus.monitoring:9090": the scheme must be http or https`}},
+		{"bad Prometheus setting", "localhost:\n  monitoring: {prometheus: {retention: forever}}\n",
+			[]string{`localhost.monitoring.prometheus: prometheus "prometheus": retention: "forever" is not a Prometheus duration`}},
+		{"bad KEDA setting", "stacks: [armonik-platform]\nplatform:\n  keda: {log_level: loud}\n",
+			[]string{`platform.keda: keda "keda": log_level: "loud" must be one of debug, info, error`}},
+		{"worker waits for the agent on TCP", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        socket_type: tcp\n        worker: {name: w, image: {repository: r}, wait_for_agent: true}\n",
+			[]string{"localhost.armonik.partitions[0].worker.wait_for_agent: needs socket_type unixdomainsocket"}},
 		{"empty file", "", []string{"the document is empty"}},
 		{"tab indentation", "localhost:\n\tnamespace: x\n", []string{"line 2: tabs are not allowed for indentation in YAML: indent with spaces"}},
 		{"invalid UTF-8", "localhost:\n  namespace: \"a\xffb\"\n", []string{"line 2: invalid UTF-8 at byte offset 26 (byte 0xff)"}},
@@ -74,6 +100,12 @@ func TestBadConfigs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// elastic is a localhost configuration with a Prometheus, KEDA already installed, and one
+// partition "a" whose scaling is the given YAML flow mapping (and whatever follows it).
+func elastic(scaling string) string {
+	return "localhost:\n  monitoring: {prometheus: {}}\n  keda: {existing: true}\n  armonik:\n    partitions:\n      - name: a\n        scaling: " + scaling + "\n"
 }
 
 // bomb is a "billion laughs" document that stays within the schema: each level is a list
@@ -151,7 +183,9 @@ func FuzzConfig(f *testing.F) {
 		"localhost:\n  armonik:\n    partitions: [{name: a, worker: {name: w, image: {repository: r}}, sidecars: [{name: s, image: {repository: p}}]}]\n",
 		"external:\n  queue: {sqs: {region: eu-west-3}}\nstacks: [armonik-external]\n", "localhost: {shared_storage: {none: true}}\n",
 		"localhost:\n  armonik:\n    layers:\n      core: {env: {A: b}, env_secret: [s, {name: t, keys: [K]}]}\n",
-		bomb(), "a: &a [*a]\n", "localhost: {queue: {activemq: {storage: {size: 1Gi}}}}\n",
+		bomb(), "a: &a [*a]\n",
+		"stacks: [armonik-platform, armonik-localhost]\nlocalhost: {monitoring: {prometheus: {}}, armonik: {partitions: [{name: a, scaling: {max_replicas: 3}, worker: {wait_for_agent: false}}]}}\n",
+		"localhost: {queue: {activemq: {storage: {size: 1Gi}}}}\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -185,9 +219,10 @@ func FuzzConfig(f *testing.F) {
 			var out []string
 			for _, name := range c.SelectedStacks() {
 				var mods []*module
-				if name == LocalhostName {
+				switch name {
+				case LocalhostName:
 					mods, _ = c.Localhost.plan()
-				} else {
+				case ExternalName:
 					mods, _ = c.External.plan()
 				}
 				for _, m := range mods {

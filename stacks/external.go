@@ -8,6 +8,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/prometheus"
 )
 
 // ExternalName is the name of the stack of ArmoniK on managed services.
@@ -42,6 +43,18 @@ type ExternalConfig struct {
 	// ArmoniK configures ArmoniK itself. Cloud identities: list the ServiceAccounts with their
 	// annotations in armonik.service_accounts and name them in the components.
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
+	// Monitoring is the metrics store that queue-length scaling and the pod-deletion-cost
+	// updater query: usually prometheus_url, a Prometheus the cluster already runs.
+	Monitoring MonitoringConfig `yaml:"monitoring,omitempty"`
+	// KEDA says where KEDA comes from when partitions scale on their queue length.
+	KEDA KEDAConfig `yaml:"keda,omitempty"`
+}
+
+// keda is the KEDA settings with the default namespace ("keda").
+func (c *ExternalConfig) keda() KEDAConfig {
+	k := c.KEDA
+	k.Namespace = or(k.Namespace, prometheus.DefaultKEDANamespace)
+	return k
 }
 
 // plan returns the chosen modules with every problem of the settings (paths relative to
@@ -61,6 +74,12 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 	errs = append(errs, es...)
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)
+	mon, es := c.Monitoring.plan(nsObj, or(c.ArmoniK.ClusterDomain, "cluster.local"), wait, c.keda())
+	errs = append(errs, es...)
+	errs = append(errs, c.KEDA.validate()...)
+	if mon != nil {
+		a.Metrics = mon.planned
+	}
 	errs = append(errs, prefixed("armonik.", a.Validate())...)
 	return mods, errs
 }
@@ -77,8 +96,10 @@ func NewExternal(app constructs.Construct, cfg ExternalConfig) (*Stack, error) {
 	}
 	a := cfg.ArmoniK
 	a.Wait = orPtr(a.Wait, orPtr(cfg.Wait, ptr(true)))
+	nsObj, _ := namespaceNamed(ns)
+	mon, _ := cfg.Monitoring.plan(nsObj, or(a.ClusterDomain, "cluster.local"), a.Wait, cfg.keda())
 	return newStack(app, stackSpec{
 		name: ExternalName, kubernetes: cfg.Kubernetes, stateFile: cfg.StateFile,
-		namespace: ns, createNamespace: !cfg.ExistingNamespace, modules: mods, armonik: a,
+		namespace: ns, createNamespace: !cfg.ExistingNamespace, modules: mods, armonik: a, monitoring: mon,
 	})
 }

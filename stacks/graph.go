@@ -23,7 +23,9 @@ func Mermaid(w io.Writer, built []Built, stack string) error {
 			continue
 		}
 		found = true
-		io.WriteString(w, MermaidOf(b.ArmoniK.Pods))
+		if b.ArmoniK != nil {
+			io.WriteString(w, MermaidOf(b.ArmoniK.Pods))
+		}
 	}
 	if !found {
 		return notBuilt(built, stack)

@@ -27,6 +27,9 @@ type Stack struct {
 	// Modules are the storage modules, in the order they were created.
 	Modules []outputs.ModuleOutputs
 	ArmoniK *armonik.ArmoniK
+	// Metrics is the metrics source (nil when the stack has none): an in-cluster Prometheus
+	// (*prometheus.Module) or an existing one (*prometheus.External).
+	Metrics outputs.MetricsSource
 }
 
 // NewLocalhost adds the armonik-localhost stack to app: the namespace, the in-cluster backing
@@ -39,9 +42,11 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error)
 		return nil, fmt.Errorf("%s: invalid configuration:\n%w", LocalhostName, errors.Join(errs...))
 	}
 	d := cfg.WithDefaults()
+	ns, _ := namespaceNamed(d.Namespace)
+	mon, _ := d.Monitoring.plan(ns, d.ClusterDomain, d.Wait, d.KEDA)
 	return newStack(app, stackSpec{
 		name: LocalhostName, kubernetes: d.Kubernetes, stateFile: d.StateFile,
-		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK,
+		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK, monitoring: mon,
 	})
 }
 
@@ -54,6 +59,7 @@ type stackSpec struct {
 	createNamespace bool
 	modules         []*module
 	armonik         armonik.Config
+	monitoring      *monitoring
 }
 
 func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
@@ -96,11 +102,19 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 		}
 		out.Modules = append(out.Modules, mo)
 	}
+	if s.monitoring != nil {
+		m, err := s.monitoring.build(st, ns)
+		if err != nil {
+			errs = append(errs, prefixed("monitoring: ", err)...)
+		}
+		out.Metrics = m
+	}
 	if len(errs) > 0 {
 		return fail(errors.Join(errs...))
 	}
 	a := s.armonik
 	a.Namespace = ns
+	a.Metrics = out.Metrics
 	a.Layers.Core = append(core, a.Layers.Core...)
 	a.Layers.Worker = append(worker, a.Layers.Worker...)
 	if out.ArmoniK, err = armonik.New(st, "armonik", a); err != nil {

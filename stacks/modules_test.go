@@ -30,7 +30,8 @@ func TestRegistry(t *testing.T) {
 			}
 		}
 	}
-	for _, stack := range StackNames {
+	// armonik-platform takes no storage module: only the ArmoniK stacks.
+	for _, stack := range []string{LocalhostName, ExternalName} {
 		for _, role := range Roles {
 			n := 0
 			for _, e := range registry {

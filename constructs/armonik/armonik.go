@@ -66,6 +66,13 @@ type ArmoniK struct {
 	Autoscalers map[string]*k8s.Object
 	// ServiceAccounts are the created ServiceAccounts by name.
 	ServiceAccounts map[string]*k8s.Object
+	// ScaledObjects are the KEDA ScaledObjects by partition name (partitions with scaling).
+	ScaledObjects map[string]*k8s.Object
+	// PodDeletionCost is the pod-deletion-cost updater's Deployment and PodDeletionCostRole its
+	// Role (nil when it does not run).
+	PodDeletionCost, PodDeletionCostRole *k8s.Object
+	// PriorityClasses are the created PriorityClasses by partition priority.
+	PriorityClasses map[int]*k8s.Object
 	// Pods holds the merged outputs of every pod, in creation order: init, control plane,
 	// compute planes (partition order), metrics exporter.
 	Pods []*outputs.Pod
@@ -103,6 +110,8 @@ func (a *ArmoniK) Explain() string {
 			b.WriteString(r.Explain())
 		}
 	}
+	b.WriteString("\n")
+	b.WriteString(a.ExplainScaling())
 	return b.String()
 }
 
@@ -133,7 +142,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*ArmoniK, error) {
 		return nil, fmt.Errorf("armonik %q: invalid configuration:\n%w", id, err)
 	}
 	b := &builder{rules: corerules.Pinned, cfg: &cfg, scope: scope, id: id, a: &ArmoniK{Config: cfg, ComputePlanes: map[string]*k8s.Object{},
-		Autoscalers: map[string]*k8s.Object{}, ServiceAccounts: map[string]*k8s.Object{}}}
+		Autoscalers: map[string]*k8s.Object{}, ServiceAccounts: map[string]*k8s.Object{},
+		ScaledObjects: map[string]*k8s.Object{}, PriorityClasses: map[int]*k8s.Object{}}}
 	comps, err := b.merge()
 	if err != nil {
 		return nil, fmt.Errorf("armonik %q: invalid module outputs:\n%w", id, err)
@@ -361,7 +371,11 @@ func (b *builder) deployment(name string, c component, w Workload, tmpl k8s.PodT
 		Meta: b.meta(name, c.name, c.partition), Selector: b.labels(c.name, c.partition),
 		Template: tmpl, Wait: b.cfg.wait(), DependsOn: deps,
 	}
-	if w.Autoscaling != nil {
+	if p := c.partition; p != nil && p.Scaling != nil {
+		// KEDA owns the replicas; start at the lower bound (no pod while the queue is empty).
+		spec.IgnoreReplicaChanges = true
+		spec.Replicas = ptr(p.Scaling.MinReplicas)
+	} else if w.Autoscaling != nil {
 		spec.IgnoreReplicaChanges = true
 	} else {
 		spec.Replicas = replicasOr1(w.Replicas)
@@ -455,6 +469,9 @@ func (b *builder) create(comps []component) error {
 		}
 		b.a.ServiceAccounts[sa.Name] = obj
 	}
+	if err := b.createPriorityClasses(); err != nil {
+		return err
+	}
 	var initDep []*k8s.Object
 	for _, c := range comps {
 		var err error
@@ -476,6 +493,9 @@ func (b *builder) create(comps []component) error {
 		if err != nil {
 			return err
 		}
+	}
+	if err := b.createPodDeletionCost(); err != nil {
+		return err
 	}
 	if err := b.createIngress(); err != nil {
 		return err
@@ -569,11 +589,15 @@ func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
 	}
 	tmpl.Spec.TerminationGracePeriodSeconds = ptr(int64(*p.TerminationGracePeriodSeconds))
 	tmpl.Spec.ShareProcessNamespace = ptr(false)
-	obj, err := b.deployment("compute-plane-"+p.Name, c, p.Workload, tmpl, deps)
+	b.finishComputePod(c, &tmpl)
+	obj, err := b.deployment("compute-plane-"+p.Name, c, p.Workload, tmpl, append(append([]*k8s.Object(nil), deps...), b.computeDeps(p)...))
 	if err != nil {
 		return err
 	}
 	b.a.ComputePlanes[p.Name] = obj
+	if p.Scaling != nil {
+		return b.createScaledObject(p, obj)
+	}
 	return nil
 }
 
@@ -597,6 +621,9 @@ func (b *builder) createMetricsExporter(c component) error {
 	if b.a.MetricsExporter, err = b.deployment("metrics-exporter", c, me.Workload, tmpl, nil); err != nil {
 		return err
 	}
+	// The usual prometheus.io annotations, for a Prometheus discovering Services by them (its
+	// port is the pods' port: such a Prometheus scrapes the Service's endpoints).
+	me.Service.Annotations = mergeMaps(scrapeAnnotations(metricsPort), me.Service.Annotations)
 	b.a.MetricsService, err = b.service("metrics-exporter", ComponentMetricsExporter, me.Service, "metrics", "metrics")
 	return err
 }

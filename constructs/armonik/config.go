@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 )
 
 // Default images (ArmoniK 2.23.0: Core 0.37.2, admin GUI 0.15.1, extcsharp worker 0.21.2).
@@ -83,6 +84,16 @@ type Config struct {
 	// ClusterDomain is the cluster's DNS domain, used in the front door's certificate and the
 	// in-cluster URLs (default "cluster.local").
 	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
+	// Metrics is the metrics source (a Prometheus scraping the metrics exporter and the polling
+	// agents) that queue-length scaling and the pod-deletion-cost updater query. A stack sets
+	// it from monitoring.prometheus (deployed) or monitoring.prometheus_url (existing).
+	Metrics outputs.MetricsSource `json:"-" yaml:"-"`
+	// PodDeletionCost configures the updater that lets scale-downs remove idle pods first (on
+	// whenever a partition scales and a metrics source is set).
+	PodDeletionCost PodDeletionCost `json:"pod_deletion_cost,omitempty" yaml:"pod_deletion_cost,omitempty"`
+	// PriorityClasses gives the compute planes PriorityClasses following the partitions'
+	// priorities (off by default).
+	PriorityClasses PriorityClasses `json:"priority_classes,omitempty" yaml:"priority_classes,omitempty"`
 }
 
 // Layers holds the modules of each layer. Which containers a layer reaches is fixed (see the
@@ -374,6 +385,10 @@ type Partition struct {
 	// shipper, a proxy...). They receive the log layer and their own conf only: no channel
 	// address, no storage module, no shared socket volume.
 	Sidecars []Sidecar `json:"sidecars,omitempty" yaml:"sidecars,omitempty"`
+	// Scaling scales the partition on its queue length with KEDA, from min_replicas (0 allowed)
+	// to max_replicas; Core's reserved_pods and max_pods then follow those bounds. It excludes
+	// replicas and autoscaling, and needs a metrics source and KEDA.
+	Scaling *Scaling `json:"scaling,omitempty" yaml:"scaling,omitempty"`
 }
 
 // KeyHint explains the keys a partition no longer accepts.
@@ -452,6 +467,12 @@ type Worker struct {
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
 	// Conf is this partition's worker layer.
 	Conf Conf `json:"-" yaml:"conf,omitempty"`
+	// WaitForAgent gives the worker a preStop hook that keeps it running until the polling
+	// agent has stopped, so the agent's running task completes. The hook runs /bin/sh and
+	// waits for the agent's socket file: default true for the dynamic and dll runtimes (their
+	// images have a shell), false for custom (set true when the image has /bin/sh); Unix
+	// sockets only.
+	WaitForAgent *bool `json:"wait_for_agent,omitempty" yaml:"wait_for_agent,omitempty"`
 }
 
 // Sidecar is a container of the partition's pods that is not an ArmoniK worker.
@@ -526,6 +547,7 @@ func (cfg Config) WithDefaults() Config {
 		if p.Priority == nil {
 			p.Priority = ptr(1)
 		}
+		p.scalingDefaults()
 		if p.MaxPods == 0 {
 			p.MaxPods = 1
 		}
@@ -556,6 +578,7 @@ func (cfg Config) WithDefaults() Config {
 		cfg.DefaultPartition = cfg.Partitions[0].Name
 	}
 	cfg.frontDefaults()
+	cfg.elasticDefaults()
 	return cfg
 }
 
@@ -564,7 +587,7 @@ func (cfg *Config) wait() bool { return cfg.Wait == nil || *cfg.Wait }
 var logLevels = []string{"Verbose", "Debug", "Information", "Warning", "Error", "Fatal"}
 
 // Validate returns every problem of the settings at once (defaults applied first), each
-// starting with the configuration path of the setting (partitions[1].workers[0].name: ...).
+// starting with the configuration path of the setting (partitions[1].worker.name: ...).
 // The namespace, which a configuration file never holds, is checked by New.
 func (cfg Config) Validate() error {
 	d := cfg.WithDefaults()
@@ -665,6 +688,7 @@ func (cfg *Config) validate() error {
 		}
 		names[p.Name] = i
 		checkWorkload(path, p.Workload)
+		errs = append(errs, cfg.validateScaling(path, &p)...)
 		if p.SocketType != UnixDomainSocket && p.SocketType != TCP {
 			add("%s.socket_type: %q must be %q or %q", path, p.SocketType, UnixDomainSocket, TCP)
 		}
@@ -732,6 +756,7 @@ func (cfg *Config) validate() error {
 	}
 	errs = append(errs, cfg.validateAuth()...)
 	errs = append(errs, cfg.validateFront()...)
+	errs = append(errs, cfg.validateElastic()...)
 	return joinErrors(errs)
 }
 

@@ -218,7 +218,7 @@ func (a *builder) pollingLayers(p *Partition) []outputs.Layer {
 		fixed.MountEmptyDir(cacheVolume, cachePath, outputs.EmptyDir{})
 	}
 	return []outputs.Layer{
-		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), payloadDefaults(), pollingDefaults())),
+		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), payloadDefaults(), pollingDefaults(), graceDelay(p))),
 		outputs.ModulesLayer(LayerArmoniK, fixed),
 		modules(LayerCore, cfg.Layers.Core),
 		modules(LayerLog, cfg.Layers.Log),

@@ -146,6 +146,8 @@ type SecretVolume struct {
 	Name        string
 	DefaultMode string
 	Items       []KeyToPath
+	// Optional lets the pod start before the Secret exists (a controller creates it later).
+	Optional bool
 }
 
 // EmptyDirVolume is scratch space; Medium "Memory" puts it in RAM.
@@ -216,6 +218,8 @@ type PodSpec struct {
 	RestartPolicy                 string
 	ShareProcessNamespace         *bool
 	Hostname, Subdomain           string
+	// PriorityClassName names the pods' PriorityClass ("" = the cluster's default priority).
+	PriorityClassName string
 }
 
 // PodTemplate is a pod template: labels and annotations plus the spec.
