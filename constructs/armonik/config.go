@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 )
@@ -601,7 +603,7 @@ func (cfg *Config) validate() error {
 	if !slices.Contains(logLevels, cfg.Logging.Level) {
 		add("logging.level: %q must be one of %s", cfg.Logging.Level, strings.Join(logLevels, ", "))
 	}
-	checkImage := func(path string, img Image) {
+	checkImage := func(path *field.Path, img Image) {
 		switch {
 		case img.Repository == "":
 			add("%s: required (repository and tag)", path)
@@ -617,7 +619,7 @@ func (cfg *Config) validate() error {
 			add("%s.pull_policy: %q must be Always, IfNotPresent or Never", path, img.PullPolicy)
 		}
 	}
-	checkWorkload := func(path string, w Workload) {
+	checkWorkload := func(path *field.Path, w Workload) {
 		if w.Replicas != nil && *w.Replicas < 0 {
 			add("%s.replicas: %d must be >= 0", path, *w.Replicas)
 		}
@@ -625,12 +627,12 @@ func (cfg *Config) validate() error {
 			if w.Replicas != nil {
 				add("%s: replicas and autoscaling are both set: the autoscaler owns the replicas, remove replicas", path)
 			}
-			if err := as.spec().Validate(path + ".autoscaling"); err != nil {
+			if err := as.spec().Validate(path.Child("autoscaling").String()); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
-	checkService := func(path string, s Service) {
+	checkService := func(path *field.Path, s Service) {
 		if !slices.Contains(k8s.ServiceTypes, s.Type) {
 			add("%s.type: %q must be one of %s", path, s.Type, strings.Join(k8s.ServiceTypes, ", "))
 		}
@@ -638,21 +640,21 @@ func (cfg *Config) validate() error {
 			add("%s.port: %d is not in 1-65535", path, s.Port)
 		}
 	}
-	checkImage("control_plane.image", cfg.ControlPlane.Image)
-	checkWorkload("control_plane", cfg.ControlPlane.Workload)
-	checkService("control_plane.service", cfg.ControlPlane.Service)
-	checkImage("metrics_exporter.image", cfg.MetricsExporter.Image)
-	checkWorkload("metrics_exporter", cfg.MetricsExporter.Workload)
-	checkService("metrics_exporter.service", cfg.MetricsExporter.Service)
-	checkImage("init.image", cfg.Init.Image)
-	checkWorkload("init", cfg.Init.Workload)
+	checkImage(field.NewPath("control_plane", "image"), cfg.ControlPlane.Image)
+	checkWorkload(field.NewPath("control_plane"), cfg.ControlPlane.Workload)
+	checkService(field.NewPath("control_plane", "service"), cfg.ControlPlane.Service)
+	checkImage(field.NewPath("metrics_exporter", "image"), cfg.MetricsExporter.Image)
+	checkWorkload(field.NewPath("metrics_exporter"), cfg.MetricsExporter.Workload)
+	checkService(field.NewPath("metrics_exporter", "service"), cfg.MetricsExporter.Service)
+	checkImage(field.NewPath("init", "image"), cfg.Init.Image)
+	checkWorkload(field.NewPath("init"), cfg.Init.Workload)
 	if cfg.Init.Autoscaling != nil || cfg.Init.Replicas != nil {
 		add("init: a Job has no replicas and no autoscaling")
 	}
 	if !cfg.AdminGUI.Disabled {
-		checkImage("admin_gui.image", cfg.AdminGUI.Image)
-		checkWorkload("admin_gui", cfg.AdminGUI.Workload)
-		checkService("admin_gui.service", cfg.AdminGUI.Service)
+		checkImage(field.NewPath("admin_gui", "image"), cfg.AdminGUI.Image)
+		checkWorkload(field.NewPath("admin_gui"), cfg.AdminGUI.Workload)
+		checkService(field.NewPath("admin_gui", "service"), cfg.AdminGUI.Service)
 	}
 	if in := cfg.Ingress; in.Enabled {
 		if in.ClassName == "" {
@@ -668,16 +670,16 @@ func (cfg *Config) validate() error {
 	sas := map[string]bool{}
 	for i, sa := range cfg.ServiceAccounts {
 		if err := dnsSubdomain(sa.Name); err != "" {
-			add("service_accounts[%d].name: %q %s", i, sa.Name, err)
+			add("%s: %q %s", field.NewPath("service_accounts").Index(i).Child("name"), sa.Name, err)
 		}
 		if sas[sa.Name] {
-			add("service_accounts[%d].name: %q is listed twice", i, sa.Name)
+			add("%s: %q is listed twice", field.NewPath("service_accounts").Index(i).Child("name"), sa.Name)
 		}
 		sas[sa.Name] = true
 	}
 	names := map[string]int{}
 	for i, p := range cfg.Partitions {
-		path := fmt.Sprintf("partitions[%d]", i)
+		path := field.NewPath("partitions").Index(i)
 		if err := dnsLabel(p.Name); err != "" {
 			add("%s.name: %q %s", path, p.Name, err)
 		} else if len("compute-plane-"+p.Name) > 63 {
@@ -688,7 +690,7 @@ func (cfg *Config) validate() error {
 		}
 		names[p.Name] = i
 		checkWorkload(path, p.Workload)
-		errs = append(errs, cfg.validateScaling(path, &p)...)
+		errs = append(errs, cfg.validateScaling(path.String(), &p)...)
 		if p.SocketType != UnixDomainSocket && p.SocketType != TCP {
 			add("%s.socket_type: %q must be %q or %q", path, p.SocketType, UnixDomainSocket, TCP)
 		}
@@ -707,32 +709,32 @@ func (cfg *Config) validate() error {
 		if u := *p.RunAsUser; u < -1 {
 			add("%s.run_as_user: %d must be a user id, or -1 to keep the image's user", path, u)
 		}
-		checkImage(path+".polling_agent.image", p.PollingAgent.Image)
+		checkImage(path.Child("polling_agent", "image"), p.PollingAgent.Image)
 		if err := dnsLabel(p.Worker.Name); err != "" {
 			add("%s.worker.name: %q %s", path, p.Worker.Name, err)
 		} else if p.Worker.Name == agentContainer {
 			add("%s.worker.name: %q is the polling agent's container", path, p.Worker.Name)
 		}
-		checkImage(path+".worker.image", p.Worker.Image)
+		checkImage(path.Child("worker", "image"), p.Worker.Image)
 		if !slices.Contains(Runtimes, p.Worker.Runtime) {
 			add("%s.worker.runtime: %q must be one of %s", path, p.Worker.Runtime, strings.Join(Runtimes, ", "))
 		}
 		containers := map[string]string{agentContainer: "the polling agent", p.Worker.Name: "the worker"}
 		for j, sc := range p.Sidecars {
-			sp := fmt.Sprintf("%s.sidecars[%d]", path, j)
+			sp := path.Child("sidecars").Index(j)
 			if err := dnsLabel(sc.Name); err != "" {
 				add("%s.name: %q %s", sp, sc.Name, err)
 			} else if what, dup := containers[sc.Name]; dup {
 				add("%s.name: %q is already the name of %s", sp, sc.Name, what)
 			}
 			containers[sc.Name] = fmt.Sprintf("sidecars[%d]", j)
-			checkImage(sp+".image", sc.Image)
+			checkImage(sp.Child("image"), sc.Image)
 		}
 	}
 	for i, p := range cfg.Partitions {
 		seen := map[string]bool{}
 		for j, parent := range p.ParentPartitionIDs {
-			pp := fmt.Sprintf("partitions[%d].parent_partition_ids[%d]", i, j)
+			pp := field.NewPath("partitions").Index(i).Child("parent_partition_ids").Index(j)
 			switch _, ok := names[parent]; {
 			case parent == p.Name:
 				add("%s: %q is the partition itself", pp, parent)
@@ -745,14 +747,15 @@ func (cfg *Config) validate() error {
 		}
 	}
 	for _, cycle := range parentCycles(cfg.Partitions) {
-		add("partitions[%d].parent_partition_ids: the parents form a cycle (%s): a partition cannot inherit from itself", names[cycle[0]], strings.Join(cycle, " -> "))
+		add("%s: the parents form a cycle (%s): a partition cannot inherit from itself",
+			field.NewPath("partitions").Index(names[cycle[0]]).Child("parent_partition_ids"), strings.Join(cycle, " -> "))
 	}
 	if _, ok := names[cfg.DefaultPartition]; !ok {
 		add("default_partition: %q is not a partition (partitions: %s)", cfg.DefaultPartition, strings.Join(partitionNames(cfg.Partitions), ", "))
 	}
 	if !cfg.Front.Disabled {
-		checkImage("front.image", cfg.Front.Image)
-		checkWorkload("front", cfg.Front.Workload)
+		checkImage(field.NewPath("front", "image"), cfg.Front.Image)
+		checkWorkload(field.NewPath("front"), cfg.Front.Workload)
 	}
 	errs = append(errs, cfg.validateAuth()...)
 	errs = append(errs, cfg.validateFront()...)

@@ -218,3 +218,27 @@ func TestPartitionGraph(t *testing.T) {
 		t.Errorf("priorities %d, %d: want 0 kept and 1 by default", *d.Partitions[0].Priority, *d.Partitions[1].Priority)
 	}
 }
+
+// TestValidationOrderIsDeterministic: the same configuration gives the same messages, in the
+// same order, every time (maps included).
+func TestValidationOrderIsDeterministic(t *testing.T) {
+	minus := -1
+	cfg := armonik.Config{
+		Logging:         armonik.Logging{Level: "Chatty"},
+		ServiceAccounts: []armonik.ServiceAccount{{Name: "Bad"}, {Name: "Bad"}},
+		Partitions: []armonik.Partition{
+			{Name: "a", ParentPartitionIDs: []string{"b", "x"}, Priority: &minus, PodConfiguration: map[string]string{"k1": "v", "k2": "v", "k3": "v"},
+				Workload: armonik.Workload{NodeSelector: map[string]string{"z": "1", "y": "2", "x": "3"}, Annotations: map[string]string{"a": "1", "b": "2"}}},
+			{Name: "b", ParentPartitionIDs: []string{"a"}, Sidecars: []armonik.Sidecar{{Name: "Bad"}, {Name: "s"}}},
+		},
+	}
+	first := cfg.Validate()
+	if first == nil {
+		t.Fatal("accepted")
+	}
+	for i := 0; i < 20; i++ {
+		if got := cfg.Validate(); got.Error() != first.Error() {
+			t.Fatalf("run %d differs:\n%v\n---\n%v", i, got, first)
+		}
+	}
+}
