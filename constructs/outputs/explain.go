@@ -9,8 +9,10 @@ import (
 
 // Explanation is the data of Explain, for tools: every name, envFrom source,
 // mount and volume of a pod with where it came from. It holds references
-// (secret:<name>/<key>), never the content of a Secret; literal values of
-// credential-looking names are shown as "<redacted>".
+// (secret:<name>/<key>), never the content of a Secret; literal values that
+// look like credentials are shown as "<redacted>": by their value always, by
+// their name unless the module declared them not credentials
+// (Outputs.NotCredentials).
 type Explanation struct {
 	Pod        string                 `json:"pod"`
 	Containers []ContainerExplanation `json:"containers"`
@@ -33,7 +35,7 @@ type EnvLine struct {
 	// Source is `"literal"`, `configmap:<name>/<key>`, `secret:<name>/<key>`,
 	// or `envFrom configmap:<name>` / `envFrom secret:<name>`.
 	Source string `json:"source"`
-	// Value is the literal value, if any (redacted for credential-looking names).
+	// Value is the literal value, if any ("<redacted>" when it looks like a credential).
 	Value    string       `json:"value,omitempty"`
 	From     Provenance   `json:"from"`
 	Replaced []Provenance `json:"replaced,omitempty"`
@@ -113,7 +115,7 @@ func ExplainData(p *Pod) Explanation {
 				l.Source = "configmap:" + e.ConfigMapKey.Ref.Name + "/" + e.ConfigMapKey.Key
 			default:
 				l.Source, l.Value = "literal", e.Value
-				if e.Value != "" && looksLikeCredential(e.Name) {
+				if reason, byValue := credentialReason(e.Name, e.Value); reason != "" && (byValue || !e.NotCredential) {
 					l.Value = redacted
 				}
 			}
