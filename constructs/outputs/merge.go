@@ -124,6 +124,13 @@ type inspected struct {
 	out   Outputs
 }
 
+// provenance is the provenance of the module's items of kind k.
+func (in *inspected) provenance(k Kind) Provenance {
+	p := in.at
+	p.Output = k
+	return p
+}
+
 // containerMerge holds the state of one container's merge.
 type containerMerge struct {
 	*merger
@@ -136,21 +143,34 @@ type containerMerge struct {
 	mounts  []mountClaim
 }
 
-// envClaim is one name given to a container: a literal, a key selector, or a
-// declared key of a whole source.
+// envClaim is one name given to a container: a literal (kind env), a key
+// selector (env_from_*), or a declared key of a whole source (src).
 type envClaim struct {
 	name  string
-	from  Provenance // Output says which of the three
-	layer int
+	mod   *inspected
+	kind  Kind
 	value string
 	sel   KeySelector
 	src   *envSource // the whole source declaring the name, or nil
 	// optOut is the module's NotCredentials entry for a literal.
 	optOut bool
-	// replaced lists what this claim replaced; losers, the whole sources that
-	// lost a declared key to it.
+	hist   *history // nil until the claim replaces another
+}
+
+// history is what a claim replaced, and the whole sources that lost a
+// declared key to it.
+type history struct {
 	replaced []Provenance
 	losers   []*envSource
+}
+
+func (cl *envClaim) from() Provenance { return cl.mod.provenance(cl.kind) }
+
+func (cl *envClaim) replaced() []Provenance {
+	if cl.hist == nil {
+		return nil
+	}
+	return cl.hist.replaced
 }
 
 type sourceID struct {
@@ -171,7 +191,11 @@ type mountClaim struct {
 
 func (m *merger) container(name string, layers []Layer) Container {
 	c := &containerMerge{merger: m, name: name}
-	var mods []inspected
+	nMods := 0
+	for _, l := range layers {
+		nMods += len(l.Modules)
+	}
+	mods := make([]inspected, 0, nMods)
 	layerNames := map[string]bool{}
 	for li, l := range layers {
 		if l.Name == "" {
@@ -278,28 +302,22 @@ func (c *containerMerge) inspect(li int, l Layer, mi int, mod ModuleOutputs) (in
 // same however the maps are iterated. Content is validated by the checker.
 func (c *containerMerge) module(in *inspected) {
 	out := &in.out
-	at := func(k Kind) Provenance {
-		p := in.at
-		p.Output = k
-		return p
-	}
-	from := at(KindEnv)
 	for _, k := range sortedKeys(out.Env) {
-		c.claim(envClaim{name: k, from: from, layer: in.layer, value: out.Env[k], optOut: slices.Contains(out.NotCredentials, k)})
+		c.claim(envClaim{name: k, mod: in, kind: KindEnv, value: out.Env[k], optOut: slices.Contains(out.NotCredentials, k)})
 	}
-	c.selectors(in, at(KindEnvFromConfigMap), "configmap", out.EnvFromConfigMap)
-	c.selectors(in, at(KindEnvFromSecret), "secret", out.EnvFromSecret)
-	c.wholeSources(in, at(KindEnvConfigMap), false, out.EnvConfigMap)
-	c.wholeSources(in, at(KindEnvSecret), true, out.EnvSecret)
+	c.selectors(in, KindEnvFromConfigMap, "configmap", out.EnvFromConfigMap)
+	c.selectors(in, KindEnvFromSecret, "secret", out.EnvFromSecret)
+	c.wholeSources(in, KindEnvConfigMap, false, out.EnvConfigMap)
+	c.wholeSources(in, KindEnvSecret, true, out.EnvSecret)
 
-	c.fileMounts(in, at(KindMountConfigMap), false, out.MountConfigMap)
-	c.fileMounts(in, at(KindMountSecret), true, out.MountSecret)
-	from = at(KindMountVolume)
+	c.fileMounts(in, KindMountConfigMap, false, out.MountConfigMap)
+	c.fileMounts(in, KindMountSecret, true, out.MountSecret)
+	from := in.provenance(KindMountVolume)
 	for _, k := range sortedKeys(out.MountVolume) {
 		v := out.MountVolume[k]
 		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: v.Path, SubPath: v.SubPath, ReadOnly: v.ReadOnly, From: from}, vol: inlineVolume(VolumeName(k), v)})
 	}
-	from = at(KindMountVolumeClaim)
+	from = in.provenance(KindMountVolumeClaim)
 	for _, k := range sortedKeys(out.MountVolumeClaim) {
 		v := out.MountVolumeClaim[k]
 		claim := v.Claim
@@ -308,15 +326,16 @@ func (c *containerMerge) module(in *inspected) {
 	}
 }
 
-func (c *containerMerge) selectors(in *inspected, from Provenance, what string, sels map[string]KeySelector) {
+func (c *containerMerge) selectors(in *inspected, kind Kind, what string, sels map[string]KeySelector) {
 	for _, k := range sortedKeys(sels) {
 		s := sels[k]
-		c.object(what, k, "name", s.Ref, from)
-		c.claim(envClaim{name: k, from: from, layer: in.layer, sel: s})
+		c.object(what, k, "name", s.Ref, in.provenance(kind))
+		c.claim(envClaim{name: k, mod: in, kind: kind, sel: s})
 	}
 }
 
-func (c *containerMerge) fileMounts(in *inspected, from Provenance, secret bool, mounts map[string]FileMount) {
+func (c *containerMerge) fileMounts(in *inspected, kind Kind, secret bool, mounts map[string]FileMount) {
+	from := in.provenance(kind)
 	what := "configmap"
 	if secret {
 		what = "secret"
@@ -330,7 +349,8 @@ func (c *containerMerge) fileMounts(in *inspected, from Provenance, secret bool,
 
 // wholeSources lists env_configmap or env_secret sources, deduplicated, and
 // claims their declared keys.
-func (c *containerMerge) wholeSources(in *inspected, from Provenance, secret bool, list []EnvSource) {
+func (c *containerMerge) wholeSources(in *inspected, kind Kind, secret bool, list []EnvSource) {
+	from := in.provenance(kind)
 	what := "configmap"
 	if secret {
 		what = "secret"
@@ -359,7 +379,7 @@ func (c *containerMerge) wholeSources(in *inspected, from Provenance, secret boo
 		}
 		for _, key := range s.Keys {
 			if key != "" {
-				c.claim(envClaim{name: s.Prefix + key, from: from, layer: in.layer, src: src})
+				c.claim(envClaim{name: s.Prefix + key, mod: in, kind: kind, src: src})
 			}
 		}
 	}
@@ -377,16 +397,18 @@ func (c *containerMerge) claim(cl envClaim) {
 	if prev.src != nil && prev.src == cl.src {
 		return // the same whole source listed again
 	}
-	if msg := conflict(prev.layer == cl.layer, prev.from, cl.from); msg != "" {
-		other := prev.from
-		c.add(&Problem{Layer: cl.from.Layer, Module: cl.from.Module, Output: cl.from.Output, Key: cl.name, Msg: msg, Other: &other, OtherContainer: c.name})
+	pf, cf := prev.from(), cl.from()
+	if msg := conflict(prev.mod.layer == cl.mod.layer, pf, cf); msg != "" {
+		c.add(&Problem{Layer: cf.Layer, Module: cf.Module, Output: cf.Output, Key: cl.name, Msg: msg, Other: &pf, OtherContainer: c.name})
 		return
 	}
-	// Clipped, so that appending copies: the histories are never shared.
-	cl.replaced = append(slices.Clip(prev.replaced), prev.from)
-	cl.losers = slices.Clip(prev.losers)
+	// A new history, so that none is shared.
+	cl.hist = &history{replaced: append(slices.Clone(prev.replaced()), pf)}
+	if prev.hist != nil {
+		cl.hist.losers = slices.Clone(prev.hist.losers)
+	}
 	if prev.src != nil {
-		cl.losers = append(cl.losers, prev.src)
+		cl.hist.losers = append(cl.hist.losers, prev.src)
 	}
 	*prev = cl
 }
@@ -438,16 +460,22 @@ func (c *containerMerge) result() Container {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(c.claims[a].name, c.claims[b].name) })
-	out := Container{Name: c.name, Env: make([]EnvVar, 0, len(c.claims))}
+	explicit := 0
+	for i := range c.claims {
+		if c.claims[i].src == nil {
+			explicit++
+		}
+	}
+	out := Container{Name: c.name, Env: make([]EnvVar, 0, explicit)}
 	for _, i := range order {
 		cl := &c.claims[i]
 		if cl.src != nil {
-			k := DeclaredKey{Key: strings.TrimPrefix(cl.name, cl.src.Prefix), From: cl.from, Replaced: cl.replaced}
+			k := DeclaredKey{Key: strings.TrimPrefix(cl.name, cl.src.Prefix), From: cl.from(), Replaced: cl.replaced()}
 			cl.src.Keys = append(cl.src.Keys, k)
 			continue
 		}
-		v := EnvVar{Name: cl.name, From: cl.from, Replaced: cl.replaced}
-		switch sel := cl.sel; cl.from.Output {
+		v := EnvVar{Name: cl.name, From: cl.from(), Replaced: cl.replaced()}
+		switch sel := cl.sel; cl.kind {
 		case KindEnvFromConfigMap:
 			v.ConfigMapKey = &sel
 		case KindEnvFromSecret:
@@ -480,7 +508,10 @@ func (c *containerMerge) envFromOrder() []*envSource {
 	after := map[*envSource][]*envSource{} // sources that must come after the key
 	indeg := map[*envSource]int{}
 	for _, cl := range c.claims {
-		for _, l := range cl.losers {
+		if cl.hist == nil {
+			continue
+		}
+		for _, l := range cl.hist.losers {
 			if cl.src != nil && l != cl.src && !slices.Contains(after[l], cl.src) {
 				after[l] = append(after[l], cl.src)
 				indeg[cl.src]++
