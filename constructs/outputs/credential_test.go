@@ -168,6 +168,8 @@ not_credentials: [Jwt__TokenLifetime, Amqp__Url]
 		assert.Equal(t, "30", values["Jwt__TokenLifetime"], "an opted-out name is shown")
 		assert.Equal(t, "<redacted>", values["Amqp__Url"], "a value that looks like a credential is never shown")
 		assert.True(t, env(pod.Containers[0], "Jwt__TokenLifetime").NotCredential)
+		assert.True(t, x.Containers[0].Env[1].NotCredential, "explain shows the opt-out to reviewers")
+		assert.Regexp(t, `Jwt__TokenLifetime +"30" +core +config +declared not a credential\n`, outputs.Explain(pod))
 
 		err := yamlconf.Decode([]byte("env: {A: x}\nnot_credential: [A]\n"), &o)
 		require.Error(t, err, "the decoder is strict: a misspelt opt-out is not ignored")

@@ -36,9 +36,12 @@ type EnvLine struct {
 	// or `envFrom configmap:<name>` / `envFrom secret:<name>`.
 	Source string `json:"source"`
 	// Value is the literal value, if any ("<redacted>" when it looks like a credential).
-	Value    string       `json:"value,omitempty"`
-	From     Provenance   `json:"from"`
-	Replaced []Provenance `json:"replaced,omitempty"`
+	Value string `json:"value,omitempty"`
+	// NotCredential is set when the module declared the literal not a
+	// credential (not_credentials), for reviewers.
+	NotCredential bool         `json:"not_credential,omitempty"`
+	From          Provenance   `json:"from"`
+	Replaced      []Provenance `json:"replaced,omitempty"`
 }
 
 // EnvFromLine is one envFrom source, in effective order.
@@ -114,7 +117,7 @@ func ExplainData(p *Pod) Explanation {
 			case e.ConfigMapKey != nil:
 				l.Source = "configmap:" + e.ConfigMapKey.Ref.Name + "/" + e.ConfigMapKey.Key
 			default:
-				l.Source, l.Value = "literal", e.Value
+				l.Source, l.Value, l.NotCredential = "literal", e.Value, e.NotCredential
 				if reason, byValue := credentialReason(e.Name, e.Value); reason != "" && (byValue || !e.NotCredential) {
 					l.Value = redacted
 				}
@@ -160,7 +163,11 @@ func Explain(p *Pod) string {
 						src = redacted
 					}
 				}
-				fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", e.Name, src, e.From.Layer, e.From.Module, replacedNote(e.Replaced))
+				note := replacedNote(e.Replaced)
+				if e.NotCredential {
+					note = strings.TrimPrefix(note+"; declared not a credential", "; ")
+				}
+				fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", e.Name, src, e.From.Layer, e.From.Module, note)
 			}
 		}
 		if len(c.EnvFrom) > 0 {

@@ -81,6 +81,8 @@ var fuzzSeeds = []string{
 	`{"containers":[{"name":"c","layers":[{"name":"d","kind":1,"modules":[{"name":"x","parts":[{"env_configmap":["w",{"name":"s","keys":["N"]}]}]}]},
 	               {"name":"o","kind":2,"modules":[{"name":"u","builder":true,"parts":[{"env_configmap":[{"name":"w","keys":["N"]}]},{"env":{"N":"1"}}]}]}]}]}`,
 	`{"containers":[{"name":"c","layers":[{"name":"l","kind":9}]},{"name":"c"}]}`,
+	`{"containers":[{"name":"c","layers":[{"name":"l","modules":[{"name":"a","parts":[{"env":{"Jwt__TokenLifetime":"30","U":"amqp://u:p@h"},"not_credentials":["Jwt__TokenLifetime","U"]}]},
+	   {"name":"b","builder":true,"parts":[{"env":{"Db__Password":"x"},"not_credentials":["Gone"]}]}]}]}]}`,
 }
 
 // program reads data as a byte program over small vocabularies, so that names,
