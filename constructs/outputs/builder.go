@@ -54,16 +54,18 @@ func (m *Module) problem(kind Kind, key, format string, args ...any) {
 	m.problems = append(m.problems, &Problem{Module: m.name, Output: kind, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
-// setOnce stores v under k in *mp unless k is present, which it records.
-func setOnce[V any](m *Module, kind Kind, mp *map[string]V, k string, v V) {
+// setOnce stores v under k in *mp unless k is present, which it records; it
+// reports whether v was stored.
+func setOnce[V any](m *Module, kind Kind, mp *map[string]V, k string, v V) bool {
 	if _, dup := (*mp)[k]; dup {
 		m.problem(kind, k, "set twice in this module; the first value is kept: set it once")
-		return
+		return false
 	}
 	if *mp == nil {
 		*mp = map[string]V{}
 	}
 	(*mp)[k] = v
+	return true
 }
 
 // mountOnce records mount names across the four mount kinds: each names a
@@ -81,13 +83,36 @@ func (m *Module) mountOnce(kind Kind, name string) bool {
 }
 
 // Env sets the variable name to a literal value. Credentials belong in
-// EnvFromSecret or EnvSecret: a credential-looking name with a value is an error.
-func (m *Module) Env(name, value string) *Module {
-	if m != nil {
-		setOnce(m, KindEnv, &m.out.Env, name, value)
+// EnvFromSecret or EnvSecret: a literal whose name or value looks like a
+// credential is an error, unless the option NotCredential says it is not one.
+func (m *Module) Env(name, value string, opts ...EnvOption) *Module {
+	if m == nil {
+		return m
+	}
+	var o envOptions
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	if setOnce(m, KindEnv, &m.out.Env, name, value) && o.notCredential {
+		m.out.NotCredentials = append(m.out.NotCredentials, name)
 	}
 	return m
 }
+
+// EnvOption refines Module.Env.
+type EnvOption func(*envOptions)
+
+type envOptions struct{ notCredential bool }
+
+// NotCredential declares that the value given to Module.Env is not a
+// credential although its name or value looks like one (Jwt__TokenLifetime:
+// "30"), so MergePod accepts it as a literal. It adds the name to
+// Outputs.NotCredentials (not_credentials in YAML), where reviewers find
+// every such decision. Use it only for values that may be read by anyone who
+// can read the pod spec or the Terraform plan.
+func NotCredential() EnvOption { return func(o *envOptions) { o.notCredential = true } }
 
 // EnvFromConfigMap sets the variable name from the key of a ConfigMap.
 func (m *Module) EnvFromConfigMap(name string, configMap Ref, key string) *Module {
@@ -257,6 +282,7 @@ func (m *Module) Add(o Outputs) *Module {
 	addMounts(m, KindMountSecret, &m.out.MountSecret, o.MountSecret)
 	addMounts(m, KindMountVolume, &m.out.MountVolume, o.MountVolume)
 	addMounts(m, KindMountVolumeClaim, &m.out.MountVolumeClaim, o.MountVolumeClaim)
+	m.out.NotCredentials = append(m.out.NotCredentials, o.NotCredentials...)
 	return m
 }
 

@@ -15,12 +15,37 @@
 //
 // or build an Outputs value (its JSON/YAML keys are the AEP names) and wrap it
 // with Static. ConfigMaps, Secrets and claims are named by a Ref: a display
-// name (validated, shown, compared) plus an optional Terraform token used only
-// when rendering. Whole sources (env_configmap, env_secret) declare the keys
-// they are known to hold: declared keys take part in conflict checks exactly
-// like env names, undeclared ones cannot be checked. Never put a credential in
-// env: a credential-looking name (password, secret, token, connectionstring,
-// accesskey) with a literal value is an error.
+// name (validated, shown) plus an optional Terraform token used when
+// rendering. Whole sources (env_configmap, env_secret) declare the keys they
+// are known to hold: declared keys take part in conflict checks exactly like
+// env names, undeclared ones cannot be checked.
+//
+// # References
+//
+// Within a pod, a kind (ConfigMap, Secret, claim) and a name denote one
+// object. Two refs of one kind and one name with different Tokens are two
+// Terraform objects the pod could not tell apart (Kubernetes looks objects up
+// by name): that is an error naming both modules, wherever the refs are used
+// (envFrom, key selectors, volumes; one container or several; items later
+// replaced included). A ref without a Token means the object of that name and
+// matches a ref with a Token. A Name holding a Terraform expression
+// (Named("${TfToken[TOKEN.12]}")) is an error asking for
+// Named(name).WithToken(token); it is never validated or compared as a name.
+//
+// # Credentials
+//
+// Never put a credential in env. A literal whose name looks like a credential
+// (password, passwd, passphrase, pwd, pass, psk, secret, token, credential,
+// connection string, access, account, API, auth, client, encryption, HMAC,
+// license, master, private, session, shared or signing key) or whose value
+// does (a password in a URI, a Password=/AccountKey=/sig= parameter, a
+// private key, an AWS access key id, a JSON Web Token, a GitHub, GitLab,
+// Slack, Google, Stripe or sk- token, a Bearer or Basic credential) is an
+// error; the message never shows the value. User names (Redis__User,
+// S3__Login), booleans and file paths under *Path/*File names are not
+// credentials. A module that really means a literal lists its name in
+// Outputs.NotCredentials (YAML: not_credentials: [NAME]) or writes
+// Module.Env(name, value, NotCredential()). docs/contract.md lists the rules.
 //
 // mount_volume (AEP: "ToBeDefined") is {path, subpath, read_only} plus exactly
 // one of empty_dir{medium, size_limit}, host_path{path, type},
@@ -61,9 +86,12 @@
 // MergePod checks everything (env names with validation.IsEnvVarName, Ref names
 // as DNS-1123 subdomains, keys, absolute clean mount paths, relative sub and
 // item paths without "..", octal modes such as "0644", exactly one volume
-// source and its fields) and returns every problem at once with errors.Join;
-// each is a *Problem naming pod, container, layer, module and key, with what to
-// do (see Problems). It never panics. The result is deterministic: env sorted by
-// name, mounts by path, volumes by name. Explain renders it as text tables and
-// ExplainData as data, with references only, never secret values.
+// source and its fields, literals that look like credentials, one object per
+// name) and returns every problem at once with errors.Join; each is a *Problem
+// naming pod, container, layer, module and key, with the field at fault as a
+// field path (items[0].mode) and what to do (see Problems). It never panics.
+// The result and the report are deterministic, whatever the order in which
+// maps are iterated: env sorted by name, mounts by path, volumes by name,
+// problems in container, module and key order. Explain renders it as text
+// tables and ExplainData as data, with references only, never secret values.
 package outputs

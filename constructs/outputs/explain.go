@@ -9,8 +9,10 @@ import (
 
 // Explanation is the data of Explain, for tools: every name, envFrom source,
 // mount and volume of a pod with where it came from. It holds references
-// (secret:<name>/<key>), never the content of a Secret; literal values of
-// credential-looking names are shown as "<redacted>".
+// (secret:<name>/<key>), never the content of a Secret; literal values that
+// look like credentials are shown as "<redacted>": by their value always, by
+// their name unless the module declared them not credentials
+// (Outputs.NotCredentials).
 type Explanation struct {
 	Pod        string                 `json:"pod"`
 	Containers []ContainerExplanation `json:"containers"`
@@ -33,10 +35,13 @@ type EnvLine struct {
 	// Source is `"literal"`, `configmap:<name>/<key>`, `secret:<name>/<key>`,
 	// or `envFrom configmap:<name>` / `envFrom secret:<name>`.
 	Source string `json:"source"`
-	// Value is the literal value, if any (redacted for credential-looking names).
-	Value    string       `json:"value,omitempty"`
-	From     Provenance   `json:"from"`
-	Replaced []Provenance `json:"replaced,omitempty"`
+	// Value is the literal value, if any ("<redacted>" when it looks like a credential).
+	Value string `json:"value,omitempty"`
+	// NotCredential is set when the module declared the literal not a
+	// credential (not_credentials), for reviewers.
+	NotCredential bool         `json:"not_credential,omitempty"`
+	From          Provenance   `json:"from"`
+	Replaced      []Provenance `json:"replaced,omitempty"`
 }
 
 // EnvFromLine is one envFrom source, in effective order.
@@ -112,8 +117,8 @@ func ExplainData(p *Pod) Explanation {
 			case e.ConfigMapKey != nil:
 				l.Source = "configmap:" + e.ConfigMapKey.Ref.Name + "/" + e.ConfigMapKey.Key
 			default:
-				l.Source, l.Value = "literal", e.Value
-				if e.Value != "" && looksLikeCredential(e.Name) {
+				l.Source, l.Value, l.NotCredential = "literal", e.Value, e.NotCredential
+				if reason, byValue := credentialReason(e.Name, e.Value); reason != "" && (byValue || !e.NotCredential) {
 					l.Value = redacted
 				}
 			}
@@ -158,7 +163,11 @@ func Explain(p *Pod) string {
 						src = redacted
 					}
 				}
-				fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", e.Name, src, e.From.Layer, e.From.Module, replacedNote(e.Replaced))
+				note := replacedNote(e.Replaced)
+				if e.NotCredential {
+					note = strings.TrimPrefix(note+"; declared not a credential", "; ")
+				}
+				fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", e.Name, src, e.From.Layer, e.From.Module, note)
 			}
 		}
 		if len(c.EnvFrom) > 0 {

@@ -2,6 +2,7 @@ package outputs_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -80,6 +81,8 @@ var fuzzSeeds = []string{
 	`{"containers":[{"name":"c","layers":[{"name":"d","kind":1,"modules":[{"name":"x","parts":[{"env_configmap":["w",{"name":"s","keys":["N"]}]}]}]},
 	               {"name":"o","kind":2,"modules":[{"name":"u","builder":true,"parts":[{"env_configmap":[{"name":"w","keys":["N"]}]},{"env":{"N":"1"}}]}]}]}]}`,
 	`{"containers":[{"name":"c","layers":[{"name":"l","kind":9}]},{"name":"c"}]}`,
+	`{"containers":[{"name":"c","layers":[{"name":"l","modules":[{"name":"a","parts":[{"env":{"Jwt__TokenLifetime":"30","U":"amqp://u:p@h"},"not_credentials":["Jwt__TokenLifetime","U"]}]},
+	   {"name":"b","builder":true,"parts":[{"env":{"Db__Password":"x"},"not_credentials":["Gone"]}]}]}]}]}`,
 }
 
 // program reads data as a byte program over small vocabularies, so that names,
@@ -95,8 +98,8 @@ type program struct {
 }
 
 var (
-	vEnv    = []string{"A", "B", "Amqp__LinkCredit", "Redis__Password", "1x", "", "a.b", "P_A"}
-	vRef    = []string{"cm", "creds", "s", "", "Bad_Name", "w", "a.b.c"}
+	vEnv    = []string{"A", "B", "Amqp__LinkCredit", "Redis__Password", "1x", "", "a.b", "P_A", "Jwt__TokenLifetime"}
+	vRef    = []string{"cm", "creds", "s", "", "Bad_Name", "w", "a.b.c", "${TfToken[TOKEN.1]}"}
 	vKey    = []string{"k", "a/b", "", "ca.crt", "A"}
 	vPath   = []string{"/a", "/b", "rel", "/a/../b", "", "/cache/shared", "/a/"}
 	vSub    = []string{"", "x", "../x", "/abs"}
@@ -104,7 +107,7 @@ var (
 	vMode   = []string{"", "0644", "644", "0400", "0999"}
 	vName   = []string{"agent", "worker-0", "", "Bad_Name", "a"}
 	vModule = []string{"a", "b", "redis", "", "armonik"}
-	vValue  = []string{"", "1", "x"}
+	vValue  = []string{"", "1", "x", "amqp://u:p@mq", "true"}
 	vPrefix = []string{"", "P_", "1"}
 )
 
@@ -119,10 +122,15 @@ func (p *program) byte() int {
 
 func (p *program) pick(v []string) string { return v[p.byte()%len(v)] }
 
+// ref picks a name and, one time in two, one of two tokens: two objects
+// under one name.
 func (p *program) ref() outputs.Ref {
 	r := outputs.Named(p.pick(vRef))
-	if p.byte()%4 == 0 {
-		r = r.WithToken("${tok." + r.Name + "}")
+	switch p.byte() % 4 {
+	case 0:
+		r = r.WithToken("${a." + r.Name + "}")
+	case 1:
+		r = r.WithToken("${b." + r.Name + "}")
 	}
 	return r
 }
@@ -197,10 +205,17 @@ func (p *program) item(op int) {
 	switch op {
 	case 4:
 		k, v := p.pick(vEnv), p.pick(vValue)
-		if b != nil {
+		optOut := p.byte()%4 == 0
+		switch {
+		case b != nil && optOut:
+			b.Env(k, v, outputs.NotCredential())
+		case b != nil:
 			b.Env(k, v)
-		} else {
+		default:
 			set(&o.Env, k, v)
+			if optOut {
+				o.NotCredentials = append(o.NotCredentials, k)
+			}
 		}
 	case 5, 6:
 		k, r, key := p.pick(vEnv), p.ref(), p.pick(vKey)
@@ -314,6 +329,8 @@ func FuzzMergePod(f *testing.F) {
 			return
 		}
 		pod, err := outputs.MergePod(name, containers)
+		_, containers, _ = decodeFuzz(data)
+		again, errAgain := outputs.MergePod(name, containers)
 		if err != nil {
 			if pod != nil {
 				t.Fatalf("a pod with an error: %v", err)
@@ -323,23 +340,72 @@ func FuzzMergePod(f *testing.F) {
 				t.Fatalf("every error is a *Problem: %v", err)
 			}
 			for _, p := range probs {
-				if p.Msg == "" {
-					t.Fatalf("a problem without a message: %+v", *p)
+				if p.Msg == "" || p.Pod != name || !strings.HasSuffix(p.Error(), p.Msg) {
+					t.Fatalf("a problem without a message or a pod: %+v", *p)
 				}
+			}
+			if errAgain == nil || errAgain.Error() != err.Error() {
+				t.Fatalf("merging twice reports differently:\n%v\n---\n%v", err, errAgain)
 			}
 			return
 		}
 		checkPod(t, pod, len(containers))
-		_, containers, _ = decodeFuzz(data)
-		again, err := outputs.MergePod(name, containers)
-		if err != nil || !reflect.DeepEqual(pod, again) {
-			t.Fatalf("merging twice differs: %v", err)
+		if errAgain != nil || !reflect.DeepEqual(pod, again) {
+			t.Fatalf("merging twice differs: %v", errAgain)
 		}
-		_ = outputs.Explain(pod)
-		if _, err := json.Marshal(outputs.ExplainData(pod)); err != nil {
-			t.Fatal(err)
-		}
+		checkExplain(t, pod)
 	})
+}
+
+// checkExplain asserts that the explanation of pod covers every container,
+// name, mount and volume, shows no value that looks like a credential, and
+// that its data survives JSON.
+func checkExplain(t *testing.T, pod *outputs.Pod) {
+	t.Helper()
+	text := outputs.Explain(pod)
+	x := outputs.ExplainData(pod)
+	for i, c := range pod.Containers {
+		if !strings.Contains(text, "\ncontainer "+c.Name+"\n") || x.Containers[i].Name != c.Name {
+			t.Fatalf("container %q is not explained:\n%s", c.Name, text)
+		}
+		for _, e := range c.Env {
+			if !strings.Contains(text, "  "+e.Name+" ") {
+				t.Fatalf("env %q is not explained:\n%s", e.Name, text)
+			}
+			if reason, byValue := outputs.CredentialReason(e.Name, e.Value); reason != "" && (byValue || !e.NotCredential) && strings.Contains(text, fmt.Sprintf("%q", e.Value)) {
+				t.Fatalf("env %q: a credential-looking value is shown (%s):\n%s", e.Name, reason, text)
+			}
+		}
+		if len(x.Containers[i].Env) != len(c.Env)+declaredKeys(c) || len(x.Containers[i].Mounts) != len(c.Mounts) {
+			t.Fatalf("container %q: %d names and %d mounts explained, want %d and %d", c.Name, len(x.Containers[i].Env), len(x.Containers[i].Mounts), len(c.Env)+declaredKeys(c), len(c.Mounts))
+		}
+		for _, m := range c.Mounts {
+			if !strings.Contains(text, "  "+m.Path) {
+				t.Fatalf("mount %q is not explained:\n%s", m.Path, text)
+			}
+		}
+	}
+	for _, v := range pod.Volumes {
+		if !strings.Contains(text, "  "+v.Name+" ") {
+			t.Fatalf("volume %q is not explained:\n%s", v.Name, text)
+		}
+	}
+	b, err := json.Marshal(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back outputs.Explanation
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, x) {
+		t.Fatalf("explain data does not survive JSON: %v", err)
+	}
+}
+
+func declaredKeys(c outputs.Container) int {
+	n := 0
+	for _, e := range c.EnvFrom {
+		n += len(e.Keys)
+	}
+	return n
 }
 
 // checkPod asserts the invariants of a merged pod.
@@ -353,7 +419,19 @@ func checkPod(t *testing.T, pod *outputs.Pod, containers int) {
 			t.Fatalf("%s %q: %v", what, r.Name, errs)
 		}
 	}
-	volumes := map[string]bool{}
+	// One object per kind and name: two Tokens under one name are an error.
+	tokens := map[string]string{}
+	object := func(kind string, r outputs.Ref) {
+		if r.Token == "" {
+			return
+		}
+		if tok, seen := tokens[kind+"/"+r.Name]; seen && tok != r.Token {
+			t.Fatalf("%s %q is two objects in one pod: %q and %q", kind, r.Name, tok, r.Token)
+		}
+		tokens[kind+"/"+r.Name] = r.Token
+	}
+	volumes := map[string]*outputs.Volume{}
+	mounted := map[string]int{} // volume -> mounts using it
 	for i, v := range pod.Volumes {
 		if i > 0 && pod.Volumes[i-1].Name >= v.Name {
 			t.Fatalf("volumes not sorted or not unique: %q then %q", pod.Volumes[i-1].Name, v.Name)
@@ -373,15 +451,18 @@ func checkPod(t *testing.T, pod *outputs.Pod, containers int) {
 		switch {
 		case v.ConfigMap != nil:
 			validRef("configmap", v.ConfigMap.Ref)
+			object("configmap", v.ConfigMap.Ref)
 		case v.Secret != nil:
 			validRef("secret", v.Secret.Ref)
+			object("secret", v.Secret.Ref)
 		case v.Claim != nil:
 			validRef("claim", *v.Claim)
+			object("claim", *v.Claim)
 		}
 		if len(v.Uses) == 0 {
 			t.Fatalf("volume %q is not used", v.Name)
 		}
-		volumes[v.Name] = true
+		volumes[v.Name] = &pod.Volumes[i]
 	}
 	for _, c := range pod.Containers {
 		if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
@@ -407,10 +488,14 @@ func checkPod(t *testing.T, pod *outputs.Pod, containers int) {
 				t.Fatalf("env %q has two sources", e.Name)
 			case e.ConfigMapKey != nil:
 				validRef("configmap", e.ConfigMapKey.Ref)
+				object("configmap", e.ConfigMapKey.Ref)
 			case e.SecretKey != nil:
 				validRef("secret", e.SecretKey.Ref)
-			case e.Value != "" && strings.Contains(strings.ToLower(e.Name), "password"):
-				t.Fatalf("credential %q in plain env", e.Name)
+				object("secret", e.SecretKey.Ref)
+			default:
+				if reason, _ := outputs.CredentialReason(e.Name, e.Value); reason != "" && !e.NotCredential {
+					t.Fatalf("env %q: a literal that looks like a credential (%s) was accepted", e.Name, reason)
+				}
 			}
 		}
 		var sources []string
@@ -418,28 +503,42 @@ func checkPod(t *testing.T, pod *outputs.Pod, containers int) {
 			if (e.ConfigMap == nil) == (e.Secret == nil) {
 				t.Fatalf("envFrom with %v and %v", e.ConfigMap, e.Secret)
 			}
-			id := "c:"
+			id, kind := "c:", "configmap"
 			r := e.ConfigMap
 			if e.Secret != nil {
-				id, r = "s:", e.Secret
+				id, kind, r = "s:", "secret", e.Secret
 			}
 			validRef("envFrom", *r)
+			object(kind, *r)
 			id += r.Name + "/" + e.Prefix
 			if slices.Contains(sources, id) {
 				t.Fatalf("envFrom %s twice", id)
 			}
 			sources = append(sources, id)
-			for _, k := range e.Keys {
+			for i, k := range e.Keys {
 				name(e.Prefix + k.Key)
+				if i > 0 && e.Keys[i-1].Key >= k.Key {
+					t.Fatalf("declared keys of %s not sorted: %q then %q", id, e.Keys[i-1].Key, k.Key)
+				}
 			}
 		}
 		for i, m := range c.Mounts {
 			if i > 0 && c.Mounts[i-1].Path >= m.Path {
 				t.Fatalf("mount paths not sorted or not unique: %q then %q", c.Mounts[i-1].Path, m.Path)
 			}
-			if !volumes[m.Volume] || m.Volume != outputs.VolumeName(m.Name) {
+			v := volumes[m.Volume]
+			if v == nil || m.Volume != outputs.VolumeName(m.Name) {
 				t.Fatalf("mount %q of %q has no volume %q", m.Name, c.Name, m.Volume)
 			}
+			if !slices.ContainsFunc(v.Uses, func(u outputs.VolumeUse) bool { return u.Container == c.Name && u.Mount == m.Name && u.From == m.From }) {
+				t.Fatalf("volume %q does not list mount %q of %q among its uses %+v", v.Name, m.Name, c.Name, v.Uses)
+			}
+			mounted[m.Volume]++
+		}
+	}
+	for _, v := range pod.Volumes {
+		if len(v.Uses) != mounted[v.Name] {
+			t.Fatalf("volume %q lists %d uses, %d mounts use it", v.Name, len(v.Uses), mounted[v.Name])
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -32,7 +31,10 @@ type EnvVar struct {
 	Value        string
 	ConfigMapKey *KeySelector
 	SecretKey    *KeySelector
-	From         Provenance
+	// NotCredential is set when the module declared this literal not a
+	// credential (Outputs.NotCredentials).
+	NotCredential bool
+	From          Provenance
 	// Replaced lists the items this one replaced (defaults, or anything for an
 	// override), oldest first.
 	Replaced []Provenance
@@ -76,12 +78,11 @@ type Mount struct {
 // name is only used in messages). It returns every problem at once (see
 // Problems) and no pod, or the merged pod.
 //
-// It calls ModuleName, Outputs and Problems of each module once per container,
-// from the calling goroutine; the values it gets are only read, by worker
-// goroutines as well, and never kept in the result. MergePod may be called
-// concurrently.
+// It calls ModuleName, Outputs and Problems of each module once per container;
+// the values it gets are only read, never kept in the result. MergePod may be
+// called concurrently.
 func MergePod(pod string, containers []ContainerLayers) (*Pod, error) {
-	m := &merger{pod: pod, volIdx: map[string]int{}}
+	m := &merger{pod: pod, volIdx: map[string]int{}, objects: map[objectKey]objectUse{}}
 	p := &Pod{Name: pod}
 	names := map[string]bool{}
 	for i, cl := range containers {
@@ -106,49 +107,70 @@ func MergePod(pod string, containers []ContainerLayers) (*Pod, error) {
 	return p, nil
 }
 
+// merger holds what is shared by the containers of a pod.
 type merger struct {
-	pod    string
-	probs  problems
-	vols   []Volume
-	volIdx map[string]int
+	pod     string
+	probs   problems
+	vols    []Volume
+	volIdx  map[string]int // volume name -> index in vols
+	objects map[objectKey]objectUse
+	verdicts
 }
 
-// envClaim is one name given to a container, by a literal, a key selector or
-// a declared key of a whole source (src >= 0).
-type envClaim struct {
-	name  string
-	value string
-	sel   KeySelector
-	mod   int32 // index in containerMerge.mods
-	kind  kindCode
-	src   int32 // index in containerMerge.sources, or -1
-	hist  int32 // index in containerMerge.hist, or -1 when nothing was replaced
+// inspected is a module of a layer, called into once.
+type inspected struct {
+	layer int
+	at    Provenance // Layer, LayerKind, Module
+	out   Outputs
 }
 
-// kindCode is a Kind in one byte, to keep claims small.
-type kindCode uint8
-
-const (
-	codeEnv kindCode = iota
-	codeEnvConfigMap
-	codeEnvSecret
-	codeEnvFromConfigMap
-	codeEnvFromSecret
-)
-
-var codeKinds = [...]Kind{KindEnv, KindEnvConfigMap, KindEnvSecret, KindEnvFromConfigMap, KindEnvFromSecret}
-
-// from is the provenance of a claim.
-func (c *containerMerge) from(cl *envClaim) Provenance {
-	p := c.mods[cl.mod].at
-	p.Output = codeKinds[cl.kind]
+// provenance is the provenance of the module's items of kind k.
+func (in *inspected) provenance(k Kind) Provenance {
+	p := in.at
+	p.Output = k
 	return p
 }
 
-// history is what a claim replaced, and which whole sources lost a declared key to it.
+// containerMerge holds the state of one container's merge.
+type containerMerge struct {
+	*merger
+	name    string
+	names   map[string]int // env name -> index in claims
+	claims  []envClaim
+	srcIdx  map[sourceID]*envSource
+	sources []*envSource   // in first-listing order
+	paths   map[string]int // mount path -> index in mounts
+	mounts  []mountClaim
+}
+
+// envClaim is one name given to a container: a literal (kind env), a key
+// selector (env_from_*), or a declared key of a whole source (src).
+type envClaim struct {
+	name  string
+	mod   *inspected
+	kind  Kind
+	value string
+	sel   KeySelector
+	src   *envSource // the whole source declaring the name, or nil
+	// optOut is the module's NotCredentials entry for a literal.
+	optOut bool
+	hist   *history // nil until the claim replaces another
+}
+
+// history is what a claim replaced, and the whole sources that lost a
+// declared key to it.
 type history struct {
 	replaced []Provenance
-	losers   []int32
+	losers   []*envSource
+}
+
+func (cl *envClaim) from() Provenance { return cl.mod.provenance(cl.kind) }
+
+func (cl *envClaim) replaced() []Provenance {
+	if cl.hist == nil {
+		return nil
+	}
+	return cl.hist.replaced
 }
 
 type sourceID struct {
@@ -167,88 +189,13 @@ type mountClaim struct {
 	vol   Volume
 }
 
-// inspected is a module of a layer, called into once.
-type inspected struct {
-	layer int
-	at    Provenance // Layer, LayerKind, Module
-	out   Outputs
-}
-
-// containerMerge holds the state of one container's merge.
-type containerMerge struct {
-	*merger
-	*tables
-	name string
-	// later holds the problems found while merging, reported after those of
-	// the checker, which runs at the same time.
-	later   []*Problem
-	merging bool
-}
-
-// tables are the working tables of one container's merge. For a large
-// container they are most of what a merge allocates, so they are reused
-// through tablePool; nothing in a result points into them.
-type tables struct {
-	mods     []inspected
-	names    map[string]int32 // env name -> index in claims
-	claims   []envClaim
-	hist     []history
-	srcIdx   map[sourceID]int32
-	sources  []envSource
-	paths    map[string]int // mount path -> index in mounts
-	mounts   []mountClaim
-	explicit []named
-	keybuf   []string
-	sized    int // the name count the maps were made for
-}
-
-// named is an explicit variable's name and claim index, for sorting.
-type named struct {
-	name  string
-	claim int32
-}
-
-var tablePool = sync.Pool{New: func() any { return new(tables) }}
-
-// size makes the tables ready for nEnv names, nSrc sources and nMount mounts.
-// Maps far larger than needed are made anew rather than kept.
-func (t *tables) size(nEnv, nSrc, nMount int) {
-	if t.names == nil || nEnv > t.sized || nEnv < t.sized/4 {
-		t.names, t.srcIdx, t.paths = make(map[string]int32, nEnv), make(map[sourceID]int32, nSrc), make(map[string]int, nMount)
-		t.sized = nEnv
-	}
-	t.claims = slices.Grow(t.claims[:0], nEnv)
-	t.sources = slices.Grow(t.sources[:0], nSrc)
-	t.mounts = slices.Grow(t.mounts[:0], nMount)
-	t.hist = t.hist[:0]
-}
-
-// release empties the tables, so that the pool holds no references, and
-// returns them to the pool.
-func (t *tables) release() {
-	clear(t.mods)
-	clear(t.claims)
-	clear(t.hist)
-	clear(t.sources)
-	clear(t.mounts)
-	clear(t.explicit)
-	clear(t.keybuf)
-	clear(t.names)
-	clear(t.srcIdx)
-	clear(t.paths)
-	t.mods, t.claims, t.hist, t.sources, t.mounts, t.explicit, t.keybuf = t.mods[:0], t.claims[:0], t.hist[:0], t.sources[:0], t.mounts[:0], t.explicit[:0], t.keybuf[:0]
-	tablePool.Put(t)
-}
-
 func (m *merger) container(name string, layers []Layer) Container {
-	c := &containerMerge{merger: m, tables: tablePool.Get().(*tables), name: name}
-	defer c.release()
+	c := &containerMerge{merger: m, name: name}
 	nMods := 0
 	for _, l := range layers {
 		nMods += len(l.Modules)
 	}
-	mods := slices.Grow(c.mods[:0], nMods)
-	nEnv, nSrc, nMount := 0, 0, 0
+	mods := make([]inspected, 0, nMods)
 	layerNames := map[string]bool{}
 	for li, l := range layers {
 		if l.Name == "" {
@@ -263,51 +210,48 @@ func (m *merger) container(name string, layers []Layer) Container {
 			continue
 		}
 		for mi, mod := range l.Modules {
-			in, ok := c.inspect(li, l, mi, mod)
-			if !ok {
-				continue
+			if in, ok := c.inspect(li, l, mi, mod); ok {
+				mods = append(mods, in)
 			}
-			o := &in.out
-			nEnv += len(o.Env) + len(o.EnvFromConfigMap) + len(o.EnvFromSecret)
-			for _, s := range o.EnvConfigMap {
-				nEnv += len(s.Keys)
-			}
-			for _, s := range o.EnvSecret {
-				nEnv += len(s.Keys)
-			}
-			nSrc += len(o.EnvConfigMap) + len(o.EnvSecret)
-			nMount += len(o.MountConfigMap) + len(o.MountSecret) + len(o.MountVolume) + len(o.MountVolumeClaim)
-			mods = append(mods, in)
 		}
 	}
-	c.size(nEnv, nSrc, nMount)
-	c.mods = mods
-	checks := startChecks(mods)
-	c.merging = true
+	// Size the tables once: for a thousand modules, growing them costs more
+	// than the merge.
+	nEnv, nSrc, nMount := 0, 0, 0
 	for i := range mods {
-		c.module(int32(i))
+		o := &mods[i].out
+		nEnv += len(o.Env) + len(o.EnvFromConfigMap) + len(o.EnvFromSecret)
+		for _, list := range [][]EnvSource{o.EnvConfigMap, o.EnvSecret} {
+			for _, s := range list {
+				nEnv += len(s.Keys)
+			}
+		}
+		nSrc += len(o.EnvConfigMap) + len(o.EnvSecret)
+		nMount += len(o.MountConfigMap) + len(o.MountSecret) + len(o.MountVolume) + len(o.MountVolumeClaim)
 	}
-	out := c.result()
-	for _, ps := range checks.finish() {
-		for _, p := range ps {
+	c.names, c.claims = make(map[string]int, nEnv), make([]envClaim, 0, nEnv)
+	c.srcIdx, c.sources = make(map[sourceID]*envSource, nSrc), make([]*envSource, 0, nSrc)
+	c.paths, c.mounts = make(map[string]int, nMount), make([]mountClaim, 0, nMount)
+	c.vols = slices.Grow(c.vols, nMount)
+
+	for i := range mods {
+		k := checker{verdicts: &m.verdicts, at: mods[i].at}
+		k.module(&mods[i].out)
+		for _, p := range k.out {
 			p.Pod, p.Container = c.pod, c.name
 			c.probs.addOnce(p) // a module reaching several containers is reported once
 		}
 	}
-	for _, p := range c.later {
-		c.probs.add(p)
+	for i := range mods {
+		c.module(&mods[i])
 	}
-	return out
+	return c.result()
 }
 
 // add reports a problem of this container.
 func (c *containerMerge) add(p *Problem) {
 	p.Pod, p.Container = c.pod, c.name
-	if c.merging {
-		c.later = append(c.later, p)
-	} else {
-		c.probs.add(p)
-	}
+	c.probs.add(p)
 }
 
 // invalid reports a problem with a module, once per pod.
@@ -353,85 +297,89 @@ func (c *containerMerge) inspect(li int, l Layer, mi int, mod ModuleOutputs) (in
 	return inspected{layer: li, at: Provenance{Layer: l.Name, LayerKind: l.Kind, Module: name}, out: out}, true
 }
 
-// module adds the items of one module to the container. Their content is
-// validated by the checker, not here.
-func (c *containerMerge) module(mi int32) {
-	in := &c.mods[mi]
+// module adds the items of one module to the container, in a fixed order
+// (kinds as below, then keys), so that the result and the problems are the
+// same however the maps are iterated. Content is validated by the checker.
+func (c *containerMerge) module(in *inspected) {
 	out := &in.out
-	at := func(k Kind) Provenance {
-		p := in.at
-		p.Output = k
-		return p
+	for _, k := range sortedKeys(out.Env) {
+		c.claim(envClaim{name: k, mod: in, kind: KindEnv, value: out.Env[k], optOut: slices.Contains(out.NotCredentials, k)})
 	}
-	// Maps are read in any order: which of two claims of a name comes first
-	// depends only on module and kind order, and the conflicts found here are
-	// sorted by key below, so the result and the report are stable.
-	conflicts := len(c.later)
-	for k, v := range out.Env {
-		c.claim(envClaim{name: k, mod: mi, kind: codeEnv, src: -1, value: v})
-	}
-	for k, s := range out.EnvFromConfigMap {
-		c.claim(envClaim{name: k, mod: mi, kind: codeEnvFromConfigMap, src: -1, sel: s})
-	}
-	for k, s := range out.EnvFromSecret {
-		c.claim(envClaim{name: k, mod: mi, kind: codeEnvFromSecret, src: -1, sel: s})
-	}
-	c.wholeSources(mi, codeEnvConfigMap, at(KindEnvConfigMap), false, out.EnvConfigMap)
-	c.wholeSources(mi, codeEnvSecret, at(KindEnvSecret), true, out.EnvSecret)
-	sortProblems(c.later[conflicts:])
+	c.selectors(in, KindEnvFromConfigMap, "configmap", out.EnvFromConfigMap)
+	c.selectors(in, KindEnvFromSecret, "secret", out.EnvFromSecret)
+	c.wholeSources(in, KindEnvConfigMap, false, out.EnvConfigMap)
+	c.wholeSources(in, KindEnvSecret, true, out.EnvSecret)
 
-	from := at(KindMountConfigMap)
-	for _, k := range sortedInto(&c.keybuf, out.MountConfigMap) {
-		f := out.MountConfigMap[k]
-		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: f.Path, SubPath: f.SubPath, ReadOnly: true, From: from}, vol: fileVolume(VolumeName(k), false, f)})
-	}
-	from = at(KindMountSecret)
-	for _, k := range sortedInto(&c.keybuf, out.MountSecret) {
-		f := out.MountSecret[k]
-		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: f.Path, SubPath: f.SubPath, ReadOnly: true, From: from}, vol: fileVolume(VolumeName(k), true, f)})
-	}
-	from = at(KindMountVolume)
-	for _, k := range sortedInto(&c.keybuf, out.MountVolume) {
+	c.fileMounts(in, KindMountConfigMap, false, out.MountConfigMap)
+	c.fileMounts(in, KindMountSecret, true, out.MountSecret)
+	from := in.provenance(KindMountVolume)
+	for _, k := range sortedKeys(out.MountVolume) {
 		v := out.MountVolume[k]
 		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: v.Path, SubPath: v.SubPath, ReadOnly: v.ReadOnly, From: from}, vol: inlineVolume(VolumeName(k), v)})
 	}
-	from = at(KindMountVolumeClaim)
-	for _, k := range sortedInto(&c.keybuf, out.MountVolumeClaim) {
+	from = in.provenance(KindMountVolumeClaim)
+	for _, k := range sortedKeys(out.MountVolumeClaim) {
 		v := out.MountVolumeClaim[k]
 		claim := v.Claim
+		c.object("claim", k, "claim", v.Claim, from)
 		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: v.Path, SubPath: v.SubPath, ReadOnly: v.ReadOnly, From: from}, vol: Volume{Name: VolumeName(k), Claim: &claim}})
+	}
+}
+
+func (c *containerMerge) selectors(in *inspected, kind Kind, what string, sels map[string]KeySelector) {
+	for _, k := range sortedKeys(sels) {
+		s := sels[k]
+		c.object(what, k, "name", s.Ref, in.provenance(kind))
+		c.claim(envClaim{name: k, mod: in, kind: kind, sel: s})
+	}
+}
+
+func (c *containerMerge) fileMounts(in *inspected, kind Kind, secret bool, mounts map[string]FileMount) {
+	from := in.provenance(kind)
+	what := "configmap"
+	if secret {
+		what = "secret"
+	}
+	for _, k := range sortedKeys(mounts) {
+		f := mounts[k]
+		c.object(what, k, "name", f.Ref, from)
+		c.mount(mountClaim{layer: in.layer, mount: Mount{Name: k, Path: f.Path, SubPath: f.SubPath, ReadOnly: true, From: from}, vol: fileVolume(VolumeName(k), secret, f)})
 	}
 }
 
 // wholeSources lists env_configmap or env_secret sources, deduplicated, and
 // claims their declared keys.
-func (c *containerMerge) wholeSources(mi int32, code kindCode, from Provenance, secret bool, list []EnvSource) {
+func (c *containerMerge) wholeSources(in *inspected, kind Kind, secret bool, list []EnvSource) {
+	from := in.provenance(kind)
+	what := "configmap"
+	if secret {
+		what = "secret"
+	}
 	for _, s := range list {
+		c.object(what, s.Ref.Name, "name", s.Ref, from)
 		id := sourceID{secret: secret, name: s.Ref.Name, prefix: s.Prefix}
-		src, seen := c.srcIdx[id]
-		if seen {
-			e := &c.sources[src].EnvFrom
-			e.Also = append(e.Also, from)
-			if e.ConfigMap != nil {
-				*e.ConfigMap = e.ConfigMap.orToken(s.Ref)
+		src := c.srcIdx[id]
+		if src != nil {
+			src.Also = append(src.Also, from)
+			if src.ConfigMap != nil {
+				*src.ConfigMap = src.ConfigMap.orToken(s.Ref)
 			} else {
-				*e.Secret = e.Secret.orToken(s.Ref)
+				*src.Secret = src.Secret.orToken(s.Ref)
 			}
 		} else {
-			src = int32(len(c.sources))
-			c.srcIdx[id] = src
 			ref := s.Ref
-			e := EnvFrom{Prefix: s.Prefix, From: from}
+			src = &envSource{EnvFrom: EnvFrom{Prefix: s.Prefix, From: from, Keys: make([]DeclaredKey, 0, len(s.Keys))}, id: id}
 			if secret {
-				e.Secret = &ref
+				src.Secret = &ref
 			} else {
-				e.ConfigMap = &ref
+				src.ConfigMap = &ref
 			}
-			c.sources = append(c.sources, envSource{EnvFrom: e, id: id})
+			c.srcIdx[id] = src
+			c.sources = append(c.sources, src)
 		}
 		for _, key := range s.Keys {
 			if key != "" {
-				c.claim(envClaim{name: s.Prefix + key, mod: mi, kind: code, src: src})
+				c.claim(envClaim{name: s.Prefix + key, mod: in, kind: kind, src: src})
 			}
 		}
 	}
@@ -439,33 +387,29 @@ func (c *containerMerge) wholeSources(mi int32, code kindCode, from Provenance, 
 
 // claim gives the name to cl unless a conflict forbids it; see the package doc.
 func (c *containerMerge) claim(cl envClaim) {
-	cl.hist = -1
 	i, taken := c.names[cl.name]
 	if !taken {
-		c.names[cl.name] = int32(len(c.claims))
+		c.names[cl.name] = len(c.claims)
 		c.claims = append(c.claims, cl)
 		return
 	}
 	prev := &c.claims[i]
-	if prev.src >= 0 && prev.src == cl.src {
+	if prev.src != nil && prev.src == cl.src {
 		return // the same whole source listed again
 	}
-	pf, cf := c.from(prev), c.from(&cl)
-	if msg := conflict(c.mods[prev.mod].layer == c.mods[cl.mod].layer, pf, cf); msg != "" {
+	pf, cf := prev.from(), cl.from()
+	if msg := conflict(prev.mod.layer == cl.mod.layer, pf, cf); msg != "" {
 		c.add(&Problem{Layer: cf.Layer, Module: cf.Module, Output: cf.Output, Key: cl.name, Msg: msg, Other: &pf, OtherContainer: c.name})
 		return
 	}
-	var h history
-	if prev.hist >= 0 {
-		old := c.hist[prev.hist]
-		h = history{replaced: slices.Clone(old.replaced), losers: slices.Clone(old.losers)}
+	// A new history, so that none is shared.
+	cl.hist = &history{replaced: append(slices.Clone(prev.replaced()), pf)}
+	if prev.hist != nil {
+		cl.hist.losers = slices.Clone(prev.hist.losers)
 	}
-	h.replaced = append(h.replaced, pf)
-	if prev.src >= 0 {
-		h.losers = append(h.losers, prev.src)
+	if prev.src != nil {
+		cl.hist.losers = append(cl.hist.losers, prev.src)
 	}
-	cl.hist = int32(len(c.hist))
-	c.hist = append(c.hist, h)
 	*prev = cl
 }
 
@@ -510,74 +454,49 @@ func (c *containerMerge) mount(mc mountClaim) {
 
 // result builds the Container and adds its volumes to the pod.
 func (c *containerMerge) result() Container {
-	out := Container{Name: c.name}
-	// Count first, so that every slice is allocated once.
-	nSel, nDeclared := 0, 0
-	perSource := make([]int, len(c.sources))
+	// Sort the claims' indices by name rather than the (large) EnvVar values.
+	order := make([]int, len(c.claims))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(c.claims[a].name, c.claims[b].name) })
+	explicit := 0
 	for i := range c.claims {
-		switch cl := &c.claims[i]; {
-		case cl.src >= 0:
-			perSource[cl.src]++
-			nDeclared++
-		case cl.kind != codeEnv:
-			nSel++
+		if c.claims[i].src == nil {
+			explicit++
 		}
 	}
-	keys := make([]DeclaredKey, 0, nDeclared)
-	for i, n := range perSource {
-		c.sources[i].Keys, keys = keys[:0:n], keys[n:n]
-	}
-	explicit := slices.Grow(c.explicit[:0], len(c.claims)-nDeclared)
-	for i := range c.claims {
+	out := Container{Name: c.name, Env: make([]EnvVar, 0, explicit)}
+	for _, i := range order {
 		cl := &c.claims[i]
-		if cl.src < 0 {
-			explicit = append(explicit, named{cl.name, int32(i)})
+		if cl.src != nil {
+			k := DeclaredKey{Key: strings.TrimPrefix(cl.name, cl.src.Prefix), From: cl.from(), Replaced: cl.replaced()}
+			cl.src.Keys = append(cl.src.Keys, k)
 			continue
 		}
-		s := &c.sources[cl.src]
-		k := DeclaredKey{Key: strings.TrimPrefix(cl.name, s.Prefix), From: c.from(cl)}
-		if cl.hist >= 0 {
-			k.Replaced = c.hist[cl.hist].replaced
-		}
-		s.Keys = append(s.Keys, k)
-	}
-	// Sort names and indices, not the (large) EnvVar values.
-	c.explicit = explicit
-	slices.SortFunc(explicit, func(a, b named) int { return strings.Compare(a.name, b.name) })
-	out.Env = make([]EnvVar, 0, len(explicit))
-	sels := make([]KeySelector, 0, nSel) // one backing array for the selectors
-	for _, e := range explicit {
-		cl := &c.claims[e.claim]
-		v := EnvVar{Name: cl.name, From: c.from(cl)}
-		if cl.hist >= 0 {
-			v.Replaced = c.hist[cl.hist].replaced
-		}
-		switch cl.kind {
-		case codeEnvFromConfigMap:
-			sels = append(sels, cl.sel)
-			v.ConfigMapKey = &sels[len(sels)-1]
-		case codeEnvFromSecret:
-			sels = append(sels, cl.sel)
-			v.SecretKey = &sels[len(sels)-1]
+		v := EnvVar{Name: cl.name, From: cl.from(), Replaced: cl.replaced()}
+		switch sel := cl.sel; cl.kind {
+		case KindEnvFromConfigMap:
+			v.ConfigMapKey = &sel
+		case KindEnvFromSecret:
+			v.SecretKey = &sel
 		default:
-			v.Value = cl.value
+			v.Value, v.NotCredential = cl.value, cl.optOut
 		}
 		out.Env = append(out.Env, v)
 	}
+
 	out.EnvFrom = make([]EnvFrom, 0, len(c.sources))
-	for _, i := range c.envFromOrder() {
-		e := c.sources[i].EnvFrom
-		slices.SortFunc(e.Keys, func(a, b DeclaredKey) int { return strings.Compare(a.Key, b.Key) })
-		out.EnvFrom = append(out.EnvFrom, e)
+	for _, s := range c.envFromOrder() {
+		slices.SortFunc(s.Keys, func(a, b DeclaredKey) int { return strings.Compare(a.Key, b.Key) })
+		out.EnvFrom = append(out.EnvFrom, s.EnvFrom)
 	}
 
 	slices.SortFunc(c.mounts, func(a, b mountClaim) int { return strings.Compare(a.mount.Path, b.mount.Path) })
 	out.Mounts = make([]Mount, 0, len(c.mounts))
-	c.vols = slices.Grow(c.vols, len(c.mounts))
-	uses := make([]VolumeUse, len(c.mounts)) // the first use of each new volume
-	for i, mc := range c.mounts {
+	for _, mc := range c.mounts {
 		out.Mounts = append(out.Mounts, mc.mount)
-		c.addVolume(mc, uses[i:i+1:i+1])
+		c.addVolume(mc)
 	}
 	return out
 }
@@ -585,55 +504,44 @@ func (c *containerMerge) result() Container {
 // envFromOrder orders the sources by first listing, moving a source after
 // every source whose declared key it replaced (in Kubernetes the last envFrom
 // source wins). A cycle is reported.
-func (c *containerMerge) envFromOrder() []int {
-	n := len(c.sources)
-	after := make([][]int32, n) // after[a]: sources that must come after a
-	indeg := make([]int, n)
-	edges := 0
+func (c *containerMerge) envFromOrder() []*envSource {
+	after := map[*envSource][]*envSource{} // sources that must come after the key
+	indeg := map[*envSource]int{}
 	for _, cl := range c.claims {
-		if cl.src < 0 || cl.hist < 0 {
+		if cl.hist == nil {
 			continue
 		}
-		for _, l := range c.hist[cl.hist].losers {
-			if l != cl.src && !slices.Contains(after[l], cl.src) {
+		for _, l := range cl.hist.losers {
+			if cl.src != nil && l != cl.src && !slices.Contains(after[l], cl.src) {
 				after[l] = append(after[l], cl.src)
 				indeg[cl.src]++
-				edges++
 			}
 		}
 	}
-	order := make([]int, 0, n)
-	if edges == 0 {
-		for i := range n {
-			order = append(order, i)
-		}
-		return order
+	if len(after) == 0 {
+		return c.sources
 	}
-	done := make([]bool, n)
-	for len(order) < n {
-		next := -1
-		for i := range n {
-			if !done[i] && indeg[i] == 0 {
-				next = i
-				break
-			}
-		}
-		if next < 0 {
+	order := make([]*envSource, 0, len(c.sources))
+	done := map[*envSource]bool{}
+	for len(order) < len(c.sources) {
+		i := slices.IndexFunc(c.sources, func(s *envSource) bool { return !done[s] && indeg[s] == 0 })
+		if i < 0 {
 			var stuck []string
-			for i := range n {
-				if !done[i] {
-					stuck = append(stuck, c.sources[i].describe())
-					order = append(order, i)
+			for _, s := range c.sources {
+				if !done[s] {
+					stuck = append(stuck, s.describe())
+					order = append(order, s)
 				}
 			}
 			c.add(&Problem{Msg: fmt.Sprintf("envFrom sources %s each replace declared keys of another, so no order lets all of them win: "+
 				"declare each key in one source, or set the contested names with env_from_configmap/env_from_secret", strings.Join(stuck, ", "))})
 			return order
 		}
+		next := c.sources[i]
 		done[next] = true
 		order = append(order, next)
-		for _, j := range after[next] {
-			indeg[j]--
+		for _, s := range after[next] {
+			indeg[s]--
 		}
 	}
 	return order
@@ -652,14 +560,13 @@ func (s *envSource) describe() string {
 }
 
 // addVolume adds the volume of a mount to the pod, or a use to the identical
-// volume already there; slot is room for the first use of a new volume.
-func (c *containerMerge) addVolume(mc mountClaim, slot []VolumeUse) {
+// volume already there.
+func (c *containerMerge) addVolume(mc mountClaim) {
 	use := VolumeUse{Container: c.name, Mount: mc.mount.Name, From: mc.mount.From}
 	i, ok := c.volIdx[mc.vol.Name]
 	if !ok {
 		c.volIdx[mc.vol.Name] = len(c.vols)
-		slot[0] = use
-		mc.vol.Uses = slot
+		mc.vol.Uses = []VolumeUse{use}
 		c.vols = append(c.vols, mc.vol)
 		return
 	}
@@ -674,4 +581,51 @@ func (c *containerMerge) addVolume(mc mountClaim, slot []VolumeUse) {
 	}
 	keepTokens(v, &mc.vol)
 	v.Uses = append(v.Uses, use)
+}
+
+// sortedKeys returns the keys of m in increasing order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// objectKey is the kind ("configmap", "secret", "claim") and name of an
+// object a pod refers to.
+type objectKey struct{ kind, name string }
+
+// objectUse is the first reference to an object that carried a Token.
+type objectUse struct {
+	token     string
+	from      Provenance
+	key       string
+	container string
+}
+
+// object records that the item key of from refers to r, an object of kind
+// what, and reports a reference under the same name to another object: the
+// first Ref with a Token fixes the object; a later Ref with another Token is
+// a different object, which the pod could not tell from the first. Refs
+// without a Token, or whose name is invalid (the checker reports those), are
+// not recorded. field is the path of the Ref in the item, for Problem.Field.
+func (c *containerMerge) object(what, key, field string, r Ref, from Provenance) {
+	if r.Token == "" || r.Name == "" || isExpression(r.Name) {
+		return
+	}
+	id := objectKey{what, r.Name}
+	first, seen := c.objects[id]
+	switch {
+	case !seen:
+		c.objects[id] = objectUse{token: r.Token, from: from, key: key, container: c.name}
+	case first.token != r.Token:
+		other := first.from
+		c.probs.addOnce(&Problem{Pod: c.pod, Container: c.name, Layer: from.Layer, Module: from.Module, Output: from.Output, Key: key, Field: field,
+			Msg: fmt.Sprintf("%s %q is not the %s %q that %s uses for %q in container %q: they are two objects (two Terraform tokens) under one name, "+
+				"and the pod would reach only one of them: give each object its own name, or refer to the same object",
+				what, r.Name, what, r.Name, first.from, first.key, first.container),
+			Other: &other, OtherContainer: first.container})
+	}
 }

@@ -1,6 +1,7 @@
 package outputs_test
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -383,4 +384,73 @@ func TestMergeKeepsNoStateBetweenCalls(t *testing.T) {
 	pod.Containers[0].EnvFrom[0].Keys[0].Key = "mutated"
 	pod.Volumes[0].Uses[0].Mount = "mutated"
 	assert.Equal(t, wantSmall, mustMerge(t, small()), "a result shares nothing with later merges")
+}
+
+// TestMergeErrorsAreDeterministic merges one faulty pod many times, its maps
+// built in a different order each time (Go also iterates each map in its own
+// order): every problem must come out the same, in the same order.
+func TestMergeErrorsAreDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	// shuffled returns a map with the given entries, inserted in random order.
+	shuffled := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for _, i := range rng.Perm(len(kv) / 2) {
+			m[kv[2*i]] = kv[2*i+1]
+		}
+		return m
+	}
+	build := func() []outputs.ContainerLayers {
+		bad := outputs.Outputs{
+			Env:            shuffled("1A", "x", "Db__Password", "hunter2", "B", "1", "Url", "amqp://u:p@h", "C", "2"),
+			NotCredentials: []string{"Gone", "B"},
+			EnvFromSecret: map[string]outputs.KeySelector{
+				"S1": {Ref: agentCreds, Key: "a b"}, "S2": {Ref: workerCreds, Key: "k"}, "S3": {Ref: outputs.Named("${TfToken[TOKEN.1]}"), Key: "k"},
+				"B": {Ref: creds, Key: "k"},
+			},
+			EnvSecret: []outputs.EnvSource{{Ref: creds2, Keys: []string{"C", "1x", ""}, Prefix: "9"}},
+			MountSecret: map[string]outputs.FileMount{
+				"m1": {Ref: outputs.Named("s"), Path: "/same", Mode: "644", Items: []outputs.Item{{Key: "a", Path: "x"}, {Key: "", Path: "x"}}},
+				"m2": {Ref: outputs.Named("t"), Path: "/same"},
+				"m3": {Ref: workerCreds, Path: "rel"},
+			},
+			MountVolume: map[string]outputs.VolumeMount{
+				"v1": {Path: "/v1"}, "v2": {Path: "/v2", EmptyDir: &outputs.EmptyDir{Medium: "Disk", SizeLimit: "lots"}},
+			},
+		}
+		other := outputs.Static("other", outputs.Outputs{
+			Env:         shuffled("C", "3", "B", "4", "Url", "x"),
+			MountVolume: map[string]outputs.VolumeMount{"m1": {Path: "/o", EmptyDir: &outputs.EmptyDir{}}},
+		})
+		return []outputs.ContainerLayers{
+			{Name: "agent", Layers: []outputs.Layer{outputs.ModulesLayer("core", outputs.Static("bad", bad), other)}},
+			{Name: "worker", Layers: []outputs.Layer{
+				outputs.DefaultsLayer("defaults", outputs.NewModule("armonik").EnvConfigMap(outputs.Named("w"), "M").EnvSecret(outputs.Named("s"), "N")),
+				outputs.ModulesLayer("worker", outputs.Static("bad", bad)),
+				outputs.OverrideLayer("override", outputs.NewModule("user").EnvConfigMap(outputs.Named("w"), "N").EnvSecret(outputs.Named("s"), "M")),
+			}},
+		}
+	}
+	_, err := outputs.MergePod("p", build())
+	require.Error(t, err)
+	first := err.Error()
+	probs := outputs.Problems(err)
+	require.Greater(t, len(probs), 20, "a rich report: %v", err)
+	for _, w := range []want{
+		{container: "agent", module: "bad", key: "S2", other: "bad", msg: "two objects (two Terraform tokens) under one name"},
+		{container: "agent", module: "bad", key: "S3", msg: "Terraform expression"},
+		{container: "agent", module: "other", key: "C", other: "bad", msg: "in the same layer"},
+		{container: "agent", module: "bad", key: "m2", msg: `taken by mount "m1"`},
+		{container: "agent", module: "bad", key: "m1", other: "other", msg: `volume "m1" is secret:s`},
+		{container: "worker", msg: "no order lets all of them win"},
+		{module: "bad", key: "Gone", msg: "not_credentials[0]"},
+		{module: "bad", key: "creds2", msg: "keys[1]"},
+		{module: "bad", key: "m1", msg: "items[1].key"},
+	} {
+		requireProblem(t, probs, w)
+	}
+	for range 50 {
+		_, err := outputs.MergePod("p", build())
+		require.Error(t, err)
+		require.Equal(t, first, err.Error())
+	}
 }

@@ -18,6 +18,13 @@ type Problem struct {
 	Output Kind
 	// Key is the env name, mount name, mount path or source name at fault.
 	Key string
+	// Field is the value at fault within that item, as a field path
+	// (k8s.io/apimachinery/pkg/util/validation/field) relative to the item in
+	// the AEP form: "name", "mode", "items[0].path", "keys[1]",
+	// "empty_dir.size_limit", "not_credentials[0]"; empty when the item's name
+	// or value is at fault, or for a conflict between items. A path through a
+	// list also starts Msg, which cannot name the position otherwise.
+	Field string
 	// Msg says what is wrong and what to do.
 	Msg string
 	// Other is the other side of a conflict, in OtherContainer.
@@ -102,7 +109,7 @@ func (ps *problems) add(p *Problem) {
 // addOnce adds p unless a problem with the same layer, module, key and message
 // was already added for another container.
 func (ps *problems) addOnce(p *Problem) {
-	k := p.Layer + "\x00" + p.Module + "\x00" + string(p.Output) + "\x00" + p.Key + "\x00" + p.Msg
+	k := p.Layer + "\x00" + p.Module + "\x00" + string(p.Output) + "\x00" + p.Key + "\x00" + p.Field + "\x00" + p.Msg
 	if ps.seen[k] {
 		return
 	}

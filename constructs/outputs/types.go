@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 )
 
 // Kind names one of the nine AEP 5 outputs. The values are the AEP names,
@@ -62,6 +61,14 @@ type Outputs struct {
 	MountVolume map[string]VolumeMount `json:"mount_volume,omitempty" yaml:"mount_volume,omitempty"`
 	// MountVolumeClaim maps a mount name to a PersistentVolumeClaim.
 	MountVolumeClaim map[string]ClaimMount `json:"mount_volume_claim,omitempty" yaml:"mount_volume_claim,omitempty"`
+
+	// NotCredentials lists names of Env whose literal values are not
+	// credentials although their name or value looks like one (say
+	// Jwt__TokenLifetime: "30"): MergePod does not reject them. Not an AEP 5
+	// output: the one addition to the AEP form, for this opt-out. Each entry
+	// must name a key of Env of the same module; the opt-out covers that
+	// module only. Explain still redacts values that look like credentials.
+	NotCredentials []string `json:"not_credentials,omitempty" yaml:"not_credentials,omitempty"`
 }
 
 // EnvSource is a ConfigMap or Secret used whole through envFrom.
@@ -220,14 +227,3 @@ type staticModule struct {
 
 func (s staticModule) ModuleName() string { return s.name }
 func (s staticModule) Outputs() Outputs   { return s.out }
-
-// sortedInto returns the keys of m in increasing order, in *buf, which it
-// reuses: the result is valid until the next call with the same buf.
-func sortedInto[V any](buf *[]string, m map[string]V) []string {
-	*buf = (*buf)[:0]
-	for k := range m {
-		*buf = append(*buf, k)
-	}
-	slices.Sort(*buf)
-	return *buf
-}

@@ -147,7 +147,8 @@ func inlineVolume(name string, v VolumeMount) Volume {
 }
 
 // sameSource reports whether a and b define the same volume. Refs compare by
-// Name only (a Token is never compared).
+// Name: MergePod reports refs of one name with different Tokens on their own
+// (merger.object), so that here one name is one object.
 func sameSource(a, b *Volume) bool {
 	sameFile := func(x, y *FileSource) bool {
 		if x == nil || y == nil {
