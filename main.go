@@ -29,7 +29,16 @@ func report(w io.Writer, format string, args ...any) {
 
 // closeRuntime stops the jsii runtime when run ends; tests, which share one runtime between
 // many runs, replace it.
-var closeRuntime = cdk.Close
+var closeRuntime = func() {
+	// Everything run prints is written by now. The jsii runtime's shutdown may print a spurious
+	// "Runtime process exited abnormally: waitid: no child processes" (see cdk.Close), which
+	// the cdktf CLI would show as an [ERROR]: the program, not the library, points its own
+	// stderr at /dev/null before stopping the runtime.
+	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		os.Stderr = null
+	}
+	cdk.Close()
+}
 
 const usage = `usage:
   go run .                             synthesize the configured stacks into cdktf.out/

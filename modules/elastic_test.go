@@ -21,7 +21,7 @@ import (
 func TestPrometheusWithArmoniK(t *testing.T) {
 	st, all := deployAll(t, false)
 	prom := must(prometheus.New(st, "prometheus", prometheus.Config{Namespace: all.ns}))(t)
-	ns := all.ns.Display
+	ns := all.ns.Name
 	if prom.PrometheusURL() != "http://prometheus."+ns+".svc.cluster.local:9090" || prom.MetricsSourceName() != "prometheus" {
 		t.Errorf("metrics source %s %s", prom.MetricsSourceName(), prom.PrometheusURL())
 	}

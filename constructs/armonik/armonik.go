@@ -116,11 +116,12 @@ func (a *ArmoniK) Explain() string {
 }
 
 type builder struct {
-	rules *corerules.Version
-	cfg   *Config
-	scope constructs.Construct
-	id    string
-	a     *ArmoniK
+	rules  *corerules.Version
+	hasher k8s.ConfigHasher
+	cfg    *Config
+	scope  constructs.Construct
+	id     string
+	a      *ArmoniK
 }
 
 // component is one pod to build: its merged outputs and how to finish its containers.
@@ -135,7 +136,7 @@ type component struct {
 func New(scope constructs.Construct, id string, cfg Config) (*ArmoniK, error) {
 	cfg = cfg.WithDefaults()
 	err := cfg.validate()
-	if cfg.Namespace == nil || cfg.Namespace.Name == "" {
+	if cfg.Namespace == nil || cfg.Namespace.NameRef == "" {
 		err = errors.Join(errors.New("namespace: required (the k8s.Namespace the objects go into)"), err)
 	}
 	if err != nil {
@@ -283,7 +284,7 @@ func (b *builder) labels(component string, p *Partition) map[string]string {
 func (b *builder) meta(name, component string, p *Partition) k8s.Meta {
 	l := b.labels(component, p)
 	l[LabelManagedBy] = "cdktf"
-	return k8s.Meta{Name: name, Namespace: b.cfg.Namespace.Name, Labels: l}
+	return k8s.Meta{Name: name, Namespace: b.cfg.Namespace.NameRef, Labels: l}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -328,7 +329,7 @@ func (b *builder) finishPod(c component, w Workload, security *k8s.PodSecurity, 
 	for _, k := range slices.Sorted(maps.Keys(w.NodeSelector)) {
 		tolerations = append(tolerations, k8s.Toleration{Key: k, Operator: "Equal", Value: w.NodeSelector[k], Effect: "NoSchedule"})
 	}
-	hash, err := k8s.ConfigHash(hashInput(c.pod), k8s.PodRefs(c.pod))
+	hash, err := b.hasher.ConfigHash(hashInput(c.pod), k8s.PodContents(c.pod))
 	if err != nil {
 		return k8s.PodTemplate{}, err
 	}
@@ -355,7 +356,7 @@ func (b *builder) finishPod(c component, w Workload, security *k8s.PodSecurity, 
 // serviceAccount returns the reference to a ServiceAccount the construct created, or name.
 func (b *builder) serviceAccount(name string) string {
 	if sa := b.a.ServiceAccounts[name]; sa != nil {
-		return sa.Name
+		return sa.NameRef
 	}
 	return name
 }
@@ -386,7 +387,7 @@ func (b *builder) deployment(name string, c component, w Workload, tmpl k8s.PodT
 	}
 	as := w.Autoscaling.spec()
 	as.Meta = b.meta(name, c.name, c.partition)
-	as.Target = obj.Name
+	as.Target = obj
 	hpa, err := k8s.NewAutoscaler(b.scope, b.id+"-"+name+"-autoscaler", *as)
 	if err != nil {
 		return nil, err
@@ -667,7 +668,7 @@ func (b *builder) createIngress() error {
 		return err
 	}
 	if err := mk("armonik-grpc", in.GRPCAnnotations, k8s.IngressPath{
-		Path: "/armonik.", PathType: in.GRPCPathType, Service: b.a.ControlPlaneService.Name, ServicePort: b.cfg.ControlPlane.Service.Port,
+		Path: "/armonik.", PathType: in.GRPCPathType, Service: b.a.ControlPlaneService.NameRef, ServicePort: b.cfg.ControlPlane.Service.Port,
 	}); err != nil {
 		return err
 	}
@@ -675,6 +676,6 @@ func (b *builder) createIngress() error {
 		return nil
 	}
 	return mk("armonik-gui", in.GUIAnnotations, k8s.IngressPath{
-		Path: "/admin", PathType: "Prefix", Service: b.a.AdminGUIService.Name, ServicePort: b.cfg.AdminGUI.Service.Port,
+		Path: "/admin", PathType: "Prefix", Service: b.a.AdminGUIService.NameRef, ServicePort: b.cfg.AdminGUI.Service.Port,
 	})
 }

@@ -391,15 +391,15 @@ func TestConfigHash(t *testing.T) {
 	withSecret := func(extra bool) synthtest.JSON {
 		e := newEnv(t)
 		if extra {
-			if _, err := k8s.NewConfigMap(e.stack, "unrelated", k8s.ConfigMapSpec{Meta: k8s.Meta{Name: "unrelated", Namespace: e.ns.Name}, Data: map[string]string{"a": "b"}}); err != nil {
+			if _, err := k8s.NewConfigMap(e.stack, "unrelated", k8s.ConfigMapSpec{Meta: k8s.Meta{Name: "unrelated", Namespace: e.ns.NameRef}, Data: map[string]string{"a": "b"}}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		sec, err := k8s.NewSecret(e.stack, "creds", k8s.SecretSpec{Meta: k8s.Meta{Name: "creds", Namespace: e.ns.Name}, Data: map[string]string{"password": "${var.password}"}})
+		sec, err := k8s.NewSecret(e.stack, "creds", k8s.SecretSpec{Meta: k8s.Meta{Name: "creds", Namespace: e.ns.NameRef}, Data: map[string]string{"password": "${var.password}"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		mod := outputs.NewModule("db").EnvFromSecret("Db__Password", outputs.Named("creds").WithToken(sec.Name), "password")
+		mod := outputs.NewModule("db").EnvFromSecret("Db__Password", sec.Ref(), "password")
 		if _, err := armonik.New(e.stack, "armonik", armonik.Config{Namespace: e.ns, Layers: armonik.Layers{Core: append(splitStorage(), mod)}}); err != nil {
 			t.Fatal(err)
 		}

@@ -73,10 +73,10 @@ func ExampleNew() {
 		return
 	}
 	for _, p := range []string{"default", "gpu"} {
-		fmt.Println(a.ComputePlanes[p].Display)
+		fmt.Println(a.ComputePlanes[p].Name)
 	}
 	// app.Synth() would now write cdktf.out/stacks/my-armonik/cdk.tf.json.
-	fmt.Println(a.Autoscalers["compute-plane-gpu"].Display)
+	fmt.Println(a.Autoscalers["compute-plane-gpu"].Name)
 
 	// Output:
 	// compute-plane-default

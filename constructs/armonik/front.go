@@ -395,8 +395,8 @@ func (cfg *Config) nginxConfig() nginxconf.Config {
 // namespaceName is the namespace's name for DNS names ("armonik" when validating a
 // configuration file, which holds no namespace).
 func (cfg *Config) namespaceName() string {
-	if cfg.Namespace != nil && cfg.Namespace.Display != "" {
-		return cfg.Namespace.Display
+	if cfg.Namespace != nil && cfg.Namespace.Name != "" {
+		return cfg.Namespace.Name
 	}
 	return "armonik"
 }
@@ -456,7 +456,7 @@ func (b *builder) createFront() error {
 	if err != nil {
 		return err
 	}
-	cmRef := outputs.Named("front-nginx").WithToken(cm.Name)
+	cmRef := cm.Ref()
 	mod.MountConfigMap("nginx-conf", cmRef, frontConfDir, outputs.WithItems(confItems...))
 	if cfg.Environment != nil {
 		mod.MountConfigMap("static", cmRef, frontStaticDir, outputs.WithItems(outputs.Item{Key: "environment.json", Path: "environment.json"}))
@@ -569,7 +569,7 @@ func (b *builder) frontServerCertificate(st *frontState) (outputs.Ref, error) {
 		return outputs.Ref{}, err
 	}
 	b.a.FrontSecrets = append(b.a.FrontSecrets, sec)
-	return outputs.Named("front-tls").WithToken(sec.Name), nil
+	return sec.Ref(), nil
 }
 
 // frontClientCertificates generates the client CA, its Secret, and a certificate and Secret
@@ -614,7 +614,7 @@ func (b *builder) frontClientCertificates(st *frontState) (outputs.Ref, error) {
 		}
 		b.a.FrontSecrets = append(b.a.FrontSecrets, sec)
 	}
-	return outputs.Named("front-client-ca").WithToken(caSecret.Name), nil
+	return caSecret.Ref(), nil
 }
 
 // Output names: what `terraform output` and `make output` read.

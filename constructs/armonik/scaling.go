@@ -270,7 +270,7 @@ func (cfg *Config) elasticDefaults() {
 		d.Granularity = 2
 	}
 	if cfg.PriorityClasses.Enabled && cfg.PriorityClasses.Prefix == "" && cfg.Namespace != nil {
-		cfg.PriorityClasses.Prefix = "armonik-" + cfg.Namespace.Display + "-priority-"
+		cfg.PriorityClasses.Prefix = "armonik-" + cfg.Namespace.Name + "-priority-"
 	}
 }
 
@@ -285,7 +285,7 @@ func (cfg *Config) scalingQuery(p *Partition) string {
 	if p.Scaling.Query != "" {
 		return p.Scaling.Query
 	}
-	return fmt.Sprintf("max(%s{namespace=%q})", metricName(p.Name), cfg.Namespace.Display)
+	return fmt.Sprintf("max(%s{namespace=%q})", metricName(p.Name), cfg.Namespace.Name)
 }
 
 // graceDelay is the polling agent's Pollster__GraceDelay derived from the partition's
@@ -393,7 +393,7 @@ func (b *builder) createPriorityClasses() error {
 		name := priorityClassName(cfg, prio)
 		obj, err := k8s.NewPriorityClass(b.scope, b.id+"-priority-class-"+strconv.Itoa(prio), k8s.PriorityClassSpec{
 			Name: name, Labels: b.labels("priority-class", nil), Value: prio,
-			Description:      fmt.Sprintf("ArmoniK partitions of priority %d in namespace %s: %s", prio, cfg.Namespace.Display, strings.Join(prios[prio], ", ")),
+			Description:      fmt.Sprintf("ArmoniK partitions of priority %d in namespace %s: %s", prio, cfg.Namespace.Name, strings.Join(prios[prio], ", ")),
 			PreemptionPolicy: cfg.PriorityClasses.PreemptionPolicy,
 		})
 		if err != nil {
@@ -415,7 +415,7 @@ func (b *builder) finishComputePod(c component, tmpl *k8s.PodTemplate) {
 		}
 	}
 	if pc := b.a.PriorityClasses[*p.Priority]; pc != nil {
-		tmpl.Spec.PriorityClassName = pc.Name
+		tmpl.Spec.PriorityClassName = pc.NameRef
 	}
 	if b.cfg.pdcRuns() && p.scales() {
 		// The agents' metrics (TaskStartTime_Seconds) for an annotation-driven Prometheus.
@@ -441,7 +441,7 @@ func (b *builder) createScaledObject(p *Partition, deployment *k8s.Object) error
 	name := "compute-plane-" + p.Name
 	obj, err := k8s.NewScaledObject(b.scope, b.id+"-"+name+"-scaled-object", k8s.ScaledObjectSpec{
 		Meta:   b.meta(name, ComponentComputePlane, p),
-		Target: name, EnvSourceContainer: "polling-agent",
+		Target: deployment, EnvSourceContainer: "polling-agent",
 		MinReplicas: s.MinReplicas, MaxReplicas: s.MaxReplicas,
 		PollingInterval: s.PollingInterval, CooldownPeriod: s.CooldownPeriod,
 		ScaleUp: s.ScaleUp, ScaleDown: s.ScaleDown,
@@ -455,7 +455,6 @@ func (b *builder) createScaledObject(p *Partition, deployment *k8s.Object) error
 				"ignoreNullValues":    "true",
 			},
 		}},
-		DependsOn: []*k8s.Object{deployment},
 	})
 	if err != nil {
 		return err
@@ -487,8 +486,8 @@ func (b *builder) createPodDeletionCost() error {
 		return err
 	}
 	binding, err := k8s.NewRoleBinding(b.scope, b.id+"-pdc-role-binding", k8s.RoleBindingSpec{
-		Meta: b.meta(name, name, nil), Role: role.Name,
-		Subjects: []k8s.RoleSubject{{Name: sa.Name, Namespace: cfg.Namespace.Name}},
+		Meta: b.meta(name, name, nil), Role: role.NameRef,
+		Subjects: []k8s.RoleSubject{{Name: sa.NameRef, Namespace: cfg.Namespace.NameRef}},
 	})
 	if err != nil {
 		return err
@@ -501,7 +500,7 @@ func (b *builder) createPodDeletionCost() error {
 	}
 	metrics := d.MetricsName
 	if metrics == "" {
-		metrics = fmt.Sprintf("TaskStartTime_Seconds{kubernetes_namespace=%q}", cfg.Namespace.Display)
+		metrics = fmt.Sprintf("TaskStartTime_Seconds{kubernetes_namespace=%q}", cfg.Namespace.Name)
 	}
 	env := []k8s.EnvVar{
 		{Name: "PrometheusUrl", Value: url},
@@ -513,7 +512,7 @@ func (b *builder) createPodDeletionCost() error {
 	}
 	sec := secureContainer(ptr(pdcUID))
 	sec.ReadOnlyRootFilesystem = ptr(true)
-	hash, err := k8s.ConfigHash(env, nil)
+	hash, err := b.hasher.ConfigHash(env, nil)
 	if err != nil {
 		return err
 	}
@@ -529,7 +528,7 @@ func (b *builder) createPodDeletionCost() error {
 		Template: k8s.PodTemplate{
 			Labels: b.labels(name, nil), Annotations: annotations,
 			Spec: k8s.PodSpec{
-				ServiceAccountName: sa.Name,
+				ServiceAccountName: sa.NameRef,
 				// The updater patches pods through the API: the one ArmoniK pod with a token.
 				AutomountServiceAccountToken: ptr(true),
 				Security:                     &k8s.PodSecurity{RunAsNonRoot: ptr(true), RunAsUser: ptr(pdcUID), RunAsGroup: ptr(pdcUID), SeccompRuntimeDefault: true},
@@ -591,7 +590,7 @@ func (a *ArmoniK) ExplainScaling() string {
 		}
 		fmt.Fprintf(&b, "    core         reserved_pods %d, max_pods %d, priority %d\n", p.ReservedPods, p.MaxPods, *p.Priority)
 		if pc := a.PriorityClasses[*p.Priority]; pc != nil {
-			fmt.Fprintf(&b, "    k8s priority PriorityClass %s (value %d)\n", pc.Display, *p.Priority)
+			fmt.Fprintf(&b, "    k8s priority PriorityClass %s (value %d)\n", pc.Name, *p.Priority)
 		}
 		stop := fmt.Sprintf("grace period %d s; the agent finishes its task for up to Pollster__GraceDelay %s, then requeues it", *p.TerminationGracePeriodSeconds, graceDelay(p)["Pollster__GraceDelay"])
 		if waitsForAgent(p) {

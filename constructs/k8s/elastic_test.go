@@ -26,7 +26,7 @@ func TestElasticObjectsValidation(t *testing.T) {
 	}
 	down := -1
 	_, err := k8s.NewScaledObject(st, "so", k8s.ScaledObjectSpec{
-		Meta: k8s.Meta{Name: "so", Namespace: ns.Name}, MinReplicas: 3, MaxReplicas: 2,
+		Meta: k8s.Meta{Name: "so", Namespace: ns.NameRef}, MinReplicas: 3, MaxReplicas: 2,
 		ScaleDown: &k8s.ScalingRules{StabilizationWindowSeconds: &down},
 		Triggers:  []k8s.ScaledObjectTrigger{{MetricType: "Average"}},
 	})
@@ -37,7 +37,7 @@ func TestElasticObjectsValidation(t *testing.T) {
 		`trigger 0: metric type "Average" must be AverageValue, Value or Utilization`,
 		`scale_down.stabilization_window_seconds -1 is not in 0-3600`)
 	_, err = k8s.NewNetworkPolicy(st, "np", k8s.NetworkPolicySpec{
-		Meta: k8s.Meta{Name: "np", Namespace: ns.Name}, PodSelector: map[string]string{"a": "b"},
+		Meta: k8s.Meta{Name: "np", Namespace: ns.NameRef}, PodSelector: map[string]string{"a": "b"},
 		Egress: []k8s.EgressRule{{To: []k8s.PolicyPeer{{CIDR: "10.0.0.0"}, {CIDR: "10.0.0.0/8", PodSelector: map[string]string{"a": "b"}}, {}}}},
 	})
 	check("NetworkPolicy", err,
@@ -45,9 +45,9 @@ func TestElasticObjectsValidation(t *testing.T) {
 		`egress 0: to 0: CIDR "10.0.0.0"`,
 		`egress 0: to 1: a peer is either selectors or a CIDR block, not both`,
 		`egress 0: to 2: a pod or namespace selector is required`)
-	_, err = k8s.NewRole(st, "role", k8s.RoleSpec{Meta: k8s.Meta{Name: "r", Namespace: ns.Name}, Rules: []k8s.PolicyRule{{APIGroups: []string{""}}, {NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}}}})
+	_, err = k8s.NewRole(st, "role", k8s.RoleSpec{Meta: k8s.Meta{Name: "r", Namespace: ns.NameRef}, Rules: []k8s.PolicyRule{{APIGroups: []string{""}}, {NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}}}})
 	check("Role", err, `rule 0: verbs: required`, `rule 0: resources (or non-resource URLs) required`, `rule 1: non-resource URLs belong in a ClusterRole rule`)
-	_, err = k8s.NewRoleBinding(st, "rb", k8s.RoleBindingSpec{Meta: k8s.Meta{Name: "rb", Namespace: ns.Name}, Subjects: []k8s.RoleSubject{{Name: "sa"}, {Kind: "Robot", Name: "x"}}})
+	_, err = k8s.NewRoleBinding(st, "rb", k8s.RoleBindingSpec{Meta: k8s.Meta{Name: "rb", Namespace: ns.NameRef}, Subjects: []k8s.RoleSubject{{Name: "sa"}, {Kind: "Robot", Name: "x"}}})
 	check("RoleBinding", err, `role: required`, `subject 0: a ServiceAccount needs its namespace`, `subject 1: kind "Robot"`)
 	_, err = k8s.NewPriorityClass(st, "pc", k8s.PriorityClassSpec{Name: "Bad_Name", Value: 2000000000, PreemptionPolicy: "Always"})
 	check("PriorityClass", err, `PriorityClass "Bad_Name": name`, `above 1000000000`, `preemption policy "Always"`)
@@ -67,7 +67,7 @@ func TestElasticObjectsValidation(t *testing.T) {
 func TestEgressRendering(t *testing.T) {
 	st, ns := newStack(t)
 	if _, err := k8s.NewNetworkPolicy(st, "np", k8s.NetworkPolicySpec{
-		Meta: k8s.Meta{Name: "np", Namespace: ns.Name}, PodSelector: map[string]string{"app": "x"},
+		Meta: k8s.Meta{Name: "np", Namespace: ns.NameRef}, PodSelector: map[string]string{"app": "x"},
 		RestrictEgress: true,
 		Egress: []k8s.EgressRule{
 			{Ports: []k8s.PolicyPort{{Port: "53", Protocol: "UDP"}}},

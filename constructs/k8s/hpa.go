@@ -59,8 +59,8 @@ type ScalingPolicy struct {
 // AutoscalerSpec describes a kubernetes_horizontal_pod_autoscaler_v2 scaling a Deployment.
 type AutoscalerSpec struct {
 	Meta
-	// Target is the Deployment's name (display name).
-	Target                   string
+	// Target is the Deployment to scale (rendered by reference, so the autoscaler follows it).
+	Target                   *Object
 	MinReplicas, MaxReplicas int
 	CPUUtilization           int // average CPU utilization percent, 0 = not a metric
 	MemoryUtilization        int // average memory utilization percent, 0 = not a metric
@@ -120,6 +120,9 @@ func (s *AutoscalerSpec) Validate(where string) error {
 func NewAutoscaler(scope constructs.Construct, id string, spec AutoscalerSpec) (*Object, error) {
 	var errs errList
 	checkMeta("HorizontalPodAutoscaler", &spec.Meta, &errs)
+	if spec.Target == nil {
+		errs.add("HorizontalPodAutoscaler %q: target: required (the Deployment to scale)", spec.Name)
+	}
 	if err := spec.Validate(fmt.Sprintf("HorizontalPodAutoscaler %q", spec.Name)); err != nil {
 		errs = append(errs, err)
 	}
@@ -178,7 +181,7 @@ func NewAutoscaler(scope constructs.Construct, id string, spec AutoscalerSpec) (
 			MinReplicas: jsii.Number(float64(spec.MinReplicas)),
 			MaxReplicas: jsii.Number(float64(spec.MaxReplicas)),
 			ScaleTargetRef: &hpa.HorizontalPodAutoscalerV2SpecScaleTargetRef{
-				ApiVersion: jsii.String("apps/v1"), Kind: jsii.String("Deployment"), Name: jsii.String(spec.Target),
+				ApiVersion: jsii.String("apps/v1"), Kind: jsii.String("Deployment"), Name: jsii.String(spec.Target.NameRef),
 			},
 			Metric: metrics,
 		}
@@ -204,7 +207,7 @@ func NewAutoscaler(scope constructs.Construct, id string, spec AutoscalerSpec) (
 			Spec:      s,
 			DependsOn: dependsOn(spec.DependsOn),
 		})
-		obj = &Object{Kind: "HorizontalPodAutoscaler", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "HorizontalPodAutoscaler", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err

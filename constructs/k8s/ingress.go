@@ -95,7 +95,7 @@ func NewIngress(scope constructs.Construct, id string, spec IngressSpec) (*Objec
 			},
 			Spec: s,
 		})
-		obj = &Object{Kind: "Ingress", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "Ingress", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err

@@ -73,32 +73,32 @@ func podTemplate(secret string, labels map[string]string) k8s.PodTemplate {
 // rendered once and converted for the StatefulSet and the Job, which the golden shows equal.
 func TestWorkloadsGolden(t *testing.T) {
 	st, ns := newStack(t)
-	sec, err := k8s.NewSecret(st, "secret", k8s.SecretSpec{Meta: k8s.Meta{Name: "creds", Namespace: ns.Name}, Data: map[string]string{"password": "${var.password}"}})
+	sec, err := k8s.NewSecret(st, "secret", k8s.SecretSpec{Meta: k8s.Meta{Name: "creds", Namespace: ns.NameRef}, Data: map[string]string{"password": "${var.password}"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	labels := map[string]string{"app": "demo"}
 	if _, err := k8s.NewDeployment(st, "deploy", k8s.DeploymentSpec{
-		Meta: k8s.Meta{Name: "demo", Namespace: ns.Name}, Replicas: ptr(2), Selector: labels, Template: podTemplate(sec.Name, labels),
+		Meta: k8s.Meta{Name: "demo", Namespace: ns.NameRef}, Replicas: ptr(2), Selector: labels, Template: podTemplate(sec.NameRef, labels),
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := k8s.NewStatefulSet(st, "sts", k8s.StatefulSetSpec{
-		Meta: k8s.Meta{Name: "demo", Namespace: ns.Name}, ServiceName: "demo-headless", Selector: labels,
-		Template: podTemplate(sec.Name, labels), Claims: []k8s.ClaimTemplate{{Name: "data", Size: "1Gi"}},
+		Meta: k8s.Meta{Name: "demo", Namespace: ns.NameRef}, ServiceName: "demo-headless", Selector: labels,
+		Template: podTemplate(sec.NameRef, labels), Claims: []k8s.ClaimTemplate{{Name: "data", Size: "1Gi"}},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	jt := podTemplate(sec.Name, labels)
+	jt := podTemplate(sec.NameRef, labels)
 	jt.Spec.RestartPolicy = "OnFailure"
-	if _, err := k8s.NewJob(st, "job", k8s.JobSpec{Meta: k8s.Meta{Name: "demo", Namespace: ns.Name}, Template: jt, Wait: true, Timeout: "2m"}); err != nil {
+	if _, err := k8s.NewJob(st, "job", k8s.JobSpec{Meta: k8s.Meta{Name: "demo", Namespace: ns.NameRef}, Template: jt, Wait: true, Timeout: "2m"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k8s.NewService(st, "svc", k8s.ServiceSpec{Meta: k8s.Meta{Name: "demo", Namespace: ns.Name}, Type: k8s.Headless, Selector: labels,
+	if _, err := k8s.NewService(st, "svc", k8s.ServiceSpec{Meta: k8s.Meta{Name: "demo", Namespace: ns.NameRef}, Type: k8s.Headless, Selector: labels,
 		Ports: []k8s.ServicePort{{Name: "http", Port: 80, TargetPort: "http"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k8s.NewClaim(st, "pvc", k8s.ClaimSpec{Meta: k8s.Meta{Name: "shared", Namespace: ns.Name}, Size: "5Gi", AccessModes: []string{"ReadWriteMany"}}); err != nil {
+	if _, err := k8s.NewClaim(st, "pvc", k8s.ClaimSpec{Meta: k8s.Meta{Name: "shared", Namespace: ns.NameRef}, Size: "5Gi", AccessModes: []string{"ReadWriteMany"}}); err != nil {
 		t.Fatal(err)
 	}
 	raw, out := synthtest.Synth(t, st)
@@ -140,7 +140,7 @@ func TestValidationErrorsAreCollected(t *testing.T) {
 		},
 		Volumes: []k8s.Volume{{Name: "v", Secret: &k8s.SecretVolume{Name: "s", DefaultMode: "644"}, EmptyDir: &k8s.EmptyDirVolume{}}},
 	}}
-	_, err := k8s.NewDeployment(st, "d", k8s.DeploymentSpec{Meta: k8s.Meta{Name: "x", Namespace: ns.Name}, Selector: map[string]string{"app": "y"}, Template: tmpl, Replicas: ptr(-1)})
+	_, err := k8s.NewDeployment(st, "d", k8s.DeploymentSpec{Meta: k8s.Meta{Name: "x", Namespace: ns.NameRef}, Selector: map[string]string{"app": "y"}, Template: tmpl, Replicas: ptr(-1)})
 	if err == nil {
 		t.Fatal("invalid Deployment accepted")
 	}
@@ -160,7 +160,7 @@ func TestValidationErrorsAreCollected(t *testing.T) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
-	if _, err := k8s.NewService(st, "s", k8s.ServiceSpec{Meta: k8s.Meta{Name: "s", Namespace: ns.Name}, Type: "Ingress", Ports: []k8s.ServicePort{{Port: 80}}}); err == nil ||
+	if _, err := k8s.NewService(st, "s", k8s.ServiceSpec{Meta: k8s.Meta{Name: "s", Namespace: ns.NameRef}, Type: "Ingress", Ports: []k8s.ServicePort{{Port: 80}}}); err == nil ||
 		!strings.Contains(err.Error(), `type "Ingress" must be one of ClusterIP, NodePort, LoadBalancer, Headless`) {
 		t.Errorf("unknown service type: got %v", err)
 	}
@@ -168,7 +168,7 @@ func TestValidationErrorsAreCollected(t *testing.T) {
 
 func TestConfigHash(t *testing.T) {
 	st, ns := newStack(t)
-	sec, err := k8s.NewSecret(st, "secret", k8s.SecretSpec{Meta: k8s.Meta{Name: "creds", Namespace: ns.Name}, Data: map[string]string{"k": "${var.v}"}})
+	sec, err := k8s.NewSecret(st, "secret", k8s.SecretSpec{Meta: k8s.Meta{Name: "creds", Namespace: ns.NameRef}, Data: map[string]string{"k": "${var.v}"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,22 +180,33 @@ func TestConfigHash(t *testing.T) {
 	if h1 == h2 || len(h1) != 64 {
 		t.Errorf("static hash must change with the env: %q %q", h1, h2)
 	}
-	if _, err := k8s.ConfigHash(map[string]string{"A": sec.Name}, nil); err == nil {
+	if _, err := k8s.ConfigHash(map[string]string{"A": sec.NameRef}, nil); err == nil {
 		t.Error("a token in the static part must be refused")
 	}
-	expr, err := k8s.ConfigHash(map[string]string{"A": "1"}, []string{sec.Name, "not-created-here"})
+	expr, err := k8s.ConfigHash(map[string]string{"A": "1"}, k8s.Contents(sec, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(expr, "${TfToken[") {
+	if !strings.Contains(expr, "${TfToken[") || sec.Content == "" || sec.Ref().Content != sec.Content {
 		t.Errorf("a created Secret must make the hash a Terraform expression, got %q", expr)
+	}
+	// An object that exists outside the stack has no content: the hash stays static.
+	if h, _ := k8s.ConfigHash(map[string]string{"A": "1"}, k8s.Contents(&k8s.Object{Kind: "Secret", Name: "external"})); h != h1 {
+		t.Errorf("an external object changed the hash: %q", h)
+	}
+	// A hasher builds the Terraform part once per set of contents.
+	var hs k8s.ConfigHasher
+	a, _ := hs.ConfigHash(map[string]string{"A": "1"}, []string{sec.Content})
+	b, _ := hs.ConfigHash(map[string]string{"A": "2"}, []string{sec.Content})
+	if a[65:] != b[65:] {
+		t.Errorf("the memoized Terraform part differs: %q %q", a, b)
 	}
 }
 
 func TestGeneratedSecretKeepsValuesOutOfTheJSON(t *testing.T) {
 	st, ns := newStack(t)
 	g, err := k8s.NewGeneratedSecret(st, "creds", k8s.GeneratedSecretSpec{
-		Meta:      k8s.Meta{Name: "creds", Namespace: ns.Name},
+		Meta:      k8s.Meta{Name: "creds", Namespace: ns.NameRef},
 		Passwords: map[string]k8s.Password{"password": {Length: 32}},
 		Data:      map[string]string{"username": "armonik"},
 	})
@@ -203,7 +214,7 @@ func TestGeneratedSecretKeepsValuesOutOfTheJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := k8s.NewGeneratedSecret(st, "again", k8s.GeneratedSecretSpec{
-		Meta: k8s.Meta{Name: "again", Namespace: ns.Name}, Passwords: map[string]k8s.Password{"p": {}},
+		Meta: k8s.Meta{Name: "again", Namespace: ns.NameRef}, Passwords: map[string]k8s.Password{"p": {}},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +236,7 @@ func TestGeneratedSecretKeepsValuesOutOfTheJSON(t *testing.T) {
 		t.Error("Values must expose the reference")
 	}
 	if _, err := k8s.NewGeneratedSecret(st, "bad", k8s.GeneratedSecretSpec{
-		Meta: k8s.Meta{Name: "bad", Namespace: ns.Name}, Passwords: map[string]k8s.Password{"a b": {Length: 4}},
+		Meta: k8s.Meta{Name: "bad", Namespace: ns.NameRef}, Passwords: map[string]k8s.Password{"a b": {Length: 4}},
 	}); err == nil || !strings.Contains(err.Error(), `key "a b"`) || !strings.Contains(err.Error(), "length 4") {
 		t.Errorf("bad keys and lengths must be reported together, got %v", err)
 	}
@@ -261,7 +272,7 @@ func TestNamesFromGoAreValidated(t *testing.T) {
 			t.Errorf("ExistingNamespace(%q) accepted", name)
 		}
 	}
-	if ns, err := k8s.ExistingNamespace("kube-system"); err != nil || ns.Display != "kube-system" {
+	if ns, err := k8s.ExistingNamespace("kube-system"); err != nil || ns.Name != "kube-system" {
 		t.Errorf("ExistingNamespace(kube-system) = %v, %v", ns, err)
 	}
 	st := cdk.NewStack(cdk.NewTestApp(), "names")

@@ -41,7 +41,7 @@ func NewManifest(scope constructs.Construct, id string, spec ManifestSpec) (*Obj
 			cfg.ComputedFields = jsii.Strings(spec.ComputedFields...)
 		}
 		r := manifest.NewManifest(scope, jsii.String(id), cfg)
-		obj = &Object{Kind: kind, Display: name, Name: name, Resource: r}
+		obj = &Object{Kind: kind, Name: name, NameRef: name, Resource: r}
 		return nil
 	})
 	return obj, err

@@ -17,7 +17,7 @@ import (
 func TestNetworkPolicy(t *testing.T) {
 	st, ns := newStack(t)
 	if _, err := k8s.NewNetworkPolicy(st, "db", k8s.NetworkPolicySpec{
-		Meta:        k8s.Meta{Name: "db", Namespace: ns.Name, Labels: map[string]string{"app": "db"}},
+		Meta:        k8s.Meta{Name: "db", Namespace: ns.NameRef, Labels: map[string]string{"app": "db"}},
 		PodSelector: map[string]string{"app": "db"},
 		Ingress: []k8s.IngressRule{{
 			From:  []k8s.PolicyPeer{{PodSelector: map[string]string{"part-of": "armonik"}}, {PodSelector: map[string]string{"app": "db"}}},
@@ -51,7 +51,7 @@ func TestNetworkPolicy(t *testing.T) {
 
 	// Problems are collected, and nothing panics.
 	_, err := k8s.NewNetworkPolicy(st, "bad", k8s.NetworkPolicySpec{
-		Meta: k8s.Meta{Name: "Bad", Namespace: ns.Name},
+		Meta: k8s.Meta{Name: "Bad", Namespace: ns.NameRef},
 		Ingress: []k8s.IngressRule{{
 			From:  []k8s.PolicyPeer{{}},
 			Ports: []k8s.PolicyPort{{Port: "70000"}, {Port: "not a name"}, {Port: "80", Protocol: "ICMP"}},
@@ -80,7 +80,7 @@ func TestPersistentVolume(t *testing.T) {
 	if _, err := k8s.NewPersistentVolume(st, "pv", k8s.PersistentVolumeSpec{
 		Name: "demo-share", Labels: map[string]string{"app": "share"}, Capacity: "10Gi",
 		AccessModes: []string{"ReadWriteMany"}, StorageClass: "demo-share", MountOptions: []string{"nfsvers=4.1"},
-		ClaimNamespace: ns.Name, ClaimName: "share",
+		ClaimNamespace: ns.NameRef, ClaimName: "share",
 		NFS: &k8s.NFSVolume{Server: "nfs.example.internal", Path: "/exports/armonik"},
 	}); err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestSensitiveVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := k8s.NewSecret(st, "creds", k8s.SecretSpec{
-		Meta: k8s.Meta{Name: "creds", Namespace: ns.Name}, Data: map[string]string{"password": v.Value},
+		Meta: k8s.Meta{Name: "creds", Namespace: ns.NameRef}, Data: map[string]string{"password": v.Value},
 	}); err != nil {
 		t.Fatal(err)
 	}

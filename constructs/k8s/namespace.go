@@ -13,10 +13,10 @@ import (
 // Namespace is a created namespace. Name is a Terraform reference to it: resources placed in
 // the namespace use it, so Terraform creates the namespace first and deletes it last.
 type Namespace struct {
-	// Display is the namespace name as configured.
-	Display string
-	// Name is the Terraform expression of the created namespace's name.
+	// Name is the namespace name as configured.
 	Name string
+	// NameRef is the Terraform expression of the created namespace's name.
+	NameRef string
 }
 
 // NamespaceSpec describes a namespace to create.
@@ -38,7 +38,7 @@ func NewNamespace(scope constructs.Construct, id string, spec NamespaceSpec) (*N
 				Labels: stringMap(spec.Labels),
 			},
 		})
-		ns = &Namespace{Display: spec.Name, Name: *r.Metadata().Name()}
+		ns = &Namespace{Name: spec.Name, NameRef: *r.Metadata().Name()}
 		return nil
 	})
 	return ns, err
@@ -63,5 +63,5 @@ func ExistingNamespace(name string) (*Namespace, error) {
 	if msg := CheckName("Namespace", name); msg != "" {
 		return nil, fmt.Errorf("namespace %q: %s", name, msg)
 	}
-	return &Namespace{Display: name, Name: name}, nil
+	return &Namespace{Name: name, NameRef: name}, nil
 }

@@ -162,7 +162,7 @@ func NewNetworkPolicy(scope constructs.Construct, id string, spec NetworkPolicyS
 			},
 			Spec: s,
 		})
-		obj = &Object{Kind: "NetworkPolicy", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "NetworkPolicy", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err

@@ -25,7 +25,7 @@ type SecretSpec struct {
 	DependsOn []*Object
 }
 
-// NewSecret creates a kubernetes_secret_v1 and registers its data for config hashes.
+// NewSecret creates a kubernetes_secret_v1; its Content follows its data (config hashes).
 func NewSecret(scope constructs.Construct, id string, spec SecretSpec) (*Object, error) {
 	var errs errList
 	checkMeta("Secret", &spec.Meta, &errs)
@@ -47,8 +47,8 @@ func NewSecret(scope constructs.Construct, id string, spec SecretSpec) (*Object,
 			Data:      stringMap(spec.Data),
 			DependsOn: dependsOn(spec.DependsOn),
 		})
-		obj = &Object{Kind: "Secret", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
-		registerData(obj.Name, r.Data())
+		obj = &Object{Kind: "Secret", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
+		obj.Content = content(r.Data())
 		return nil
 	})
 	return obj, err
@@ -61,7 +61,7 @@ type ConfigMapSpec struct {
 	Data map[string]string
 }
 
-// NewConfigMap creates a kubernetes_config_map_v1 and registers its data for config hashes.
+// NewConfigMap creates a kubernetes_config_map_v1; its Content follows its data (config hashes).
 func NewConfigMap(scope constructs.Construct, id string, spec ConfigMapSpec) (*Object, error) {
 	var errs errList
 	checkMeta("ConfigMap", &spec.Meta, &errs)
@@ -77,8 +77,8 @@ func NewConfigMap(scope constructs.Construct, id string, spec ConfigMapSpec) (*O
 			},
 			Data: stringMap(spec.Data),
 		})
-		obj = &Object{Kind: "ConfigMap", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
-		registerData(obj.Name, r.Data())
+		obj = &Object{Kind: "ConfigMap", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
+		obj.Content = content(r.Data())
 		return nil
 	})
 	return obj, err
@@ -128,7 +128,7 @@ func NewClaim(scope constructs.Construct, id string, spec ClaimSpec) (*Object, e
 			},
 			WaitUntilBound: spec.Wait,
 		})
-		obj = &Object{Kind: "PersistentVolumeClaim", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "PersistentVolumeClaim", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err

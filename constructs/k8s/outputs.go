@@ -65,15 +65,16 @@ func PodVolumes(p *outputs.Pod) []Volume {
 	return out
 }
 
-// PodRefs returns the name references (Ref.Value) of every ConfigMap and Secret the merged pod
-// uses, in a deterministic order: the refs argument of ConfigHash.
-func PodRefs(p *outputs.Pod) []string {
+// PodContents returns the Content expressions of every ConfigMap and Secret the merged pod uses
+// that has one (those the stack creates), in a deterministic order: the contents argument of
+// ConfigHash. The hash is computed from what the pod holds, nothing else.
+func PodContents(p *outputs.Pod) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(r *outputs.Ref) {
-		if r != nil && !seen[r.Value()] {
-			seen[r.Value()] = true
-			out = append(out, r.Value())
+		if r != nil && r.Content != "" && !seen[r.Content] {
+			seen[r.Content] = true
+			out = append(out, r.Content)
 		}
 	}
 	for i := range p.Containers {

@@ -109,7 +109,7 @@ func NewPersistentVolume(scope constructs.Construct, id string, spec PersistentV
 			Spec:      []*pv.PersistentVolumeV1Spec{s},
 			DependsOn: dependsOn(spec.DependsOn),
 		})
-		obj = &Object{Kind: "PersistentVolume", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "PersistentVolume", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err

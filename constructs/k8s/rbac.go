@@ -138,7 +138,7 @@ func NewRole(scope constructs.Construct, id string, spec RoleSpec) (*Object, err
 			},
 			Rule: rules,
 		})
-		obj = &Object{Kind: "Role", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "Role", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err
@@ -171,7 +171,7 @@ func NewClusterRole(scope constructs.Construct, id string, spec ClusterRoleSpec)
 			},
 			Rule: rules,
 		})
-		obj = &Object{Kind: "ClusterRole", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "ClusterRole", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err
@@ -217,7 +217,7 @@ func NewRoleBinding(scope constructs.Construct, id string, spec RoleBindingSpec)
 			RoleRef: &rolebindingv1.RoleBindingV1RoleRef{ApiGroup: jsii.String("rbac.authorization.k8s.io"), Kind: jsii.String(kind), Name: jsii.String(spec.Role)},
 			Subject: subjects,
 		})
-		obj = &Object{Kind: "RoleBinding", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "RoleBinding", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err
@@ -251,7 +251,7 @@ func NewClusterRoleBinding(scope constructs.Construct, id string, spec ClusterRo
 			RoleRef: &clusterrolebindingv1.ClusterRoleBindingV1RoleRef{ApiGroup: jsii.String("rbac.authorization.k8s.io"), Kind: jsii.String("ClusterRole"), Name: jsii.String(spec.Role)},
 			Subject: subjects,
 		})
-		obj = &Object{Kind: "ClusterRoleBinding", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "ClusterRoleBinding", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err
@@ -291,7 +291,7 @@ func NewPriorityClass(scope constructs.Construct, id string, spec PriorityClassS
 			Description:      str(spec.Description),
 			PreemptionPolicy: str(spec.PreemptionPolicy),
 		})
-		obj = &Object{Kind: "PriorityClass", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "PriorityClass", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err
@@ -353,7 +353,7 @@ func NewAPIService(scope constructs.Construct, id string, spec APIServiceSpec) (
 			cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("spec[0].ca_bundle")}}
 		}
 		r := apiservicev1.NewApiServiceV1(scope, jsii.String(id), cfg)
-		obj = &Object{Kind: "APIService", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "APIService", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err

@@ -25,8 +25,9 @@ const (
 // stack is planned (KEDA installed beforehand, see modules/keda).
 type ScaledObjectSpec struct {
 	Meta
-	// Target is the name of the Deployment to scale (as configured, not a reference).
-	Target string
+	// Target is the Deployment to scale. The manifest names it by its configured name (a
+	// kubernetes_manifest must be known at plan time) and depends on it.
+	Target *Object
 	// EnvSourceContainer is the container whose environment triggers may read ("" = none).
 	EnvSourceContainer       string
 	MinReplicas, MaxReplicas int
@@ -115,7 +116,10 @@ func checkRules(where, dir string, r *ScalingRules, errs *errList) {
 
 // Manifest returns the ScaledObject's manifest.
 func (s *ScaledObjectSpec) Manifest() map[string]any {
-	ref := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": s.Target}
+	ref := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment"}
+	if s.Target != nil {
+		ref["name"] = s.Target.Name
+	}
 	if s.EnvSourceContainer != "" {
 		ref["envSourceContainerName"] = s.EnvSourceContainer
 	}
@@ -204,7 +208,7 @@ func metaManifest(m Meta) map[string]any {
 func NewScaledObject(scope constructs.Construct, id string, spec ScaledObjectSpec) (*Object, error) {
 	var errs errList
 	checkMeta("ScaledObject", &spec.Meta, &errs)
-	if spec.Target == "" {
+	if spec.Target == nil {
 		errs.add("ScaledObject %q: target: required (the Deployment to scale)", spec.Name)
 	}
 	if err := spec.Validate(fmt.Sprintf("ScaledObject %q", spec.Name)); err != nil {
@@ -213,5 +217,9 @@ func NewScaledObject(scope constructs.Construct, id string, spec ScaledObjectSpe
 	if err := errs.join(); err != nil {
 		return nil, err
 	}
-	return NewManifest(scope, id, ManifestSpec{Manifest: spec.Manifest(), DependsOn: spec.DependsOn})
+	deps := spec.DependsOn
+	if !slices.Contains(deps, spec.Target) {
+		deps = append(slices.Clip(deps), spec.Target)
+	}
+	return NewManifest(scope, id, ManifestSpec{Manifest: spec.Manifest(), DependsOn: deps})
 }

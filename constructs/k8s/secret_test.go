@@ -13,14 +13,14 @@ func TestSecretDependsOn(t *testing.T) {
 	st, ns := newStack(t)
 	labels := map[string]string{"app": "server"}
 	server, err := k8s.NewDeployment(st, "server", k8s.DeploymentSpec{
-		Meta: k8s.Meta{Name: "server", Namespace: ns.Name}, Selector: labels, Wait: true,
+		Meta: k8s.Meta{Name: "server", Namespace: ns.NameRef}, Selector: labels, Wait: true,
 		Template: k8s.PodTemplate{Labels: labels, Spec: k8s.PodSpec{Containers: []k8s.Container{{Name: "s", Image: "example/s:1"}}}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := k8s.NewSecret(st, "client", k8s.SecretSpec{
-		Meta: k8s.Meta{Name: "client", Namespace: ns.Name}, Data: map[string]string{"k": "v"}, DependsOn: []*k8s.Object{server, nil},
+		Meta: k8s.Meta{Name: "client", Namespace: ns.NameRef}, Data: map[string]string{"k": "v"}, DependsOn: []*k8s.Object{server, nil},
 	}); err != nil {
 		t.Fatal(err)
 	}

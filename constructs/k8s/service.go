@@ -115,7 +115,7 @@ func NewService(scope constructs.Construct, id string, spec ServiceSpec) (*Objec
 			cfg.WaitForLoadBalancer = spec.Wait
 		}
 		r := servicev1.NewServiceV1(scope, jsii.String(id), cfg)
-		obj = &Object{Kind: "Service", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "Service", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err

@@ -33,7 +33,7 @@ func NewServiceAccount(scope constructs.Construct, id string, spec ServiceAccoun
 			},
 			AutomountServiceAccountToken: spec.AutomountToken,
 		})
-		obj = &Object{Kind: "ServiceAccount", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "ServiceAccount", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err

@@ -250,7 +250,7 @@ func AddressesOf(svc *Object) (ServiceAddresses, error) {
 		return ServiceAddresses{}, fmt.Errorf("addresses: a Service made by NewService is required")
 	}
 	var out ServiceAddresses
-	err := cdk.Guard("addresses of Service "+svc.Display, func() error {
+	err := cdk.Guard("addresses of Service "+svc.Name, func() error {
 		attr := func(path string) string {
 			tok := svc.Resource.InterpolationForAttribute(jsii.String(path))
 			return *cdktf.Token_AsString(cdktf.Fn_Try(&[]interface{}{tok, jsii.String("")}), nil)

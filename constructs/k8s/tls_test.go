@@ -12,7 +12,7 @@ import (
 // (dropped while unknown), key material only as references, and outputs.
 func TestCertificates(t *testing.T) {
 	st, ns := newStack(t)
-	svc, err := k8s.NewService(st, "svc", k8s.ServiceSpec{Meta: k8s.Meta{Name: "front", Namespace: ns.Name}, Type: k8s.LoadBalancer,
+	svc, err := k8s.NewService(st, "svc", k8s.ServiceSpec{Meta: k8s.Meta{Name: "front", Namespace: ns.NameRef}, Type: k8s.LoadBalancer,
 		Selector: map[string]string{"a": "b"}, Ports: []k8s.ServicePort{{Name: "https", Port: 5001}}})
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +35,7 @@ func TestCertificates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k8s.NewSecret(st, "front-tls", k8s.SecretSpec{Meta: k8s.Meta{Name: "front-tls", Namespace: ns.Name}, Type: "kubernetes.io/tls",
+	if _, err := k8s.NewSecret(st, "front-tls", k8s.SecretSpec{Meta: k8s.Meta{Name: "front-tls", Namespace: ns.NameRef}, Type: "kubernetes.io/tls",
 		Data: map[string]string{"tls.crt": cert.CertPEM, "tls.key": cert.KeyPEM, "ca.crt": ca.CertPEM}}); err != nil {
 		t.Fatal(err)
 	}

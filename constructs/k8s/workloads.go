@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 )
 
@@ -20,13 +21,23 @@ import (
 type Object struct {
 	// Kind is the Kubernetes kind ("Deployment", "Secret"...).
 	Kind string
-	// Display is the object's name as configured.
-	Display string
-	// Name is a Terraform reference to the created object's name: use it to refer to the object
-	// from other resources, so Terraform orders creation.
+	// Name is the object's name as configured (what errors and explain show; outputs.Ref.Name
+	// holds the same). Never put it where Terraform must order creation: use NameRef.
 	Name string
+	// NameRef is a Terraform reference to the created object's name: use it to refer to the object
+	// from other resources, so Terraform orders creation.
+	NameRef string
+	// Content is, for a Secret or a ConfigMap, a Terraform expression of its data (its JSON),
+	// which config hashes include so that pods roll when it changes ("" otherwise).
+	Content string
 	// Resource is the Terraform resource, for depends_on and escape hatches.
 	Resource cdktf.TerraformResource
+}
+
+// Ref is the reference AEP 5 outputs make to o: its name, its name reference (so Terraform
+// creates o before the pods that use it) and its content (so their config hash follows it).
+func (o *Object) Ref() outputs.Ref {
+	return outputs.Named(o.Name).WithToken(o.NameRef).WithContent(o.Content)
 }
 
 // DeploymentSpec describes a kubernetes_deployment_v1.
@@ -162,7 +173,7 @@ func NewDeployment(scope constructs.Construct, id string, spec DeploymentSpec) (
 			cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("spec[0].replicas")}}
 		}
 		r := dep.NewDeploymentV1(scope, jsii.String(id), cfg)
-		obj = &Object{Kind: "Deployment", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "Deployment", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err
@@ -276,7 +287,7 @@ func NewStatefulSet(scope constructs.Construct, id string, spec StatefulSetSpec)
 			cfg.Spec.VolumeClaimTemplate = claims
 		}
 		r := sts.NewStatefulSetV1(scope, jsii.String(id), cfg)
-		obj = &Object{Kind: "StatefulSet", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "StatefulSet", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err
@@ -339,7 +350,7 @@ func NewJob(scope constructs.Construct, id string, spec JobSpec) (*Object, error
 			cfg.Timeouts = &jobv1.JobV1Timeouts{Create: jsii.String(spec.Timeout), Update: jsii.String(spec.Timeout)}
 		}
 		r := jobv1.NewJobV1(scope, jsii.String(id), cfg)
-		obj = &Object{Kind: "Job", Display: spec.Name, Name: *r.Metadata().Name(), Resource: r}
+		obj = &Object{Kind: "Job", Name: spec.Name, NameRef: *r.Metadata().Name(), Resource: r}
 		return nil
 	})
 	return obj, err

@@ -22,10 +22,16 @@ import "strings"
 // A Name that is itself a Terraform expression ("${...}", a CDKTF token
 // string) is an error: build the Ref with Named(name).WithToken(token).
 //
+// Content, when set, is an opaque Terraform expression whose value changes with the object's
+// content (the renderer hashes it into the pod's config-hash annotation, so the pods roll when
+// a Secret they read changes). Like Token, it is never validated, shown or compared; it is not
+// part of the identity.
+//
 // In JSON and YAML a Ref is just its name string; a Token only exists in Go.
 type Ref struct {
-	Name  string
-	Token string
+	Name    string
+	Token   string
+	Content string
 }
 
 // Named returns a Ref to the object called name, without a Terraform token.
@@ -36,6 +42,12 @@ func Named(name string) Ref { return Ref{Name: name} }
 // WithToken returns a copy of r that renders as the Terraform expression tok.
 func (r Ref) WithToken(tok string) Ref {
 	r.Token = tok
+	return r
+}
+
+// WithContent returns a copy of r whose content is the Terraform expression c (see Content).
+func (r Ref) WithContent(c string) Ref {
+	r.Content = c
 	return r
 }
 
@@ -65,6 +77,9 @@ func (r *Ref) UnmarshalText(b []byte) error {
 func (r Ref) orToken(other Ref) Ref {
 	if r.Token == "" {
 		r.Token = other.Token
+	}
+	if r.Content == "" {
+		r.Content = other.Content
 	}
 	return r
 }

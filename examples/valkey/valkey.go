@@ -112,7 +112,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	m.Credentials = creds.Object
 	// The config hash rolls the server when its Secret changes.
-	hash, err := cm.ConfigHash(creds.Name)
+	hash, err := cm.ConfigHash(creds.Object)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
@@ -128,7 +128,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			Containers: []k8s.Container{{
 				Name: Kind, Image: cm.ImageRef(), ImagePullPolicy: "IfNotPresent",
 				Args:      []string{"valkey-server", "--requirepass", "$(VALKEY_PASSWORD)"},
-				Env:       []k8s.EnvVar{{Name: "VALKEY_PASSWORD", SecretKey: &k8s.KeyRef{Name: creds.Name, Key: "Redis__Password"}}},
+				Env:       []k8s.EnvVar{{Name: "VALKEY_PASSWORD", SecretKey: &k8s.KeyRef{Name: creds.NameRef, Key: "Redis__Password"}}},
 				Ports:     []k8s.Port{{Name: Kind, ContainerPort: Port}},
 				Readiness: &k8s.Probe{TCPPort: Kind, PeriodSeconds: 5},
 				Security:  kit.ContainerSecurity(),

@@ -15,7 +15,6 @@ package cdk
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -73,13 +72,10 @@ func SynthJSON(stack Stack) (out []byte, err error) {
 // (/tmp/jsii-runtime.*). Call it once, last, when the process has finished with every construct.
 //
 // jsii-runtime-go's Close and its own reaper goroutine both wait for the node child; whichever
-// loses prints "Runtime process exited abnormally: waitid: no child processes" to os.Stderr,
-// which the cdktf CLI then shows as an [ERROR] although nothing failed. Close points os.Stderr
-// at /dev/null first, so nothing printed after it (only that message) reaches the user.
+// loses prints "Runtime process exited abnormally: waitid: no child processes" to os.Stderr.
+// Close leaves process-wide state alone: a program that wants that message hidden (the cdktf
+// CLI shows anything on stderr as an [ERROR]) silences its own stderr first, as main.go does.
 func Close() {
-	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
-		os.Stderr = null
-	}
 	jsii.Close()
 }
 

@@ -258,7 +258,7 @@ func (b *build) claim() error {
 	return err
 }
 
-func (b *build) secretKey(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: b.m.Server.Name, Key: k} }
+func (b *build) secretKey(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: b.m.Server.NameRef, Key: k} }
 
 // container is the broker's container and the pod's volumes: heap options, credentials from
 // the server Secret, activemq.xml over the image's, the data claim, and with TLS the keystore
@@ -277,8 +277,8 @@ func (b *build) container() (k8s.Container, []k8s.Volume) {
 		{Volume: "data", Path: dataDir},
 	}
 	volumes := []k8s.Volume{
-		{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: b.m.BrokerConfig.Name}},
-		{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: b.m.Claim.Name}},
+		{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: b.m.BrokerConfig.NameRef}},
+		{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: b.m.Claim.NameRef}},
 	}
 	if b.tls {
 		// The broker needs a Java keystore; the user's Secret holds PEM files. The image's
@@ -326,7 +326,7 @@ func (b *build) container() (k8s.Container, []k8s.Volume) {
 // deployment creates the broker's Deployment (one replica, Recreate: KahaDB takes a lock), its
 // pod rolling when the Secrets or activemq.xml change.
 func (b *build) deployment() error {
-	hash, err := b.cm.ConfigHashWith(kit.TLSHashInputs(b.cfg.TLS), b.m.Server.Name, b.m.BrokerConfig.Name)
+	hash, err := b.cm.ConfigHashWith(kit.TLSHashInputs(b.cfg.TLS), b.m.Server.Object, b.m.BrokerConfig)
 	if err != nil {
 		return err
 	}

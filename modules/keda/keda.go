@@ -188,12 +188,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	e := kit.NewErrors(Kind, Kind)
-	m := &Module{CRDs: map[string]*k8s.Object{}, ClusterRoles: map[string]*k8s.Object{}, Bindings: map[string]*k8s.Object{}, Namespace: cfg.Namespace.Display}
+	m := &Module{CRDs: map[string]*k8s.Object{}, ClusterRoles: map[string]*k8s.Object{}, Bindings: map[string]*k8s.Object{}, Namespace: cfg.Namespace.Name}
 	ns := cfg.Namespace
 	labels := func(name string) map[string]string {
 		return map[string]string{"app.kubernetes.io/name": name, "app.kubernetes.io/version": Version, "app.kubernetes.io/part-of": OperatorName}
 	}
-	meta := func(name string) k8s.Meta { return k8s.Meta{Name: name, Namespace: ns.Name, Labels: labels(name)} }
+	meta := func(name string) k8s.Meta { return k8s.Meta{Name: name, Namespace: ns.NameRef, Labels: labels(name)} }
 	var err error
 	fail := func(err error) (*Module, error) { return nil, e.Fail(err) }
 
@@ -209,7 +209,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return fail(err)
 	}
-	sa := []k8s.RoleSubject{{Name: m.ServiceAccount.Name, Namespace: ns.Name}}
+	sa := []k8s.RoleSubject{{Name: m.ServiceAccount.NameRef, Namespace: ns.NameRef}}
 	for _, r := range []struct {
 		name  string
 		rules []k8s.PolicyRule
@@ -231,9 +231,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return fail(err)
 	}
 	for _, b := range []struct{ name, role, subjectName, subjectNS string }{
-		{OperatorName, m.ClusterRoles[OperatorName].Name, "", ""},
+		{OperatorName, m.ClusterRoles[OperatorName].NameRef, "", ""},
 		{"keda-system-auth-delegator", "system:auth-delegator", "", ""},
-		{"keda-hpa-controller-external-metrics", m.ClusterRoles["keda-external-metrics-reader"].Name, "horizontal-pod-autoscaler", "kube-system"},
+		{"keda-hpa-controller-external-metrics", m.ClusterRoles["keda-external-metrics-reader"].NameRef, "horizontal-pod-autoscaler", "kube-system"},
 	} {
 		subjects := sa
 		if b.subjectName != "" {
@@ -246,7 +246,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		}
 	}
 	if m.Bindings["keda-operator-role"], err = k8s.NewRoleBinding(scope, id+"-role-binding", k8s.RoleBindingSpec{
-		Meta: meta(OperatorName), Role: role.Name, Subjects: sa,
+		Meta: meta(OperatorName), Role: role.NameRef, Subjects: sa,
 	}); err != nil {
 		return fail(err)
 	}
@@ -272,7 +272,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	podSecurity := &k8s.PodSecurity{RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true}
 	certs := k8s.Volume{Name: "certificates", Secret: &k8s.SecretVolume{Name: CertSecret, DefaultMode: "0644", Optional: true}}
-	operatorHost := fmt.Sprintf("%s.%s.svc.%s", OperatorName, ns.Display, cfg.ClusterDomain)
+	operatorHost := fmt.Sprintf("%s.%s.svc.%s", OperatorName, ns.Name, cfg.ClusterDomain)
 	selector := func(app string) map[string]string { return map[string]string{"app": app} }
 
 	if m.Operator, err = k8s.NewDeployment(scope, id+"-operator", k8s.DeploymentSpec{
@@ -280,7 +280,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Template: k8s.PodTemplate{
 			Labels: map[string]string{"app": OperatorName, "name": OperatorName},
 			Spec: k8s.PodSpec{
-				ServiceAccountName: m.ServiceAccount.Name, AutomountServiceAccountToken: ptr(true),
+				ServiceAccountName: m.ServiceAccount.NameRef, AutomountServiceAccountToken: ptr(true),
 				Security: podSecurity, NodeSelector: cfg.NodeSelector, Tolerations: cfg.Tolerations,
 				TerminationGracePeriodSeconds: ptr(int64(10)),
 				Containers: []k8s.Container{{
@@ -329,7 +329,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Template: k8s.PodTemplate{
 			Labels: map[string]string{"app": MetricsServerName},
 			Spec: k8s.PodSpec{
-				ServiceAccountName: m.ServiceAccount.Name, AutomountServiceAccountToken: ptr(true),
+				ServiceAccountName: m.ServiceAccount.NameRef, AutomountServiceAccountToken: ptr(true),
 				Security: podSecurity, NodeSelector: cfg.NodeSelector, Tolerations: cfg.Tolerations,
 				Containers: []k8s.Container{{
 					Name: MetricsServerName, Image: cfg.MetricsServerImage + ":" + cfg.Tag, ImagePullPolicy: cfg.PullPolicy,
@@ -369,7 +369,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if m.APIService, err = k8s.NewAPIService(scope, id+"-external-metrics-api", k8s.APIServiceSpec{
 		Name: ExternalMetricsAPI, Labels: labels(ExternalMetricsAPI),
 		Group: "external.metrics.k8s.io", Version: "v1beta1",
-		ServiceName: m.MetricsService.Name, ServiceNamespace: ns.Name, ServicePort: 443,
+		ServiceName: m.MetricsService.NameRef, ServiceNamespace: ns.NameRef, ServicePort: 443,
 		GroupPriorityMinimum: 100, VersionPriority: 100,
 		CABundleManagedElsewhere: true,
 	}); err != nil {

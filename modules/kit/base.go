@@ -175,7 +175,7 @@ func ValidateName(e *Errors, name string) {
 
 // ValidateNamespace records a problem when ns is not set.
 func ValidateNamespace(e *Errors, ns *k8s.Namespace) {
-	if ns == nil || ns.Name == "" || ns.Display == "" {
+	if ns == nil || ns.NameRef == "" || ns.Name == "" {
 		e.Add("namespace", "required: set Config.Namespace to a namespace created with k8s.NewNamespace (or k8s.ExistingNamespace)")
 	}
 }
@@ -202,7 +202,7 @@ func (c *Common) ImageRef() string { return k8s.ImageRef(c.Image, c.Tag) }
 func (c *Common) Host(service string) string {
 	ns := ""
 	if c.Namespace != nil {
-		ns = c.Namespace.Display
+		ns = c.Namespace.Name
 	}
 	return service + "." + ns + ".svc." + c.ClusterDomain
 }
@@ -225,7 +225,7 @@ func (c *Common) Labels() map[string]string {
 
 // Meta is the metadata of the object called name of the instance.
 func (c *Common) Meta(name string) k8s.Meta {
-	return k8s.Meta{Name: name, Namespace: c.Namespace.Name, Labels: c.Labels()}
+	return k8s.Meta{Name: name, Namespace: c.Namespace.NameRef, Labels: c.Labels()}
 }
 
 // PodSecurity runs every container of the pod as uid:gid, non-root, with volumes owned by the
@@ -274,20 +274,20 @@ func Or(v, def string) string {
 }
 
 // ConfigHash is the pod-template annotation that rolls the pods of the instance when the data
-// of the Secrets and ConfigMaps it uses (refs: their name references) changes.
-func (c *Common) ConfigHash(refs ...string) (map[string]string, error) {
-	return c.ConfigHashWith(nil, refs...)
+// of the Secrets and ConfigMaps it uses (objs, created by the stack) changes.
+func (c *Common) ConfigHash(objs ...*k8s.Object) (map[string]string, error) {
+	return c.ConfigHashWith(nil, objs...)
 }
 
 // ConfigHashWith is ConfigHash with more static settings in the hash: what the pods use but
 // the stack does not create (an existing Secret's name and keys), so changing them rolls the
 // pods too.
-func (c *Common) ConfigHashWith(static map[string]string, refs ...string) (map[string]string, error) {
+func (c *Common) ConfigHashWith(static map[string]string, objs ...*k8s.Object) (map[string]string, error) {
 	s := map[string]string{"module": c.Kind, "name": c.Name}
 	for k, v := range static {
 		s["with."+k] = v
 	}
-	h, err := k8s.ConfigHash(s, refs)
+	h, err := k8s.ConfigHash(s, k8s.Contents(objs...))
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func (p *Endpoint) Labels() map[string]string {
 
 // Meta is the metadata of the object called name of the instance.
 func (p *Endpoint) Meta(name string) k8s.Meta {
-	return k8s.Meta{Name: name, Namespace: p.Namespace.Name, Labels: p.Labels()}
+	return k8s.Meta{Name: name, Namespace: p.Namespace.NameRef, Labels: p.Labels()}
 }
 
 // Credential is one value ArmoniK reads from a Secret (env_from_secret Env <- Secret/Key).
@@ -67,7 +67,7 @@ func (p *Endpoint) ValidateCredentials(e *Errors, existing string, creds []Crede
 		if msgs := validation.IsDNS1123Subdomain(existing); len(msgs) > 0 {
 			e.Add("existing_secret", "%q: %s", existing, msgs[0])
 		}
-	} else if p.Namespace == nil || p.Namespace.Name == "" {
+	} else if p.Namespace == nil || p.Namespace.NameRef == "" {
 		e.Add("namespace", "required to create the Secret %s-credentials from sensitive variables (or name an existing_secret)", p.Name)
 	}
 	seen := map[string]string{}

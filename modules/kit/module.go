@@ -38,7 +38,7 @@ func (m *ModuleOutputs) Problems() []*outputs.Problem { return m.out.Problems() 
 
 // Ref is the reference ArmoniK's outputs make to o, an object the stack creates: its name, and
 // the Terraform token of its name, rendered instead so that Terraform creates o before the pods.
-func Ref(o *k8s.Object) outputs.Ref { return outputs.Named(o.Display).WithToken(o.Name) }
+func Ref(o *k8s.Object) outputs.Ref { return o.Ref() }
 
 // ValidateAMQP checks the AMQP settings of a queue module (defaults applied); tls says whether
 // the connection uses TLS.

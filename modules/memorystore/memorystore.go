@@ -131,7 +131,7 @@ func (c Config) Validate() error {
 			if !strings.Contains(c.CACertificate, "-----BEGIN CERTIFICATE-----") {
 				e.Add("ca_certificate", "must hold PEM certificates (-----BEGIN CERTIFICATE-----)")
 			}
-			if c.Namespace == nil || c.Namespace.Name == "" {
+			if c.Namespace == nil || c.Namespace.NameRef == "" {
 				e.Add("namespace", "required to create the Secret %s-ca", c.Name)
 			}
 		default:

@@ -207,11 +207,11 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHash(m.Server.Name)
+	hash, err := cm.ConfigHash(m.Server.Object)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
-	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
+	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.NameRef, Key: k} }
 	health := func(path string, p k8s.Probe) *k8s.Probe {
 		p.HTTPGet = &k8s.HTTPGet{Path: path, Port: "s3"}
 		return &p
@@ -269,7 +269,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					Security:  kit.ContainerSecurity(),
 				}},
 				Volumes: []k8s.Volume{
-					{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}},
+					{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.NameRef}},
 					{Name: "certs", EmptyDir: &k8s.EmptyDirVolume{}},
 				},
 			},

@@ -259,7 +259,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Name, m.Scripts.Name)
+	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Object, m.Scripts)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
@@ -296,7 +296,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	readiness = append(readiness, "--eval", k8s.Literal(
 		"const h = db.hello(); if (!(h.isWritablePrimary && h.setName === '"+cfg.ReplicaSet+"')) { quit(1) }"))
 
-	server := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
+	server := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.NameRef, Key: k} }
 	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = "mongodb"; return &p }
 	sec := kit.ContainerSecurity
 	image := cm.ImageRef()
@@ -304,7 +304,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if m.StatefulSet, err = k8s.NewStatefulSet(scope, id+"-statefulset", k8s.StatefulSetSpec{
 		Meta:         cm.Meta(cfg.Name),
 		Replicas:     &replicas,
-		ServiceName:  m.Service.Name,
+		ServiceName:  m.Service.NameRef,
 		Selector:     cm.Selector(),
 		Claims:       []k8s.ClaimTemplate{{Name: "data", Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass}},
 		RetainClaims: cfg.RetainClaims,
@@ -382,10 +382,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					},
 				},
 				Volumes: append([]k8s.Volume{
-					{Name: "keyfile-secret", Secret: &k8s.SecretVolume{Name: m.Server.Name, Items: []k8s.KeyToPath{{Key: "keyfile", Path: "keyfile", Mode: "0440"}}}},
+					{Name: "keyfile-secret", Secret: &k8s.SecretVolume{Name: m.Server.NameRef, Items: []k8s.KeyToPath{{Key: "keyfile", Path: "keyfile", Mode: "0440"}}}},
 					{Name: "keyfile", EmptyDir: &k8s.EmptyDirVolume{Medium: "Memory", SizeLimit: "1Mi"}},
-					{Name: "initdb", ConfigMap: &k8s.ConfigMapVolume{Name: m.Scripts.Name, Items: []k8s.KeyToPath{{Key: "create-user.js", Path: "create-user.js"}}}},
-					{Name: "scripts", ConfigMap: &k8s.ConfigMapVolume{Name: m.Scripts.Name, Items: []k8s.KeyToPath{
+					{Name: "initdb", ConfigMap: &k8s.ConfigMapVolume{Name: m.Scripts.NameRef, Items: []k8s.KeyToPath{{Key: "create-user.js", Path: "create-user.js"}}}},
+					{Name: "scripts", ConfigMap: &k8s.ConfigMapVolume{Name: m.Scripts.NameRef, Items: []k8s.KeyToPath{
 						{Key: "rs-init.js", Path: "rs-init.js"}, {Key: "rs-init.sh", Path: "rs-init.sh"},
 					}}},
 				}, tlsVolumes...),

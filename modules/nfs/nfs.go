@@ -127,7 +127,7 @@ func (c Config) Validate() error {
 }
 
 // volumeName is the cluster-wide name of the static PersistentVolume.
-func (c Config) volumeName() string { return c.Namespace.Display + "-" + c.Name }
+func (c Config) volumeName() string { return c.Namespace.Name + "-" + c.Name }
 
 // Module is shared storage on NFS for ArmoniK's object store; it implements
 // outputs.ModuleOutputs.
@@ -167,13 +167,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		if m.Volume, err = k8s.NewPersistentVolume(scope, id+"-volume", k8s.PersistentVolumeSpec{
 			Name: cfg.volumeName(), Labels: p.Labels(), Capacity: cfg.Size, AccessModes: []string{"ReadWriteMany"},
 			StorageClass: cfg.volumeName(), MountOptions: cfg.MountOptions,
-			ClaimNamespace: cfg.Namespace.Name, ClaimName: claimName,
+			ClaimNamespace: cfg.Namespace.NameRef, ClaimName: claimName,
 			NFS: &k8s.NFSVolume{Server: cfg.Server, Path: cfg.Path},
 		}); err != nil {
 			return nil, e.Fail(err)
 		}
 		claim.StorageClass = cfg.volumeName()
-		claim.VolumeName = m.Volume.Name
+		claim.VolumeName = m.Volume.NameRef
 	}
 	var err error
 	if m.Claim, err = k8s.NewClaim(scope, id+"-data", claim); err != nil {

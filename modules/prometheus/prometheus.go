@@ -341,8 +341,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 	if m.RoleBinding, err = k8s.NewRoleBinding(scope, id+"-role-binding", k8s.RoleBindingSpec{
-		Meta: cm.Meta(cfg.Name), Role: m.Role.Name,
-		Subjects: []k8s.RoleSubject{{Name: m.ServiceAccount.Name, Namespace: cfg.Namespace.Name}},
+		Meta: cm.Meta(cfg.Name), Role: m.Role.NameRef,
+		Subjects: []k8s.RoleSubject{{Name: m.ServiceAccount.NameRef, Namespace: cfg.Namespace.NameRef}},
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
@@ -351,7 +351,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHash(m.ConfigMap.Name)
+	hash, err := cm.ConfigHash(m.ConfigMap)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
@@ -369,7 +369,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Template: k8s.PodTemplate{
 			Labels: cm.Labels(), Annotations: hash,
 			Spec: k8s.PodSpec{
-				ServiceAccountName: m.ServiceAccount.Name,
+				ServiceAccountName: m.ServiceAccount.NameRef,
 				// Service discovery reads the API with the account's token.
 				AutomountServiceAccountToken: &t,
 				Security:                     kit.PodSecurity(nobody, nobody, nobody),
@@ -396,8 +396,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					Security:  sec,
 				}},
 				Volumes: []k8s.Volume{
-					{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: m.ConfigMap.Name}},
-					{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}},
+					{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: m.ConfigMap.NameRef}},
+					{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.NameRef}},
 				},
 			},
 		},
@@ -508,7 +508,7 @@ func sdLabel(label string) string {
 
 // promConfig renders prometheus.yml.
 func (c *Config) promConfig() (string, error) {
-	ns := c.Namespace.Display
+	ns := c.Namespace.Name
 	exporter := fmt.Sprintf("%s.%s.svc.%s:%d", c.MetricsExporter, ns, c.ClusterDomain, c.MetricsExporterPort)
 	sd := promK8sSD{Role: "pod"}
 	sd.Namespaces.Names = []string{ns}

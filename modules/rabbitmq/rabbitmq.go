@@ -204,17 +204,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Name, m.BrokerConfig.Name)
+	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Object, m.BrokerConfig)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
-	server := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
+	server := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.NameRef, Key: k} }
 	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = portName; return &p }
 	mounts := []k8s.Mount{
 		{Volume: "data", Path: mnesiaDir},
 		{Volume: "config", Path: confFile, SubPath: "90-armonik.conf", ReadOnly: true},
 	}
-	volumes := []k8s.Volume{{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: m.BrokerConfig.Name}}}
+	volumes := []k8s.Volume{{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: m.BrokerConfig.NameRef}}}
 	if tls {
 		mounts = append(mounts, k8s.Mount{Volume: "tls", Path: tlsDir, ReadOnly: true})
 		volumes = append(volumes, kit.TLSVolume("tls", cfg.TLS))
@@ -223,7 +223,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if m.StatefulSet, err = k8s.NewStatefulSet(scope, id+"-statefulset", k8s.StatefulSetSpec{
 		Meta:         cm.Meta(cfg.Name),
 		Replicas:     &one,
-		ServiceName:  m.Service.Name,
+		ServiceName:  m.Service.NameRef,
 		Selector:     cm.Selector(),
 		Claims:       []k8s.ClaimTemplate{{Name: "data", Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass}},
 		RetainClaims: cfg.RetainClaims,

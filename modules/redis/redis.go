@@ -223,7 +223,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Name)
+	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Object)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
@@ -236,7 +236,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	args := []string{"redis-server", "--port", strconv.Itoa(Port)}
 	cli := "redis-cli -p " + strconv.Itoa(Port)
 	mounts := []k8s.Mount{{Volume: "data", Path: "/data"}}
-	volumes := []k8s.Volume{{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}}}
+	volumes := []k8s.Volume{{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.NameRef}}}
 	if tls {
 		// TLS only, on the same port; clients need no certificate (they send the password).
 		args = []string{
@@ -280,7 +280,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					ImagePullPolicy: cfg.PullPolicy,
 					Args:            args,
 					Env: []k8s.EnvVar{
-						{Name: envPassword, SecretKey: &k8s.KeyRef{Name: m.Server.Name, Key: "password"}},
+						{Name: envPassword, SecretKey: &k8s.KeyRef{Name: m.Server.NameRef, Key: "password"}},
 					},
 					Ports:     []k8s.Port{{Name: "redis", ContainerPort: Port}},
 					Mounts:    mounts,
