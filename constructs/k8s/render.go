@@ -124,6 +124,13 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 		Hostname:                      str(s.Hostname),
 		Subdomain:                     str(s.Subdomain),
 		TerminationGracePeriodSeconds: nil,
+		DnsPolicy:                     str(s.DNSPolicy),
+	}
+	if s.HostNetwork {
+		out.HostNetwork = true
+	}
+	if s.HostPID {
+		out.HostPid = true
 	}
 	if s.TerminationGracePeriodSeconds != nil {
 		out.TerminationGracePeriodSeconds = jsii.Number(float64(*s.TerminationGracePeriodSeconds))
@@ -258,6 +265,7 @@ func renderContainer(c *Container) (*dep.DeploymentV1SpecTemplateSpecContainer, 
 		for _, m := range c.Mounts {
 			r := &dep.DeploymentV1SpecTemplateSpecContainerVolumeMount{
 				Name: jsii.String(m.Volume), MountPath: jsii.String(m.Path), SubPath: str(m.SubPath),
+				MountPropagation: str(m.Propagation),
 			}
 			if m.ReadOnly {
 				r.ReadOnly = true
