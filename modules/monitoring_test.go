@@ -713,3 +713,84 @@ func keys(env, fromSecret map[string]string) keySet {
 	}
 	return keySet{Env: env, EnvSecret: map[string][]string{}, EnvFromSecret: fromSecret}
 }
+
+// TestMonitoringSecretScan: the observability modules' generated credentials (admin passwords,
+// the retention API key) appear only in Secret data; no ConfigMap (fluent-bit.conf, the
+// collector's configuration, the dashboards) holds a credential or a reference; every
+// credential-looking variable of their containers comes from a Secret; and every "${" is an
+// escaped literal or a reference the modules made.
+func TestMonitoringSecretScan(t *testing.T) {
+	st, ns := newStack(t)
+	agents := agentsNamespace(t, st)
+	db := must(mongodb.New(st, "mongodb", mongodb.Config{Namespace: ns}))(t)
+	s := must(seq.New(st, "seq", seq.Config{Namespace: ns}))(t)
+	must(fluentbit.New(st, "fluent-bit", fluentbit.Config{Namespace: agents, Namespaces: []string{"armonik"},
+		Output: fluentbit.Output{Seq: &fluentbit.SeqOutput{Host: s.Host}, CloudWatch: &fluentbit.CloudWatchOutput{Region: "eu-west-3", LogGroup: "g"}}}))(t)
+	must(grafana.New(st, "grafana", grafana.Config{Namespace: ns, PrometheusURL: "http://prometheus:9090"}))(t)
+	must(mongodbexporter.New(st, "mongodb-exporter", mongodbexporter.Config{Namespace: ns, TableStorage: []outputs.ModuleOutputs{db}}))(t)
+	must(kubestatemetrics.New(st, "kube-state-metrics", kubestatemetrics.Config{Namespace: ns, Namespaces: []string{"armonik"}}))(t)
+	must(nodeexporter.New(st, "node-exporter", nodeexporter.Config{Namespace: agents}))(t)
+	must(otel.New(st, "tracing", otel.Config{Namespace: ns, Jaeger: &otel.Jaeger{}}))(t)
+	_, out := synthtest.Synth(t, st)
+	var all []leaf
+	leaves(out, "", &all)
+	open := regexp.MustCompile(`\$+\{`)
+	for _, l := range all {
+		if strings.Contains(l.value, "random_password.") && !secretData.MatchString(l.path) {
+			t.Errorf("%s references a generated credential outside a Secret's data: %q", l.path, l.value)
+		}
+		for _, loc := range open.FindAllStringIndex(l.value, -1) {
+			if (loc[1]-loc[0]-1)%2 == 0 {
+				continue
+			}
+			rest := l.value[loc[1]:]
+			if !strings.HasPrefix(rest, "kubernetes_") && !strings.HasPrefix(rest, "random_password.") && !strings.HasPrefix(rest, "nonsensitive(") {
+				t.Errorf("unescaped Terraform template sequence at %s: %.60q", l.path, l.value[loc[0]:])
+			}
+		}
+	}
+	for id, cm := range out.Resources("kubernetes_config_map_v1") {
+		for k, v := range cm["data"].(map[string]any) {
+			text := strings.ReplaceAll(fmt.Sprint(v), "$${", "")
+			for _, bad := range []string{"random_password", "kubernetes_secret_v1", "${"} {
+				if strings.Contains(text, bad) {
+					t.Errorf("ConfigMap %s: %s refers to %q", id, k, bad)
+				}
+			}
+		}
+	}
+	var containers []map[string]any
+	for _, w := range workloads(out) {
+		containers = append(containers, allContainers(w.res)...)
+	}
+	for _, typ := range []string{"kubernetes_daemon_set_v1"} {
+		for _, r := range out.Resources(typ) {
+			containers = append(containers, allContainers(r)...)
+		}
+	}
+	for _, r := range out.Resources("kubernetes_cron_job_v1") {
+		list, _ := synthtest.Get(r, "spec.job_template.spec.template.spec.container").([]any)
+		for _, c := range list {
+			containers = append(containers, c.(map[string]any))
+		}
+	}
+	checked := 0
+	for _, c := range containers {
+		for _, e := range asList(c["env"]) {
+			m := e.(map[string]any)
+			name := m["name"].(string)
+			if !credentialLooking.MatchString(name) && !strings.Contains(strings.ToLower(name), "apikey") {
+				continue
+			}
+			checked++
+			if _, literal := m["value"]; literal || synthtest.Get(m, "value_from.secret_key_ref.name") == nil {
+				t.Errorf("container %v: %s must come from a Secret", c["name"], name)
+			}
+		}
+	}
+	if checked < 5 {
+		t.Errorf("only %d credential variables checked: the scan is blind", checked)
+	}
+}
+
+func asList(v any) []any { l, _ := v.([]any); return l }

@@ -8,12 +8,16 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 )
 
 // Built is a stack added to an app: its name and the ArmoniK it deploys.
 type Built struct {
 	Name    string
 	ArmoniK *armonik.ArmoniK
+	// Consumers are the merged pods of the other AEP 5 consumers of the stack's modules (the
+	// MongoDB exporter reads the table store's outputs, as ArmoniK does).
+	Consumers []*outputs.Pod
 }
 
 // Build adds the stacks cfg selects to app, in order, and reports every stack's problems at
@@ -35,7 +39,7 @@ func Build(app constructs.Construct, cfg *Config) ([]Built, error) {
 				errs = append(errs, err)
 				continue
 			}
-			out = append(out, Built{Name: name, ArmoniK: st.ArmoniK})
+			out = append(out, Built{Name: name, ArmoniK: st.ArmoniK, Consumers: st.Consumers()})
 		default:
 			errs = append(errs, fmt.Errorf("unknown stack %q", name))
 		}
@@ -54,6 +58,9 @@ func Explain(w io.Writer, built []Built, stack string) error {
 		}
 		found = true
 		fmt.Fprintf(w, "# stack %s\n\n%s\n", b.Name, b.ArmoniK.Explain())
+		for _, p := range b.Consumers {
+			fmt.Fprintf(w, "\n%s", outputs.Explain(p))
+		}
 	}
 	if !found {
 		return fmt.Errorf("no stack %q among those built", stack)

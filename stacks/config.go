@@ -67,6 +67,9 @@ type LocalhostConfig struct {
 	// ArmoniK configures ArmoniK itself: partitions, images, components, extra confs per layer,
 	// overrides, autoscaling, ingress...
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
+	// Monitoring configures the logs, dashboards, exporters and traces (on by default but
+	// tracing; see docs/monitoring.md).
+	Monitoring MonitoringConfig `yaml:"monitoring,omitempty"`
 }
 
 // Load reads the configuration: the file named by $ARMONIK_CONFIG, else ./armonik.yaml if it
@@ -231,6 +234,7 @@ func (c *LocalhostConfig) plan() ([]*module, []error) {
 	errs = append(errs, es...)
 	errs = append(errs, checkModules(mods, k8s.ExistingNamespace(d.Namespace))...)
 	errs = append(errs, prefixed("armonik.", d.ArmoniK.Validate())...)
+	errs = append(errs, prefixed("monitoring.", errors.Join(d.Monitoring.plan(d.Namespace, d.ClusterDomain, d.Wait, true, &d.ArmoniK).validate()...))...)
 	return mods, errs
 }
 

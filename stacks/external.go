@@ -42,6 +42,10 @@ type ExternalConfig struct {
 	// ArmoniK configures ArmoniK itself. Cloud identities: list the ServiceAccounts with their
 	// annotations in armonik.service_accounts and name them in the components.
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
+	// Monitoring configures logs, dashboards, exporters and traces, all off by default; bring
+	// your own endpoints with grafana.prometheus_url, fluent_bit.output (seq host, CloudWatch)
+	// and tracing.endpoint (see docs/monitoring.md).
+	Monitoring MonitoringConfig `yaml:"monitoring,omitempty"`
 }
 
 // plan returns the chosen modules with every problem of the settings (paths relative to
@@ -73,6 +77,7 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)
 	errs = append(errs, prefixed("armonik.", a.Validate())...)
+	errs = append(errs, prefixed("monitoring.", errors.Join(c.Monitoring.plan(ns, "cluster.local", wait, false, &a).validate()...))...)
 	return mods, errs
 }
 
@@ -91,5 +96,6 @@ func NewExternal(app constructs.Construct, cfg ExternalConfig) (*Stack, error) {
 	return newStack(app, stackSpec{
 		name: ExternalName, kubernetes: cfg.Kubernetes, stateFile: cfg.StateFile,
 		namespace: ns, createNamespace: !cfg.ExistingNamespace, modules: mods, armonik: a,
+		monitoring: cfg.Monitoring.plan(ns, "cluster.local", orPtr(cfg.Wait, ptr(true)), false, &a),
 	})
 }

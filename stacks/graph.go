@@ -23,7 +23,7 @@ func Mermaid(w io.Writer, built []Built, stack string) error {
 			continue
 		}
 		found = true
-		io.WriteString(w, MermaidOf(b.ArmoniK.Pods))
+		io.WriteString(w, MermaidWith(b.ArmoniK.Pods, b.Consumers))
 	}
 	if !found {
 		return fmt.Errorf("no stack %q among those built", stack)
@@ -32,18 +32,30 @@ func Mermaid(w io.Writer, built []Built, stack string) error {
 }
 
 // MermaidOf renders the graph of merged pods.
-func MermaidOf(pods []*outputs.Pod) string {
+func MermaidOf(pods []*outputs.Pod) string { return MermaidWith(pods, nil) }
+
+// MermaidWith renders the graph of ArmoniK's merged pods and of other consumers' pods (shown in
+// a section of their own).
+func MermaidWith(pods, consumers []*outputs.Pod) string {
 	type edge struct{ from, to string }
-	modules, layers, containers := map[string]bool{}, map[string]bool{}, []string{}
+	modules, layers, containers, others := map[string]bool{}, map[string]bool{}, []string{}, []string{}
 	edges := map[edge]bool{}
-	for _, p := range pods {
+	isConsumer := map[*outputs.Pod]bool{}
+	for _, p := range consumers {
+		isConsumer[p] = true
+	}
+	for _, p := range append(append([]*outputs.Pod(nil), pods...), consumers...) {
 		data := outputs.ExplainData(p)
 		for _, c := range data.Containers {
 			target := c.Name
 			if c.Name != p.Name {
 				target = p.Name + "/" + c.Name
 			}
-			containers = append(containers, target)
+			if isConsumer[p] {
+				others = append(others, target)
+			} else {
+				containers = append(containers, target)
+			}
 			var froms []outputs.Provenance
 			for _, e := range c.Env {
 				froms = append(froms, e.From)
@@ -77,6 +89,9 @@ func MermaidOf(pods []*outputs.Pod) string {
 	section("modules", "m:", slices.Sorted(maps.Keys(modules)))
 	section("layers", "l:", slices.Sorted(maps.Keys(layers)))
 	section("ArmoniK containers", "c:", containers)
+	if len(others) > 0 {
+		section("other consumers", "c:", others)
+	}
 	var es []edge
 	for e := range edges {
 		es = append(es, e)

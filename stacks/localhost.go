@@ -3,6 +3,7 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 
@@ -27,6 +28,8 @@ type Stack struct {
 	// Modules are the storage modules, in the order they were created.
 	Modules []outputs.ModuleOutputs
 	ArmoniK *armonik.ArmoniK
+	// Monitoring is what the stack deployed for observability (see MonitoringConfig).
+	Monitoring *Monitoring
 }
 
 // NewLocalhost adds the armonik-localhost stack to app: the namespace, the in-cluster backing
@@ -42,6 +45,7 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error)
 	return newStack(app, stackSpec{
 		name: LocalhostName, kubernetes: d.Kubernetes, stateFile: d.StateFile,
 		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK,
+		monitoring: d.Monitoring.plan(d.Namespace, d.ClusterDomain, d.Wait, true, &d.ArmoniK),
 	})
 }
 
@@ -54,6 +58,8 @@ type stackSpec struct {
 	createNamespace bool
 	modules         []*module
 	armonik         armonik.Config
+	// monitoring deploys the observability modules (nil: none).
+	monitoring *monitoringPlan
 }
 
 func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
@@ -80,12 +86,16 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	}
 	out := &Stack{Stack: st, Namespace: ns}
 	var core, worker armonik.Conf
+	var table outputs.ModuleOutputs
 	var errs []error
 	for _, m := range s.modules {
 		mo, err := m.build(st, ns)
 		if err != nil {
 			errs = append(errs, prefixed(m.path+": ", err)...)
 			continue
+		}
+		if strings.HasPrefix(m.path, "table_storage.") {
+			table = mo
 		}
 		if m.worker {
 			worker = append(worker, mo)
@@ -102,6 +112,11 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	a.Layers.Core = append(core, a.Layers.Core...)
 	a.Layers.Worker = append(worker, a.Layers.Worker...)
 	var err error
+	if s.monitoring != nil {
+		if out.Monitoring, err = s.monitoring.build(st, ns, table, &a); err != nil {
+			return fail(err)
+		}
+	}
 	if out.ArmoniK, err = armonik.New(st, "armonik", a); err != nil {
 		return fail(err)
 	}

@@ -39,10 +39,10 @@ type CronJobSpec struct {
 	DependsOn               []*Object
 }
 
-// validSchedule reports whether s looks like a cron schedule: five fields, or an @macro. The
+// ValidSchedule reports whether s looks like a cron schedule: five fields, or an @macro. The
 // API server checks the rest; this catches the usual slips (six fields, an empty value) before
 // Terraform runs.
-func validSchedule(s string) bool {
+func ValidSchedule(s string) bool {
 	switch s {
 	case "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly":
 		return true
@@ -58,7 +58,7 @@ func NewCronJob(scope constructs.Construct, id string, spec CronJobSpec) (*Objec
 		// The controller names each Job <name>-<minutes since epoch> (up to 11 digits).
 		errs.add("CronJob %q: name: at most 52 characters (the Jobs it starts append a suffix)", spec.Name)
 	}
-	if !validSchedule(spec.Schedule) {
+	if !ValidSchedule(spec.Schedule) {
 		errs.add("CronJob %q: schedule %q must have five fields (minute hour day month weekday) or be a macro such as @daily", spec.Name, spec.Schedule)
 	}
 	switch spec.ConcurrencyPolicy {

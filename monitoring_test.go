@@ -1,0 +1,322 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
+	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
+	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
+	"github.com/armonik-cdktf/armonik-cdktf/stacks"
+)
+
+// localhost builds armonik-localhost from a configuration document ("" = the defaults).
+func localhost(t *testing.T, doc string) (*stacks.Stack, synthtest.JSON) {
+	t.Helper()
+	cfg := stacks.DefaultLocalhost()
+	if doc != "" {
+		c, err := stacks.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg = c.Localhost
+	}
+	st, err := stacks.NewLocalhost(cdk.NewTestApp(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, out := synthtest.Synth(t, st.Stack)
+	return st, out
+}
+
+// armoniKContainers returns, for every container of ArmoniK's workloads, its env as
+// name -> value or "secret:<ref>/<key>", and the Secrets it reads whole.
+func armoniKContainers(out synthtest.JSON) map[string]map[string]string {
+	res := map[string]map[string]string{}
+	for _, typ := range []string{"kubernetes_deployment_v1", "kubernetes_job_v1"} {
+		for _, r := range out.Resources(typ) {
+			if synthtest.Get(r, "spec.template.metadata.labels.app\\.kubernetes\\.io/part-of") != "armonik" {
+				labels, _ := synthtest.Get(r, "spec.template.metadata.labels").(map[string]any)
+				if labels["app.kubernetes.io/part-of"] != "armonik" {
+					continue
+				}
+			}
+			list, _ := synthtest.Get(r, "spec.template.spec.container").([]any)
+			for _, c := range list {
+				m := c.(map[string]any)
+				key := fmt.Sprint(synthtest.Get(r, "metadata.name"), "/", m["name"])
+				env := map[string]string{}
+				for _, e := range asList(m["env"]) {
+					em := e.(map[string]any)
+					v := fmt.Sprint(em["value"])
+					if s := synthtest.Get(em, "value_from.secret_key_ref"); s != nil {
+						v = fmt.Sprint("secret:", synthtest.Get(s, "name"), "/", synthtest.Get(s, "key"))
+					}
+					env[em["name"].(string)] = v
+				}
+				for _, f := range asList(m["env_from"]) {
+					if n := synthtest.Get(f, "secret_ref.name"); n != nil {
+						env["envFrom:"+fmt.Sprint(n)] = "secret"
+					}
+				}
+				res[key] = env
+			}
+		}
+	}
+	return res
+}
+
+func asList(v any) []any { l, _ := v.([]any); return l }
+
+// TestMonitoringInDefaultStack: armonik-localhost deploys Seq, fluent-bit, Grafana and the
+// exporters by default. The node agents get a namespace of their own labelled privileged, and
+// ArmoniK's stays unlabelled; the policies admit fluent-bit into Seq and the MongoDB exporter
+// into MongoDB; the exporters give their scrape jobs; and ArmoniK's containers get no
+// credential from any of it, only MetricsExporter__Metrics in the metrics exporter.
+func TestMonitoringInDefaultStack(t *testing.T) {
+	st, out := localhost(t, "")
+	agents := out.Named(t, "kubernetes_namespace_v1", "armonik-node-agents")
+	if synthtest.Get(agents, "metadata.labels.pod-security\\.kubernetes\\.io/enforce") != "privileged" {
+		if l, _ := synthtest.Get(agents, "metadata.labels").(map[string]any); l["pod-security.kubernetes.io/enforce"] != "privileged" {
+			t.Errorf("the node agents' namespace must be labelled privileged: %v", l)
+		}
+	}
+	main, _ := synthtest.Get(out.Named(t, "kubernetes_namespace_v1", "armonik"), "metadata.labels").(map[string]any)
+	for k := range main {
+		if strings.HasPrefix(k, "pod-security.kubernetes.io/") {
+			t.Errorf("ArmoniK's namespace must not be loosened: label %s", k)
+		}
+	}
+	agentsRef := "${kubernetes_namespace_v1.node-agents-namespace.metadata[0].name}"
+	nsRef := "${kubernetes_namespace_v1.namespace.metadata[0].name}"
+	for _, ds := range []string{"fluent-bit", "node-exporter"} {
+		if got := synthtest.Get(out.Named(t, "kubernetes_daemon_set_v1", ds), "metadata.namespace"); got != agentsRef {
+			t.Errorf("DaemonSet %s in %v, want the node agents' namespace", ds, got)
+		}
+	}
+	for _, d := range []string{"seq", "grafana", "mongodb-exporter", "kube-state-metrics"} {
+		if got := synthtest.Get(out.Named(t, "kubernetes_deployment_v1", d), "metadata.namespace"); got != nsRef {
+			t.Errorf("Deployment %s in %v, want ArmoniK's namespace", d, got)
+		}
+	}
+	if len(out.Resources("kubernetes_cron_job_v1")) != 1 {
+		t.Error("Seq's retention CronJob is missing")
+	}
+
+	// fluent-bit ships to Seq, whose policy admits fluent-bit's pods from their namespace.
+	conf := fmt.Sprint(out.Named(t, "kubernetes_config_map_v1", "fluent-bit-config")["data"].(map[string]any)["fluent-bit.conf"])
+	if !strings.Contains(conf, "Host                   "+st.Monitoring.Seq.Host) || !strings.Contains(conf, "/var/log/containers/*_armonik_*.log") {
+		t.Errorf("fluent-bit.conf does not ship armonik's logs to %s:\n%s", st.Monitoring.Seq.Host, conf)
+	}
+	fbLabels, _ := synthtest.Get(out.Named(t, "kubernetes_daemon_set_v1", "fluent-bit"), "spec.template.metadata.labels").(map[string]any)
+	np := out.Named(t, "kubernetes_network_policy_v1", "seq")
+	peer := synthtest.Get(np, "spec.ingress.0.from.0")
+	if synthtest.Get(np, "spec.ingress.0.ports.0.port") != "5341" ||
+		!reflect.DeepEqual(synthtest.Get(peer, "namespace_selector.match_labels"), map[string]any{"kubernetes.io/metadata.name": "armonik-node-agents"}) ||
+		!subset(synthtest.Get(peer, "pod_selector.match_labels"), fbLabels) {
+		t.Errorf("Seq's ingestion does not admit fluent-bit (%v): %v", fbLabels, synthtest.Get(np, "spec.ingress"))
+	}
+	// The MongoDB exporter reaches MongoDB through a policy of its own.
+	sts, _ := synthtest.Get(out.Named(t, "kubernetes_stateful_set_v1", "mongodb"), "spec.template.metadata.labels").(map[string]any)
+	acc := out.Named(t, "kubernetes_network_policy_v1", "mongodb-exporter-to-mongodb")
+	if !subset(synthtest.Get(acc, "spec.pod_selector.match_labels"), sts) {
+		t.Errorf("the exporter's access policy does not select MongoDB's pods %v", sts)
+	}
+	var jobs []string
+	for _, tg := range st.Monitoring.ScrapeTargets {
+		jobs = append(jobs, tg.JobName)
+	}
+	sort.Strings(jobs)
+	if !reflect.DeepEqual(jobs, []string{"kube-state-metrics", "mongodb-exporter", "node-exporter"}) {
+		t.Errorf("scrape jobs %v", jobs)
+	}
+	if st.Monitoring.Tracing != nil {
+		t.Error("tracing is off by default")
+	}
+
+	// ArmoniK's containers: the same Secrets as without monitoring; the only difference is
+	// MetricsExporter__Metrics in the metrics exporter.
+	_, bare := localhost(t, `
+localhost:
+  monitoring:
+    grafana: {enabled: false}
+    seq: {enabled: false}
+    fluent_bit: {enabled: false}
+    node_exporter: {enabled: false}
+    mongodb_exporter: {enabled: false}
+    kube_state_metrics: {enabled: false}
+`)
+	with, without := armoniKContainers(out), armoniKContainers(bare)
+	if len(with) == 0 || !reflect.DeepEqual(slices.Sorted(keysOf(with)), slices.Sorted(keysOf(without))) {
+		t.Fatalf("ArmoniK containers differ: %v vs %v", slices.Sorted(keysOf(with)), slices.Sorted(keysOf(without)))
+	}
+	for c, env := range with {
+		for k, v := range env {
+			if without[c][k] == v {
+				continue
+			}
+			if c == "metrics-exporter/metrics-exporter" && k == "MetricsExporter__Metrics" && v == "completed,error,retried" {
+				continue
+			}
+			t.Errorf("%s: monitoring added or changed %s=%s", c, k, v)
+		}
+	}
+	if _, ok := with["metrics-exporter/metrics-exporter"]["MetricsExporter__Metrics"]; !ok {
+		t.Error("the metrics exporter lacks MetricsExporter__Metrics")
+	}
+	for _, typ := range []string{"kubernetes_daemon_set_v1", "kubernetes_cron_job_v1"} {
+		if n := len(bare.Resources(typ)); n != 0 {
+			t.Errorf("every switch off: %d %s remain", n, typ)
+		}
+	}
+	for _, n := range bare.ResourceIDs("kubernetes_namespace_v1") {
+		if n != "namespace" {
+			t.Errorf("every switch off: namespace %s remains", n)
+		}
+	}
+	for _, d := range []string{"seq", "grafana", "mongodb-exporter", "kube-state-metrics"} {
+		if _, ok := bare.Resources("kubernetes_deployment_v1")[d+"-deployment"]; ok {
+			t.Errorf("every switch off: Deployment %s remains", d)
+		}
+	}
+}
+
+func keysOf[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// subset reports whether every label of sel is in labels.
+func subset(sel any, labels map[string]any) bool {
+	m, _ := sel.(map[string]any)
+	if len(m) == 0 {
+		return false
+	}
+	for k, v := range m {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestTracingInStack: with tracing on, OTLP__Uri reaches the control plane, the polling agents,
+// the workers and the metrics exporter through the log layer; with an external endpoint and a
+// token, OTLP__AuthToken reaches only the control plane and the polling agents, from the
+// module's Secret, and is a sensitive variable.
+func TestTracingInStack(t *testing.T) {
+	st, out := localhost(t, "localhost:\n  monitoring:\n    tracing: {enabled: true}\n")
+	c := armoniKContainers(out)
+	uri := "http://otel-collector.armonik.svc.cluster.local:4317"
+	for _, name := range []string{"control-plane/control-plane", "compute-plane-default/polling-agent", "compute-plane-default/worker-0", "metrics-exporter/metrics-exporter"} {
+		if c[name]["OTLP__Uri"] != uri {
+			t.Errorf("%s: OTLP__Uri = %q", name, c[name]["OTLP__Uri"])
+		}
+	}
+	if _, ok := c["init/init"]["OTLP__Uri"]; ok {
+		t.Error("the init Job reads no tracing key")
+	}
+	if st.Monitoring.Tracing.JaegerUIService != "otel-collector-jaeger" {
+		t.Error("armonik-localhost's tracing deploys Jaeger")
+	}
+	out.Named(t, "kubernetes_deployment_v1", "otel-collector-jaeger")
+
+	_, out = localhost(t, "localhost:\n  monitoring:\n    tracing: {enabled: true, endpoint: \"https://otlp.example.com:4317\", auth_token: true}\n")
+	c = armoniKContainers(out)
+	token := "secret:${kubernetes_secret_v1.tracing-credentials.metadata[0].name}/token"
+	for name, want := range map[string]string{
+		"control-plane/control-plane": token, "compute-plane-default/polling-agent": token,
+		"compute-plane-default/worker-0": "", "metrics-exporter/metrics-exporter": "", "init/init": "",
+	} {
+		if got := c[name]["OTLP__AuthToken"]; got != want {
+			t.Errorf("%s: OTLP__AuthToken = %q, want %q", name, got, want)
+		}
+	}
+	if _, ok := out.Resources("kubernetes_deployment_v1")["tracing-deployment"]; ok {
+		t.Error("an endpoint deploys no collector")
+	}
+	v, _ := out["variable"].(map[string]any)["otel-collector_auth_token"].(map[string]any)
+	if v == nil {
+		v, _ = out["variable"].(map[string]any)["otel_collector_auth_token"].(map[string]any)
+	}
+	if v["sensitive"] != true || v["default"] != nil {
+		t.Errorf("the token must be a sensitive variable without default: %v", out["variable"])
+	}
+}
+
+// TestMonitoringConfigErrorsInStack: bad monitoring settings are reported with their paths.
+func TestMonitoringConfigErrorsInStack(t *testing.T) {
+	_, err := stacks.Parse([]byte(`
+localhost:
+  monitoring:
+    node_agents_namespace: armonik
+    scraper_pods: {}
+    seq: {retention_days: -3}
+    fluent_bit: {mem_buf_limit: lots}
+    grafana: {prometheus_url: "ftp://prometheus"}
+    tracing: {enabled: true, endpoint: nowhere}
+`))
+	for _, w := range []string{
+		`localhost.monitoring.node_agents_namespace: "armonik" is ArmoniK's namespace`,
+		"localhost.monitoring.scraper_pods: at least one label",
+		`localhost.monitoring.seq: seq "seq": retention_days: -3`,
+		`localhost.monitoring.fluent_bit: fluent-bit "fluent-bit": mem_buf_limit: "lots"`,
+		`localhost.monitoring.grafana: grafana "grafana": prometheus_url: "ftp://prometheus"`,
+		`localhost.monitoring.tracing: otel "otel-collector": endpoint: "nowhere"`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+	// fluent-bit without Seq needs an output.
+	_, err = stacks.Parse([]byte("localhost:\n  monitoring:\n    seq: {enabled: false}\n"))
+	if err == nil || !strings.Contains(err.Error(), `localhost.monitoring.fluent_bit: fluent-bit "fluent-bit": output: required`) {
+		t.Errorf("fluent-bit without Seq: %v", err)
+	}
+	if _, err := stacks.Parse([]byte("localhost:\n  monitoring:\n    seq: {enabled: false}\n    fluent_bit: {output: {stdout: true}}\n")); err != nil {
+		t.Errorf("fluent-bit to stdout: %v", err)
+	}
+}
+
+// TestReadmeTracingGraph keeps the README's second graph (the default stack with tracing on)
+// current: it shows where the tracing module's endpoint goes.
+func TestReadmeTracingGraph(t *testing.T) {
+	code, stdout, stderr, _ := runIn(t, "localhost:\n  monitoring:\n    tracing: {enabled: true}\n", "explain", "--mermaid")
+	if code != 0 {
+		t.Fatalf("explain --mermaid: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "m_otel_collector --> l_log") {
+		t.Errorf("the tracing module must reach the log layer:\n%s", stdout)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile("(?s)(<!-- graph-tracing:begin -->\n```mermaid\n)(.*?)(```\n<!-- graph-tracing:end -->)")
+	m := re.FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no <!-- graph-tracing:begin --> ```mermaid ... ``` <!-- graph-tracing:end --> block")
+	}
+	if string(m[2]) == stdout {
+		return
+	}
+	if golden.Updating() {
+		updated := re.ReplaceAll(readme, []byte("${1}"+strings.ReplaceAll(stdout, "$", "$$")+"${3}"))
+		if err := os.WriteFile("README.md", updated, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("the README tracing graph is stale (UPDATE_GOLDEN=1 go test . rewrites it):\n%s", golden.Diff(string(m[2]), stdout))
+}
