@@ -131,6 +131,28 @@ check "claims of the in-cluster services" "$(k get pvc -o name | grep -c -E 'act
 npol=$(k get networkpolicy -o name | wc -l)
 if [ "$npol" -gt 0 ]; then ok "network policies ($npol)"; else echo "note  no NetworkPolicy in the stack"; fi
 
+# Monitoring (docs/monitoring.md): on by default but tracing.
+AGENTS=$NS-node-agents
+ka() { kubectl -n "$AGENTS" "$@" 2>/dev/null; }
+check "node agents' namespace labelled privileged" "$(kubectl get ns "$AGENTS" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null)" privileged
+check "ArmoniK's namespace not loosened" "$(kubectl get ns "$NS" -o json | jq -r '[.metadata.labels | keys[] | select(startswith("pod-security"))] | length')" 0
+for d in fluent-bit node-exporter; do
+	check "daemonset $d in $AGENTS" "$(ka get ds $d -o name)" "daemonset.apps/$d"
+done
+check "node-exporter uses the host network" "$(ka get ds node-exporter -o jsonpath='{.spec.template.spec.hostNetwork}/{.spec.template.spec.hostPID}')" true/true
+for d in seq grafana mongodb-exporter kube-state-metrics; do
+	check "deployment $d" "$(k get deploy $d -o name)" "deployment.apps/$d"
+done
+check "seq retention cronjob" "$(k get cronjob seq-retention -o jsonpath='{.spec.schedule}')" "0 */12 * * *"
+for s in seq-admin grafana-admin; do
+	check "secret $s holds a generated password" "$(k get secret $s -o jsonpath='{.data.password}' | base64 -d | wc -c | tr -d ' ')" 24
+done
+check "grafana dashboards" "$(k get cm grafana-dashboards -o json | jq -r '.data | keys | join(",")')" "armonik-partitions.json,armonik-tasks.json,mongodb.json,nodes.json"
+check "fluent-bit ships to Seq" "$(ka get cm fluent-bit-config -o jsonpath='{.data.fluent-bit\.conf}' | grep -c "seq.$NS.svc.cluster.local")" 1
+check "fluent-bit may read the pods of $NS, and nothing else" "$(k get role $AGENTS-fluent-bit -o json | jq -r '[.rules[] | (.resources | join(",")) + ":" + (.verbs | sort | join(","))] | join(" ")')" "pods:get,list,watch"
+check "mongodb-exporter reads ArmoniK's connection string" "$(k get deploy mongodb-exporter -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="MongoDB__ConnectionString")].valueFrom.secretKeyRef.name}')" mongodb-connection
+check "metrics exporter serves the dashboards' statuses" "$(k get deploy metrics-exporter -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="MetricsExporter__Metrics")].value}')" completed,error,retried
+
 agent='{.spec.template.spec.containers[?(@.name=="polling-agent")]}'
 envref() { k get deploy compute-plane-default -o jsonpath="{.spec.template.spec.containers[?(@.name==\"polling-agent\")].env[?(@.name==\"$1\")].valueFrom.secretKeyRef.name}"; }
 envval() { k get deploy compute-plane-default -o jsonpath="{.spec.template.spec.containers[?(@.name==\"polling-agent\")].env[?(@.name==\"$1\")].value}"; }
@@ -163,5 +185,6 @@ check_cmd "plan empty after the change" terraform -chdir="$STACKDIR" plan -detai
 stage "cdktf destroy $STACK"
 check_cmd "cdktf destroy" timeout 600 $CDKTF destroy $STACK --auto-approve --skip-provider-lock --output "$OUT" --no-color
 check "namespace gone" "$(kubectl get ns $NS -o name 2>/dev/null)" ""
+check "node agents' namespace gone" "$(kubectl get ns $NS-node-agents -o name 2>/dev/null)" ""
 check "nothing left in the state" "$(terraform -chdir="$STACKDIR" state list 2>/dev/null | wc -l)" 0
 stage "done"
