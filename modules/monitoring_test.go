@@ -228,7 +228,11 @@ func TestMongoDBExporterIsAnAEP5Consumer(t *testing.T) {
 	if synthtest.Get(out.Named(t, "kubernetes_service_v1", "mongodb-exporter"), "spec.port.0.port") != float64(9216) {
 		t.Error("the exporter's Service serves 9216")
 	}
-	if !reflect.DeepEqual(ex.Target, modules.ScrapeTarget{JobName: "mongodb-exporter", Host: "mongodb-exporter.grid.svc.cluster.local", Port: 9216, Labels: map[string]string{"namespace": "grid"}}) {
+	if !reflect.DeepEqual(ex.Target, modules.ScrapeTarget{
+		JobName: "mongodb-exporter", Host: "mongodb-exporter.grid.svc.cluster.local", Port: 9216, Labels: map[string]string{"namespace": "grid"},
+		Pods:      map[string]string{"app.kubernetes.io/name": "mongodb-exporter", "app.kubernetes.io/instance": "mongodb-exporter", "app.kubernetes.io/component": "metrics"},
+		Namespace: "grid",
+	}) {
 		t.Errorf("scrape target %+v", ex.Target)
 	}
 }
@@ -632,6 +636,10 @@ func TestScrapeTargets(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("scrape configs\n got %#v\nwant %#v", got, want)
+	}
+	if !ne.Target.HostNetwork || ne.Target.Namespace != "armonik-node-agents" || ne.Target.Pods["app.kubernetes.io/name"] != "node-exporter" ||
+		ksm.Target.HostNetwork || ksm.Target.Namespace != "armonik" {
+		t.Errorf("egress facts of the targets: %+v %+v", ne.Target, ksm.Target)
 	}
 	bad := modules.ScrapeTarget{JobName: "a b", Host: "Not_A_Host", Port: 0, Path: "metrics", Labels: map[string]string{"app.kubernetes.io/x": "y"}}
 	err := bad.Validate()

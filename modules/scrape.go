@@ -33,6 +33,15 @@ type ScrapeTarget struct {
 	PerPod bool
 	// Labels are added to every series of the job (namespace...).
 	Labels map[string]string
+	// Pods are the labels of the pods behind the target and Namespace their namespace: a
+	// Prometheus whose NetworkPolicy restricts its egress admits them with these (a pod
+	// selector, with a namespace selector when Namespace is not its own) on Port.
+	Pods      map[string]string
+	Namespace string
+	// HostNetwork says the pods use their node's network (node-exporter): their addresses are
+	// the nodes', which no pod selector matches; an egress rule must admit them by address
+	// (ipBlock) on Port.
+	HostNetwork bool
 }
 
 // labelName is a Prometheus label name (names starting with __ are reserved).

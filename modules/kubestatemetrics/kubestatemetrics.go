@@ -161,7 +161,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	cm := cfg.common()
 	e := base.NewErrors(Kind, cfg.Name)
-	m := &Module{Target: modules.ScrapeTarget{JobName: cfg.JobName, Host: cm.Host(cfg.Name), Port: Port}}
+	m := &Module{Target: modules.ScrapeTarget{
+		JobName: cfg.JobName, Host: cm.Host(cfg.Name), Port: Port, Pods: cm.Selector(), Namespace: cfg.Namespace.Display,
+	}}
 	var err error
 	// It reads the API with its ServiceAccount's token.
 	if m.ServiceAccount, err = k8s.NewServiceAccount(scope, id+"-service-account", k8s.ServiceAccountSpec{Meta: cm.Meta(cfg.Name), AutomountToken: true}); err != nil {

@@ -214,6 +214,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	m := &Module{Pod: pod, Target: modules.ScrapeTarget{
 		JobName: cfg.JobName, Host: cm.Host(cfg.Name), Port: Port,
 		Labels: map[string]string{"namespace": cfg.Namespace.Display},
+		Pods:   cm.Selector(), Namespace: cfg.Namespace.Display,
 	}}
 	switch {
 	case vars[MonitoringConnectionString]:

@@ -114,7 +114,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	cm := cfg.common()
 	e := base.NewErrors(Kind, cfg.Name)
-	m := &Module{Target: modules.ScrapeTarget{JobName: cfg.JobName, Host: cm.Host(cfg.Name), Port: Port, PerPod: true}}
+	m := &Module{Target: modules.ScrapeTarget{
+		JobName: cfg.JobName, Host: cm.Host(cfg.Name), Port: Port, PerPod: true,
+		Pods: cm.Selector(), Namespace: cfg.Namespace.Display, HostNetwork: true,
+	}}
 	user := uid
 	probe := func(p k8s.Probe) *k8s.Probe { p.HTTPGet = &k8s.HTTPGet{Path: "/", Port: "metrics"}; return &p }
 	var err error
