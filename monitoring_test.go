@@ -320,3 +320,67 @@ func TestReadmeTracingGraph(t *testing.T) {
 	}
 	t.Errorf("the README tracing graph is stale (UPDATE_GOLDEN=1 go test . rewrites it):\n%s", golden.Diff(string(m[2]), stdout))
 }
+
+// TestExternalMonitoring: armonik-external deploys nothing for monitoring by default, and with
+// bring-your-own endpoints: Grafana on the given Prometheus, fluent-bit to CloudWatch with its
+// IAM role, the MongoDB exporter reading external_mongodb's Secret as ArmoniK does, and Core's
+// traces to an external collector with a token from a sensitive variable.
+func TestExternalMonitoring(t *testing.T) {
+	base, err := os.ReadFile("testdata/external.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func(extra string) synthtest.JSON {
+		cfg, err := stacks.Parse(append(append([]byte{}, base...), extra...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := stacks.NewExternal(cdk.NewTestApp(), cfg.External)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, out := synthtest.Synth(t, st.Stack)
+		return out
+	}
+	out := build("")
+	if n := len(out.Resources("kubernetes_daemon_set_v1")) + len(out.Resources("kubernetes_cron_job_v1")); n != 0 {
+		t.Errorf("armonik-external deploys no monitoring by default, found %d objects", n)
+	}
+	out = build(`  monitoring:
+    grafana: {enabled: true, prometheus_url: "https://prometheus.example.com"}
+    fluent_bit:
+      enabled: true
+      output: {cloudwatch: {region: eu-west-3, log_group: /armonik/logs, role_arn: "arn:aws:iam::123456789012:role/fluent-bit"}}
+    mongodb_exporter: {enabled: true}
+    tracing: {enabled: true, endpoint: "https://otlp.example.com:4317", auth_token: true}
+`)
+	if _, ok := out.Resources("kubernetes_deployment_v1")["seq-deployment"]; ok {
+		t.Error("no Seq unless enabled")
+	}
+	ds := fmt.Sprint(out.Named(t, "kubernetes_config_map_v1", "fluent-bit-config")["data"])
+	if !strings.Contains(ds, "cloudwatch_logs") || strings.Contains(ds, "/api/events/raw") {
+		t.Errorf("fluent-bit ships to CloudWatch only:\n%s", ds)
+	}
+	if sa := out.Named(t, "kubernetes_service_account_v1", "fluent-bit"); synthtest.Get(sa, "metadata.annotations.eks\\.amazonaws\\.com/role-arn") == nil {
+		if a, _ := synthtest.Get(sa, "metadata.annotations").(map[string]any); a["eks.amazonaws.com/role-arn"] != "arn:aws:iam::123456789012:role/fluent-bit" {
+			t.Errorf("fluent-bit's ServiceAccount lacks its IAM role: %v", a)
+		}
+	}
+	prov := fmt.Sprint(out.Named(t, "kubernetes_config_map_v1", "grafana-provisioning")["data"])
+	if !strings.Contains(prov, "url: https://prometheus.example.com") {
+		t.Errorf("Grafana's data source: %s", prov)
+	}
+	c := allContainersOf(out.Named(t, "kubernetes_deployment_v1", "mongodb-exporter"))
+	if !strings.Contains(fmt.Sprint(c), "atlas-connection") {
+		t.Errorf("the exporter must read external_mongodb's Secret: %v", c)
+	}
+	got := armoniKContainers(out)
+	if got["control-plane/control-plane"]["OTLP__AuthToken"] == "" || got["compute-plane-default/worker-0"]["OTLP__AuthToken"] != "" {
+		t.Errorf("OTLP__AuthToken: control plane %q, worker %q", got["control-plane/control-plane"]["OTLP__AuthToken"], got["compute-plane-default/worker-0"]["OTLP__AuthToken"])
+	}
+}
+
+func allContainersOf(r map[string]any) []any {
+	l, _ := synthtest.Get(r, "spec.template.spec.container").([]any)
+	return l
+}
