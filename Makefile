@@ -15,11 +15,15 @@ unexport TF_CLI_CONFIG_FILE
 endif
 endif
 
-STACK ?= armonik-localhost
+# STACK names the stacks of diff/deploy/destroy/output/explain/graph. Empty (the default): deploy
+# and destroy take every configured stack ('*': the cdktf CLI orders them by their dependencies,
+# armonik-platform first), diff and output take armonik-localhost, explain and graph every stack.
+STACK ?=
+DEPLOY_STACKS = $(if $(STACK),$(STACK),'*')
 FUZZTIME ?= 20s
 CDKTF := npx --no-install cdktf
 
-.PHONY: help setup bindings npm synth list diff deploy destroy test vet golden fuzz bench bench-synth \
+.PHONY: help setup bindings npm synth list diff deploy destroy output test vet golden fuzz bench bench-synth \
 	explain graph e2e cluster-up cluster-down cluster-smoke cluster-build clean
 
 help: ## print the command list
@@ -39,14 +43,17 @@ synth: setup ## synthesize the stacks into cdktf.out/stacks/<stack>/cdk.tf.json
 list: setup ## list the stacks
 	$(CDKTF) list
 
-diff: setup ## terraform plan of STACK against the cluster of your kubeconfig
-	$(CDKTF) diff $(STACK) --skip-provider-lock
+diff: setup ## terraform plan of STACK (default armonik-localhost) against the cluster of your kubeconfig
+	$(CDKTF) diff $(or $(STACK),armonik-localhost) --skip-provider-lock
 
-deploy: setup ## deploy STACK
-	$(CDKTF) deploy $(STACK) --skip-provider-lock
+deploy: setup ## deploy STACK (default: every configured stack, in dependency order)
+	$(CDKTF) deploy $(DEPLOY_STACKS) --skip-provider-lock
 
-destroy: setup ## destroy STACK
-	$(CDKTF) destroy $(STACK) --skip-provider-lock
+destroy: setup ## destroy STACK (default: every configured stack, in reverse dependency order)
+	$(CDKTF) destroy $(DEPLOY_STACKS) --skip-provider-lock
+
+output: ## after deploy: URLs, CA, client certificates and the ArmoniK CLI configuration of STACK (default armonik-localhost) into generated/STACK/
+	@scripts/output.sh $(or $(STACK),armonik-localhost)
 
 vet: bindings
 	go vet ./...

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
@@ -10,9 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/grafana"
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
 
@@ -100,7 +104,7 @@ func TestMonitoringInDefaultStack(t *testing.T) {
 			t.Errorf("DaemonSet %s in %v, want the node agents' namespace", ds, got)
 		}
 	}
-	for _, d := range []string{"seq", "grafana", "mongodb-exporter", "kube-state-metrics"} {
+	for _, d := range []string{"prometheus", "seq", "grafana", "mongodb-exporter", "kube-state-metrics"} {
 		if got := synthtest.Get(out.Named(t, "kubernetes_deployment_v1", d), "metadata.namespace"); got != nsRef {
 			t.Errorf("Deployment %s in %v, want ArmoniK's namespace", d, got)
 		}
@@ -145,6 +149,7 @@ func TestMonitoringInDefaultStack(t *testing.T) {
 	_, bare := localhost(t, `
 localhost:
   monitoring:
+    prometheus: {enabled: false}
     grafana: {enabled: false}
     seq: {enabled: false}
     fluent_bit: {enabled: false}
@@ -180,7 +185,7 @@ localhost:
 			t.Errorf("every switch off: namespace %s remains", n)
 		}
 	}
-	for _, d := range []string{"seq", "grafana", "mongodb-exporter", "kube-state-metrics"} {
+	for _, d := range []string{"prometheus", "seq", "grafana", "mongodb-exporter", "kube-state-metrics"} {
 		if _, ok := bare.Resources("kubernetes_deployment_v1")[d+"-deployment"]; ok {
 			t.Errorf("every switch off: Deployment %s remains", d)
 		}
@@ -211,21 +216,21 @@ func subset(sel any, labels map[string]any) bool {
 	return true
 }
 
-// TestTracingInStack: with tracing on, OTLP__Uri reaches the control plane, the polling agents,
-// the workers and the metrics exporter through the log layer; with an external endpoint and a
-// token, OTLP__AuthToken reaches only the control plane and the polling agents, from the
-// module's Secret, and is a sensitive variable.
+// TestTracingInStack: with tracing on, OTLP__Uri reaches the control plane and the polling
+// agents (the components Core reads it in), never the workers, the metrics exporter or the
+// init Job; with an external endpoint and a token, OTLP__AuthToken reaches the same two, from
+// the module's Secret, and is a sensitive variable.
 func TestTracingInStack(t *testing.T) {
 	st, out := localhost(t, "localhost:\n  monitoring:\n    tracing: {enabled: true}\n")
 	c := armoniKContainers(out)
 	uri := "http://otel-collector.armonik.svc.cluster.local:4317"
-	for _, name := range []string{"control-plane/control-plane", "compute-plane-default/polling-agent", "compute-plane-default/worker-0", "metrics-exporter/metrics-exporter"} {
-		if c[name]["OTLP__Uri"] != uri {
-			t.Errorf("%s: OTLP__Uri = %q", name, c[name]["OTLP__Uri"])
+	for name, want := range map[string]string{
+		"control-plane/control-plane": uri, "compute-plane-default/polling-agent": uri,
+		"compute-plane-default/worker": "", "metrics-exporter/metrics-exporter": "", "init/init": "",
+	} {
+		if got := c[name]["OTLP__Uri"]; got != want {
+			t.Errorf("%s: OTLP__Uri = %q, want %q", name, got, want)
 		}
-	}
-	if _, ok := c["init/init"]["OTLP__Uri"]; ok {
-		t.Error("the init Job reads no tracing key")
 	}
 	if st.Monitoring.Tracing.JaegerUIService != "otel-collector-jaeger" {
 		t.Error("armonik-localhost's tracing deploys Jaeger")
@@ -237,7 +242,7 @@ func TestTracingInStack(t *testing.T) {
 	token := "secret:${kubernetes_secret_v1.tracing-credentials.metadata[0].name}/token"
 	for name, want := range map[string]string{
 		"control-plane/control-plane": token, "compute-plane-default/polling-agent": token,
-		"compute-plane-default/worker-0": "", "metrics-exporter/metrics-exporter": "", "init/init": "",
+		"compute-plane-default/worker": "", "metrics-exporter/metrics-exporter": "", "init/init": "",
 	} {
 		if got := c[name]["OTLP__AuthToken"]; got != want {
 			t.Errorf("%s: OTLP__AuthToken = %q, want %q", name, got, want)
@@ -292,12 +297,14 @@ localhost:
 // TestReadmeTracingGraph keeps the README's second graph (the default stack with tracing on)
 // current: it shows where the tracing module's endpoint goes.
 func TestReadmeTracingGraph(t *testing.T) {
-	code, stdout, stderr, _ := runIn(t, "localhost:\n  monitoring:\n    tracing: {enabled: true}\n", "explain", "--mermaid")
+	code, stdout, stderr, _ := runIn(t, "localhost:\n  monitoring:\n    tracing: {}\n", "explain", "--mermaid")
 	if code != 0 {
 		t.Fatalf("explain --mermaid: exit %d\n%s", code, stderr)
 	}
-	if !strings.Contains(stdout, "m_otel_collector --> l_log") {
-		t.Errorf("the tracing module must reach the log layer:\n%s", stdout)
+	for _, w := range []string{"m_otel_collector --> l_control", "m_otel_collector --> l_polling"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("the tracing module must reach the control and polling layers (%s):\n%s", w, stdout)
+		}
 	}
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
@@ -308,17 +315,7 @@ func TestReadmeTracingGraph(t *testing.T) {
 	if m == nil {
 		t.Fatal("README.md has no <!-- graph-tracing:begin --> ```mermaid ... ``` <!-- graph-tracing:end --> block")
 	}
-	if string(m[2]) == stdout {
-		return
-	}
-	if golden.Updating() {
-		updated := re.ReplaceAll(readme, []byte("${1}"+strings.ReplaceAll(stdout, "$", "$$")+"${3}"))
-		if err := os.WriteFile("README.md", updated, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	t.Errorf("the README tracing graph is stale (UPDATE_GOLDEN=1 go test . rewrites it):\n%s", golden.Diff(string(m[2]), stdout))
+	golden.File(t, "README.md", re.ReplaceAll(readme, []byte("${1}"+strings.ReplaceAll(stdout, "$", "$$")+"${3}")))
 }
 
 // TestExternalMonitoring: armonik-external deploys nothing for monitoring by default, and with
@@ -375,12 +372,206 @@ func TestExternalMonitoring(t *testing.T) {
 		t.Errorf("the exporter must read external_mongodb's Secret: %v", c)
 	}
 	got := armoniKContainers(out)
-	if got["control-plane/control-plane"]["OTLP__AuthToken"] == "" || got["compute-plane-default/worker-0"]["OTLP__AuthToken"] != "" {
-		t.Errorf("OTLP__AuthToken: control plane %q, worker %q", got["control-plane/control-plane"]["OTLP__AuthToken"], got["compute-plane-default/worker-0"]["OTLP__AuthToken"])
+	if got["control-plane/control-plane"]["OTLP__AuthToken"] == "" || got["compute-plane-default/worker"]["OTLP__AuthToken"] != "" {
+		t.Errorf("OTLP__AuthToken: control plane %q, worker %q", got["control-plane/control-plane"]["OTLP__AuthToken"], got["compute-plane-default/worker"]["OTLP__AuthToken"])
+	}
+
+	// monitoring.prometheus_url is the metrics source of the scalers and Grafana's data source;
+	// the exporters admit the scraper pods named in that Prometheus' namespace.
+	out = build(`  monitoring:
+    prometheus_url: "http://prometheus-server.monitoring.svc.cluster.local:9090"
+    scraper_pods: {app: prometheus-server}
+    scraper_namespace: monitoring
+    grafana: {}
+    mongodb_exporter: {}
+`)
+	prov = fmt.Sprint(out.Named(t, "kubernetes_config_map_v1", "grafana-provisioning")["data"])
+	if !strings.Contains(prov, "url: http://prometheus-server.monitoring.svc.cluster.local:9090") {
+		t.Errorf("Grafana's data source must default to monitoring.prometheus_url: %s", prov)
+	}
+	if _, ok := out.Resources("kubernetes_deployment_v1")["prometheus-deployment"]; ok {
+		t.Error("prometheus_url deploys no Prometheus")
+	}
+	peer := synthtest.Get(out.Named(t, "kubernetes_network_policy_v1", "mongodb-exporter"), "spec.ingress.0.from.0")
+	if !reflect.DeepEqual(synthtest.Get(peer, "namespace_selector.match_labels"), map[string]any{"kubernetes.io/metadata.name": "monitoring"}) ||
+		!reflect.DeepEqual(synthtest.Get(peer, "pod_selector.match_labels"), map[string]any{"app": "prometheus-server"}) {
+		t.Errorf("the exporter must admit the scraper of monitoring.prometheus_url: %v", peer)
 	}
 }
 
 func allContainersOf(r map[string]any) []any {
 	l, _ := synthtest.Get(r, "spec.template.spec.container").([]any)
 	return l
+}
+
+// TestDashboardsQueryWhatTheStackScrapes is the dashboard test against a built stack: every
+// query of every dashboard the stack provisions names a metric its Prometheus really scrapes.
+// The jobs of the Prometheus' own prometheus.yml say which sources are scraped (every job
+// yields up); ArmoniK's metrics exporter serves the gauges of Core's ArmoniKMeter.cs for the
+// stack's partitions and for the statuses always exported plus those its
+// MetricsExporter__Metrics lists; node-exporter, kube-state-metrics and the MongoDB exporter
+// serve grafana.SourceMetrics. The per-partition queue panel, expanded for each option of the
+// dashboard's partition variable, queries exactly what that partition's KEDA ScaledObject
+// queries, and its pods are those of the partition's Deployment.
+func TestDashboardsQueryWhatTheStackScrapes(t *testing.T) {
+	_, out := localhost(t, `
+localhost:
+  keda: {existing: true}
+  armonik:
+    partitions:
+      - name: default
+        scaling: {max_replicas: 5}
+      - name: batch-jobs
+        scaling: {max_replicas: 5}
+`)
+	unescape := strings.NewReplacer("$${", "${", "%%{", "%{").Replace
+	data := func(cm, key string) string {
+		d, _ := out.Named(t, "kubernetes_config_map_v1", cm)["data"].(map[string]any)
+		s, ok := d[key].(string)
+		if !ok {
+			t.Fatalf("ConfigMap %s has no %s", cm, key)
+		}
+		return unescape(s)
+	}
+	var prom struct {
+		ScrapeConfigs []struct {
+			JobName string `yaml:"job_name"`
+		} `yaml:"scrape_configs"`
+	}
+	if err := yaml.Unmarshal([]byte(data("prometheus-config", "prometheus.yml")), &prom); err != nil {
+		t.Fatal(err)
+	}
+	containers := armoniKContainers(out)
+	statuses := append(slices.Clone(grafana.AlwaysExported), strings.Split(containers["metrics-exporter/metrics-exporter"]["MetricsExporter__Metrics"], ",")...)
+	partitions := []string{"default", "batch-jobs"}
+	served := map[string]bool{"up": true}
+	var jobs []string
+	for _, j := range prom.ScrapeConfigs {
+		jobs = append(jobs, j.JobName)
+		var names []string
+		switch j.JobName {
+		case "metrics-exporter":
+			names = grafana.ArmoniKMetrics(partitions, statuses)
+		case "node-exporter":
+			names = grafana.SourceMetrics[grafana.SourceNodeExporter]
+		case "kube-state-metrics":
+			names = grafana.SourceMetrics[grafana.SourceKubeStateMetrics]
+		case "mongodb-exporter":
+			names = grafana.SourceMetrics[grafana.SourceMongoDBExporter]
+		}
+		for _, n := range names {
+			served[n] = true
+		}
+	}
+	sort.Strings(jobs)
+	if want := []string{"kube-state-metrics", "metrics-exporter", "mongodb-exporter", "node-exporter", "polling-agents", "prometheus"}; !reflect.DeepEqual(jobs, want) {
+		t.Errorf("the Prometheus scrapes %v, want %v", jobs, want)
+	}
+	possible := grafana.ArmoniKMetrics(partitions, grafana.TaskStatuses)
+
+	dashboards, _ := out.Named(t, "kubernetes_config_map_v1", "grafana-dashboards")["data"].(map[string]any)
+	if len(dashboards) != len(grafana.Dashboards) {
+		t.Errorf("%d dashboards provisioned, want all %d (every source is deployed)", len(dashboards), len(grafana.Dashboards))
+	}
+	queuePanels := 0
+	for _, file := range slices.Sorted(keysOf(dashboards)) {
+		var dash struct {
+			Templating struct {
+				List []struct {
+					Name  string `json:"name"`
+					Query any    `json:"query"`
+				} `json:"list"`
+			} `json:"templating"`
+			Panels []struct {
+				Title   string `json:"title"`
+				Repeat  string `json:"repeat"`
+				Targets []struct {
+					Expr string `json:"expr"`
+				} `json:"targets"`
+			} `json:"panels"`
+		}
+		if err := json.Unmarshal([]byte(unescape(dashboards[file].(string))), &dash); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		// The options of the partition variable: "text : value" pairs (Grafana's custom variable).
+		type option struct{ text, value string }
+		var options []option
+		for _, v := range dash.Templating.List {
+			if v.Name != grafana.PartitionVariable {
+				continue
+			}
+			for _, pair := range strings.Split(fmt.Sprint(v.Query), ",") {
+				text, value, ok := strings.Cut(pair, " : ")
+				if !ok {
+					t.Errorf("%s: partition option %q is not \"text : value\"", file, pair)
+				}
+				options = append(options, option{text, value})
+			}
+			if want := []option{{"default", "default"}, {"batch-jobs", "batch_jobs"}}; !reflect.DeepEqual(options, want) {
+				t.Errorf("%s: partition options %v, want %v", file, options, want)
+			}
+		}
+		for _, p := range dash.Panels {
+			for _, q := range p.Targets {
+				exprs := []string{q.Expr}
+				if strings.Contains(q.Expr, "${partition") {
+					if len(options) == 0 || p.Repeat != grafana.PartitionVariable {
+						t.Errorf("%s: panel %q uses the partition variable without repeating over it", file, p.Title)
+					}
+					exprs = nil
+					for _, o := range options {
+						e := strings.ReplaceAll(q.Expr, "${partition:text}", o.text)
+						exprs = append(exprs, strings.ReplaceAll(e, "${partition}", o.value))
+					}
+				}
+				for i, expr := range exprs {
+					expr = strings.ReplaceAll(expr, "$namespace", "armonik")
+					if regexp.MustCompile(`\$(\{|[A-Za-z_])`).MatchString(expr) {
+						t.Errorf("%s: panel %q: unknown variable in %q", file, p.Title, expr)
+					}
+					names, regexes := grafana.QueryMetrics(expr)
+					if len(names)+len(regexes) == 0 {
+						t.Errorf("%s: panel %q: no metric in %q", file, p.Title, expr)
+					}
+					for _, n := range names {
+						if !served[n] {
+							t.Errorf("%s: panel %q: %q is not scraped by the stack's Prometheus (jobs %v)", file, p.Title, n, jobs)
+						}
+					}
+					for _, re := range regexes {
+						r := regexp.MustCompile("^(?:" + re + ")$")
+						hits := 0
+						for _, n := range possible {
+							if r.MatchString(n) {
+								if !served[n] {
+									t.Errorf("%s: panel %q: %q matches %s, which the exporter does not serve", file, p.Title, re, n)
+								}
+								hits++
+							}
+						}
+						if hits == 0 {
+							t.Errorf("%s: panel %q: %q matches no metric the exporter serves", file, p.Title, re)
+						}
+					}
+					// The queue against the pods, per partition: KEDA's own query.
+					if strings.Contains(q.Expr, "_tasks_queued") && p.Repeat == grafana.PartitionVariable {
+						queuePanels++
+						part := options[i].text
+						so := out.Manifest(t, "ScaledObject", "compute-plane-"+part)
+						if want := synthtest.Get(so, "manifest.spec.triggers.0.metadata.query"); expr != want {
+							t.Errorf("%s: panel %q for %s queries\n  %s\nits ScaledObject\n  %v", file, p.Title, part, expr, want)
+						}
+					}
+					if strings.Contains(q.Expr, "kube_deployment_status_replicas_available") && p.Repeat == grafana.PartitionVariable {
+						if want := `deployment="compute-plane-` + options[i].text + `"`; !strings.Contains(expr, want) {
+							t.Errorf("%s: panel %q: %s does not select %s", file, p.Title, expr, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	if queuePanels != len(partitions) {
+		t.Errorf("%d per-partition queue queries checked against the ScaledObjects, want %d", queuePanels, len(partitions))
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
@@ -26,6 +28,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodbexporter"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/nodeexporter"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/otel"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/prometheus"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/seq"
 )
 
@@ -109,11 +112,11 @@ func TestMonitoringGoldens(t *testing.T) {
 	}
 }
 
-// TestTracingKeys: the tracing module publishes exactly OTLP__Uri (into the log layer), and,
-// with a token, OTLP__AuthToken from a Secret through a second module that the stack lists in
-// the control and polling layers only: the two components that read it
-// (Control/Submitter/src/Program.cs, Compute/PollingAgent/src/Program.cs). Workers, the
-// metrics exporter and the init Job never receive the token.
+// TestTracingKeys: the tracing module publishes exactly OTLP__Uri, and, with a token,
+// OTLP__AuthToken from a Secret through a second module; the stack lists both in the control
+// and polling layers only: the two components that read them (Control/Submitter/src/Program.cs,
+// Compute/PollingAgent/src/Program.cs). Workers, the metrics exporter and the init Job never
+// receive them.
 func TestTracingKeys(t *testing.T) {
 	st, all := deployAll(t, false)
 	inCluster := must(otel.New(st, "tracing", otel.Config{Namespace: all.ns, ClusterDomain: "example.internal", Jaeger: &otel.Jaeger{}}))(t)
@@ -142,9 +145,8 @@ func TestTracingKeys(t *testing.T) {
 		Layers: armonik.Layers{
 			Core:    armonik.Conf{all.mq, all.db, all.rd},
 			Worker:  armonik.Conf{all.shared},
-			Log:     armonik.Conf{remote},
-			Control: armonik.Conf{remote.Auth},
-			Polling: armonik.Conf{remote.Auth},
+			Control: armonik.Conf{remote, remote.Auth},
+			Polling: armonik.Conf{remote, remote.Auth},
 		},
 	}))(t)
 	for _, c := range []struct {
@@ -153,8 +155,8 @@ func TestTracingKeys(t *testing.T) {
 	}{
 		{"control-plane", "control-plane", []string{"OTLP__AuthToken", "OTLP__Uri"}},
 		{"compute-plane-default", "polling-agent", []string{"OTLP__AuthToken", "OTLP__Uri"}},
-		{"compute-plane-default", "worker-0", []string{"OTLP__Uri"}},
-		{"metrics-exporter", "metrics-exporter", []string{"OTLP__Uri"}},
+		{"compute-plane-default", "worker", nil},
+		{"metrics-exporter", "metrics-exporter", nil},
 		{"init", "init", nil},
 	} {
 		got := fromModules(mergedContainer(t, a, c.pod, c.container), "remote", "remote-auth")
@@ -207,7 +209,7 @@ func TestMongoDBExporterIsAnAEP5Consumer(t *testing.T) {
 			t.Errorf("args lack %q: %s", w, args)
 		}
 	}
-	if got := secretsRead(c); !reflect.DeepEqual(got, []string{secretRef("mongodb-connection"), secretRef("mongodb-credentials")}) {
+	if got := secretsRead(c); !reflect.DeepEqual(got, []string{secretRef("mongodb-connection")}) {
 		t.Errorf("the exporter reads the Secrets %v", got)
 	}
 	// The access policy selects the MongoDB pods and admits the exporter's.
@@ -455,41 +457,6 @@ func TestGrafanaDashboardsFollowSources(t *testing.T) {
 	}
 }
 
-// promIdent, promString and the rest tokenize PromQL enough to find metric names: an
-// identifier that is not a function call, a keyword, or a label of by/without/on/ignoring.
-var (
-	promString  = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
-	promRange   = regexp.MustCompile(`\[[^\]]*\]`)
-	promGroup   = regexp.MustCompile(`\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)`)
-	promMatcher = regexp.MustCompile(`\{[^}]*\}`)
-	promName    = regexp.MustCompile(`__name__\s*=~\s*"((?:[^"\\]|\\.)*)"`)
-	promIdent   = regexp.MustCompile(`[A-Za-z_:][A-Za-z0-9_:]*`)
-	promKeyword = map[string]bool{"and": true, "or": true, "unless": true, "bool": true, "offset": true, "by": true, "without": true}
-)
-
-// promMetrics returns the metric names and the __name__ regular expressions of a query.
-func promMetrics(expr string) (names, regexes []string) {
-	for _, m := range promName.FindAllStringSubmatch(expr, -1) {
-		regexes = append(regexes, m[1])
-	}
-	s := promMatcher.ReplaceAllString(expr, " ")
-	s = promString.ReplaceAllString(s, " ")
-	s = promRange.ReplaceAllString(s, " ")
-	s = promGroup.ReplaceAllString(s, " ")
-	for _, loc := range promIdent.FindAllStringIndex(s, -1) {
-		id := s[loc[0]:loc[1]]
-		if loc[0] > 0 && (s[loc[0]-1] >= '0' && s[loc[0]-1] <= '9' || s[loc[0]-1] == '.') {
-			continue // the letters of a number (1e3) or a duration
-		}
-		rest := strings.TrimLeft(s[loc[1]:], " ")
-		if strings.HasPrefix(rest, "(") || promKeyword[id] {
-			continue
-		}
-		names = append(names, id)
-	}
-	return names, regexes
-}
-
 // TestDashboardsQueryServedMetrics is the dashboard test: every dashboard file is valid JSON
 // with a unique uid, every panel queries the provisioned data source, and every query names
 // only metrics its sources serve: ArmoniK's exporter (the names ArmoniKMeter.cs emits for the
@@ -558,7 +525,11 @@ func TestDashboardsQueryServedMetrics(t *testing.T) {
 			}
 			for _, q := range p.Targets {
 				queries++
-				names, regexes := promMetrics(q.Expr)
+				var names, regexes []string
+				for _, expr := range expandVariables(q.Expr, partitions) {
+					n, r := grafana.QueryMetrics(expr)
+					names, regexes = append(names, n...), append(regexes, r...)
+				}
 				if len(names)+len(regexes) == 0 {
 					t.Errorf("%s: panel %q: no metric in %q", d.File, p.Title, q.Expr)
 				}
@@ -593,10 +564,27 @@ func TestDashboardsQueryServedMetrics(t *testing.T) {
 		}
 	}
 	// The tokenizer itself.
-	names, regexes := promMetrics(`sum by (pod) (increase(kube_pod_container_status_restarts_total{a="b"}[1h])) > 0 and on(x) up offset 5m`)
+	names, regexes := grafana.QueryMetrics(`sum by (pod) (increase(kube_pod_container_status_restarts_total{a="b"}[1h])) > 0 and on(x) up offset 5m`)
 	if !reflect.DeepEqual(names, []string{"kube_pod_container_status_restarts_total", "up"}) || regexes != nil {
 		t.Errorf("tokenizer: %v %v", names, regexes)
 	}
+}
+
+// expandVariables returns expr once per partition, with the dashboards' variables replaced as
+// Grafana does: ${partition} by the partition's name in metric names (its option value),
+// ${partition:text} by the partition's name (its option text), $namespace by "armonik". A
+// query without the partition variable is returned once.
+func expandVariables(expr string, partitions []string) []string {
+	ns := strings.ReplaceAll(expr, "$namespace", "armonik")
+	if !strings.Contains(ns, "${partition") {
+		return []string{ns}
+	}
+	var out []string
+	for _, p := range partitions {
+		e := strings.ReplaceAll(ns, "${partition:text}", p)
+		out = append(out, strings.ReplaceAll(e, "${partition}", grafana.MetricPartition(p)))
+	}
+	return out
 }
 
 // filesOf lists the dashboard files embedded in the package.
@@ -802,3 +790,116 @@ func TestMonitoringSecretScan(t *testing.T) {
 }
 
 func asList(v any) []any { l, _ := v.([]any); return l }
+
+// TestPrometheusScrapesTheExporters: given the exporters' scrape targets, the Prometheus module
+// adds their jobs to prometheus.yml (node-exporter per node through dns_sd_configs on its
+// headless Service, the others through their Service) and, to its NetworkPolicy, one egress
+// rule per target on its port: a pod selector in its own namespace, a namespace and pod
+// selector elsewhere, and node_cidr for the host-network node-exporter, whose pods no selector
+// matches. A target whose job name is taken, or that names no pods, is an error.
+func TestPrometheusScrapesTheExporters(t *testing.T) {
+	st, ns := newStack(t)
+	agents := agentsNamespace(t, st)
+	ne := must(nodeexporter.New(st, "node-exporter", nodeexporter.Config{Namespace: agents}))(t)
+	ksm := must(kubestatemetrics.New(st, "kube-state-metrics", kubestatemetrics.Config{Namespace: ns, Namespaces: []string{"armonik"}}))(t)
+	targets := append(ne.ScrapeTargets(), ksm.ScrapeTargets()...)
+	must(prometheus.New(st, "prometheus", prometheus.Config{
+		Namespace: ns, Targets: targets, NodeCIDR: "10.0.0.0/16", AllowFrom: []map[string]string{{"app.kubernetes.io/name": "grafana"}},
+	}))(t)
+	_, out := synthtest.Synth(t, st)
+	var prom struct {
+		ScrapeConfigs []map[string]any `yaml:"scrape_configs"`
+	}
+	text := out.Named(t, "kubernetes_config_map_v1", "prometheus-config")["data"].(map[string]any)["prometheus.yml"].(string)
+	if err := yaml.Unmarshal([]byte(text), &prom); err != nil {
+		t.Fatal(err)
+	}
+	jobs := map[string]map[string]any{}
+	for _, j := range prom.ScrapeConfigs {
+		jobs[fmt.Sprint(j["job_name"])] = j
+	}
+	if got := fmt.Sprint(jobs["node-exporter"]["dns_sd_configs"]); got != "[map[names:[node-exporter.armonik-node-agents.svc.cluster.local] port:9100 type:A]]" {
+		t.Errorf("node-exporter job: %v", jobs["node-exporter"])
+	}
+	if got := fmt.Sprint(jobs["kube-state-metrics"]["static_configs"]); got != "[map[targets:[kube-state-metrics.armonik.svc.cluster.local:8080]]]" {
+		t.Errorf("kube-state-metrics job: %v", jobs["kube-state-metrics"])
+	}
+	np := out.Named(t, "kubernetes_network_policy_v1", "prometheus")
+	egress, _ := synthtest.Get(np, "spec.egress").([]any)
+	var rules []string
+	for _, e := range egress {
+		rules = append(rules, synthtest.String(e))
+	}
+	for _, want := range []string{
+		`{"ports":[{"port":"9100","protocol":"TCP"}],"to":[{"ip_block":{"cidr":"10.0.0.0/16"}}]}`,
+		`{"ports":[{"port":"8080","protocol":"TCP"}],"to":[{"pod_selector":{"match_labels":{"app.kubernetes.io/component":"metrics","app.kubernetes.io/instance":"kube-state-metrics","app.kubernetes.io/name":"kube-state-metrics"}}}]}`,
+	} {
+		if !slices.Contains(rules, want) {
+			t.Errorf("no egress rule %s in\n%s", want, strings.Join(rules, "\n"))
+		}
+	}
+	if got := synthtest.String(synthtest.Get(np, "spec.ingress.0.from")); !strings.Contains(got, `"app.kubernetes.io/name":"grafana"`) {
+		t.Errorf("Prometheus must admit Grafana: %s", got)
+	}
+
+	// A target in another namespace is reached with a namespace selector too; a taken job name
+	// and a target without pods are errors.
+	st2, ns2 := newStack(t)
+	other := modules.ScrapeTarget{JobName: "exporter", Host: "exporter.tools.svc.cluster.local", Port: 9000, Pods: map[string]string{"app": "x"}, Namespace: "tools"}
+	must(prometheus.New(st2, "prometheus", prometheus.Config{Namespace: ns2, Targets: []modules.ScrapeTarget{other}}))(t)
+	_, out2 := synthtest.Synth(t, st2)
+	if got := synthtest.String(synthtest.Get(out2.Named(t, "kubernetes_network_policy_v1", "prometheus"), "spec.egress")); !strings.Contains(got,
+		`{"ports":[{"port":"9000","protocol":"TCP"}],"to":[{"namespace_selector":{"match_labels":{"kubernetes.io/metadata.name":"tools"}},"pod_selector":{"match_labels":{"app":"x"}}}]}`) {
+		t.Errorf("egress to another namespace: %s", got)
+	}
+	_, err := prometheus.New(st2, "bad", prometheus.Config{Name: "bad", Namespace: ns2, Targets: []modules.ScrapeTarget{
+		{JobName: "metrics-exporter", Host: "a.b", Port: 1, Pods: map[string]string{"a": "b"}},
+		{JobName: "nopods", Host: "a.b", Port: 1},
+	}})
+	for _, w := range []string{`targets[0]: job "metrics-exporter" is already a job`, `targets[1]: job "nopods" names no pods`} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q: %v", w, err)
+		}
+	}
+}
+
+// TestGrafanaPartitions: the partitions dashboard's partition variable lists the partitions as
+// "name : metric name" pairs (Core's exporter writes '-' as '_'); the other dashboards are
+// provisioned as their files are.
+func TestGrafanaPartitions(t *testing.T) {
+	st, ns := newStack(t)
+	must(grafana.New(st, "grafana", grafana.Config{Namespace: ns, PrometheusURL: "http://p:9090", Partitions: []string{"default", "gpu-a-b"}}))(t)
+	_, out := synthtest.Synth(t, st)
+	data := out.Named(t, "kubernetes_config_map_v1", "grafana-dashboards")["data"].(map[string]any)
+	var dash struct {
+		Templating struct {
+			List []struct {
+				Name, Type string
+				Query      any
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(data["armonik-partitions.json"].(string), "$${", "${")), &dash); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, v := range dash.Templating.List {
+		if v.Name == grafana.PartitionVariable {
+			found = true
+			if v.Type != "custom" || v.Query != "default : default,gpu-a-b : gpu_a_b" {
+				t.Errorf("partition variable %+v", v)
+			}
+		}
+	}
+	if !found {
+		t.Error("no partition variable")
+	}
+	raw, _ := grafana.DashboardJSON("armonik-tasks.json")
+	if got := strings.ReplaceAll(data["armonik-tasks.json"].(string), "$${", "${"); got != string(raw) {
+		t.Error("a dashboard without the partition variable must be provisioned as its file is")
+	}
+	if _, err := grafana.New(st, "bad", grafana.Config{Name: "bad", Namespace: ns, PrometheusURL: "http://p:9090", Partitions: []string{"Bad_Name"}}); err == nil ||
+		!strings.Contains(err.Error(), `partitions[0]: "Bad_Name"`) {
+		t.Errorf("a partition name that is not a DNS label: %v", err)
+	}
+}

@@ -15,7 +15,9 @@ import (
 // modules that contribute outputs, the layers they are listed in, and the ArmoniK containers
 // each layer reaches, as a Mermaid flowchart. Edges come from the merged configuration (what
 // each container really received), not from the intent. ArmoniK's own built-in values (the
-// module "armonik") are left out.
+// module "armonik") are left out. The monitoring services that publish no AEP 5 outputs
+// (Prometheus, Seq, fluent-bit, the exporters) are drawn in a section of their own, with dotted
+// edges for what they do: scrape, ship logs, answer queries, sit behind the front door.
 func Mermaid(w io.Writer, built []Built, stack string) error {
 	found := false
 	for _, b := range built {
@@ -23,10 +25,12 @@ func Mermaid(w io.Writer, built []Built, stack string) error {
 			continue
 		}
 		found = true
-		io.WriteString(w, MermaidWith(b.ArmoniK.Pods, b.Consumers))
+		if b.ArmoniK != nil {
+			io.WriteString(w, MermaidWith(b.ArmoniK.Pods, b.Consumers, b.Links...))
+		}
 	}
 	if !found {
-		return fmt.Errorf("no stack %q among those built", stack)
+		return notBuilt(built, stack)
 	}
 	return nil
 }
@@ -34,9 +38,15 @@ func Mermaid(w io.Writer, built []Built, stack string) error {
 // MermaidOf renders the graph of merged pods.
 func MermaidOf(pods []*outputs.Pod) string { return MermaidWith(pods, nil) }
 
-// MermaidWith renders the graph of ArmoniK's merged pods and of other consumers' pods (shown in
-// a section of their own).
-func MermaidWith(pods, consumers []*outputs.Pod) string {
+// GraphLink is an edge of the graph that is no AEP 5 output: a scrape, a log shipment, a
+// query, a route of the front door. From and To are node keys: "m:<module>" (an AEP 5 module),
+// "c:<pod>/<container>" or "c:<container>" (a container, as the graph names it), or
+// "o:<name>", a service that publishes no AEP 5 outputs, drawn in a section of its own.
+type GraphLink struct{ From, To, Label string }
+
+// MermaidWith renders the graph of ArmoniK's merged pods, of other consumers' pods (shown in a
+// section of their own) and of links (dotted).
+func MermaidWith(pods, consumers []*outputs.Pod, links ...GraphLink) string {
 	type edge struct{ from, to string }
 	modules, layers, containers, others := map[string]bool{}, map[string]bool{}, []string{}, []string{}
 	edges := map[edge]bool{}
@@ -92,6 +102,17 @@ func MermaidWith(pods, consumers []*outputs.Pod) string {
 	if len(others) > 0 {
 		section("other consumers", "c:", others)
 	}
+	services := map[string]bool{}
+	for _, l := range links {
+		for _, n := range []string{l.From, l.To} {
+			if name, ok := strings.CutPrefix(n, "o:"); ok {
+				services[name] = true
+			}
+		}
+	}
+	if len(services) > 0 {
+		section("monitoring services (no AEP 5 outputs)", "o:", slices.Sorted(maps.Keys(services)))
+	}
 	var es []edge
 	for e := range edges {
 		es = append(es, e)
@@ -104,6 +125,9 @@ func MermaidWith(pods, consumers []*outputs.Pod) string {
 	})
 	for _, e := range es {
 		fmt.Fprintf(&b, "  %s --> %s\n", id(e.from), id(e.to))
+	}
+	for _, l := range links {
+		fmt.Fprintf(&b, "  %s -.->|\"%s\"| %s\n", id(l.From), l.Label, id(l.To))
 	}
 	return b.String()
 }

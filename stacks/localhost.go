@@ -3,7 +3,6 @@ package stacks
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 
@@ -17,8 +16,8 @@ import (
 const LocalhostName = "armonik-localhost"
 
 // DefaultLocalhost returns the built-in configuration of armonik-localhost (its defaults are
-// applied by NewLocalhost): ActiveMQ, MongoDB, Redis as object store, MinIO as the workers'
-// shared storage, one partition.
+// applied by NewLocalhost): ActiveMQ, MongoDB, Redis as object store, one partition running
+// ArmoniK's dynamic worker, which reads no shared storage (so there is none by default).
 func DefaultLocalhost() LocalhostConfig { return LocalhostConfig{} }
 
 // Stack is a synthesized stack and handles on what it holds.
@@ -30,6 +29,9 @@ type Stack struct {
 	ArmoniK *armonik.ArmoniK
 	// Monitoring is what the stack deployed for observability (see MonitoringConfig).
 	Monitoring *Monitoring
+	// Metrics is the metrics source (nil when the stack has none): an in-cluster Prometheus
+	// (*prometheus.Module) or an existing one (*prometheus.External).
+	Metrics outputs.MetricsSource
 }
 
 // NewLocalhost adds the armonik-localhost stack to app: the namespace, the in-cluster backing
@@ -42,10 +44,11 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error)
 		return nil, fmt.Errorf("%s: invalid configuration:\n%w", LocalhostName, errors.Join(errs...))
 	}
 	d := cfg.WithDefaults()
+	ns, _ := namespaceNamed(d.Namespace)
+	mon, _ := d.monitoring(ns)
 	return newStack(app, stackSpec{
 		name: LocalhostName, kubernetes: d.Kubernetes, stateFile: d.StateFile,
-		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK,
-		monitoring: d.Monitoring.plan(d.Namespace, d.ClusterDomain, d.Wait, true, &d.ArmoniK),
+		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK, monitoring: mon,
 	})
 }
 
@@ -73,16 +76,18 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	if err := k8s.NewProvider(st, "kubernetes", s.kubernetes); err != nil {
 		return fail(err)
 	}
-	ns := k8s.ExistingNamespace(s.namespace)
+	var ns *k8s.Namespace
+	var err error
 	if s.createNamespace {
-		var err error
 		ns, err = k8s.NewNamespace(st, "namespace", k8s.NamespaceSpec{
 			Name:   s.namespace,
 			Labels: map[string]string{"app.kubernetes.io/managed-by": "cdktf"},
 		})
-		if err != nil {
-			return fail(err)
-		}
+	} else {
+		ns, err = k8s.ExistingNamespace(s.namespace)
+	}
+	if err != nil {
+		return fail(err)
 	}
 	out := &Stack{Stack: st, Namespace: ns}
 	var core, worker armonik.Conf
@@ -94,10 +99,10 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 			errs = append(errs, prefixed(m.path+": ", err)...)
 			continue
 		}
-		if strings.HasPrefix(m.path, "table_storage.") {
+		if m.role == RoleTableStorage {
 			table = mo
 		}
-		if m.worker {
+		if m.role == RoleSharedStorage {
 			worker = append(worker, mo)
 		} else {
 			core = append(core, mo)
@@ -111,11 +116,11 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	a.Namespace = ns
 	a.Layers.Core = append(core, a.Layers.Core...)
 	a.Layers.Worker = append(worker, a.Layers.Worker...)
-	var err error
 	if s.monitoring != nil {
 		if out.Monitoring, err = s.monitoring.build(st, ns, table, &a); err != nil {
 			return fail(err)
 		}
+		out.Metrics = out.Monitoring.Metrics
 	}
 	if out.ArmoniK, err = armonik.New(st, "armonik", a); err != nil {
 		return fail(err)

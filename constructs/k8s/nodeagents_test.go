@@ -120,7 +120,7 @@ func TestCronJob(t *testing.T) {
 }
 
 // TestRBAC renders a Role and its RoleBinding to a ServiceAccount of another namespace, a
-// ClusterRole and its ClusterRoleBinding; wildcards and unknown verbs are refused.
+// ClusterRole and its ClusterRoleBinding; unknown verbs and rules without API groups are refused.
 func TestRBAC(t *testing.T) {
 	st, ns := newStack(t)
 	rules := []k8s.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get", "list", "watch"}}}
@@ -128,15 +128,15 @@ func TestRBAC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sa := []k8s.Subject{{Kind: "ServiceAccount", Name: "agent", Namespace: "agents"}}
+	sa := []k8s.RoleSubject{{Kind: "ServiceAccount", Name: "agent", Namespace: "agents"}}
 	if _, err := k8s.NewRoleBinding(st, "reader-binding", k8s.RoleBindingSpec{Meta: k8s.Meta{Name: "reader", Namespace: ns.Name}, Role: r.Name, Subjects: sa}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := k8s.NewClusterRole(st, "cluster-reader", k8s.ClusterRoleSpec{Name: "demo-reader", Rules: rules})
+	c, err := k8s.NewClusterRole(st, "cluster-reader", k8s.ClusterRoleSpec{Meta: k8s.Meta{Name: "demo-reader"}, Rules: rules})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k8s.NewClusterRoleBinding(st, "cluster-reader-binding", k8s.ClusterRoleBindingSpec{Name: "demo-reader", ClusterRole: c.Name, Subjects: sa}); err != nil {
+	if _, err := k8s.NewClusterRoleBinding(st, "cluster-reader-binding", k8s.ClusterRoleBindingSpec{Meta: k8s.Meta{Name: "demo-reader"}, Role: c.Name, Subjects: sa}); err != nil {
 		t.Fatal(err)
 	}
 	_, out := synthtest.Synth(t, st)
@@ -159,12 +159,12 @@ func TestRBAC(t *testing.T) {
 	}
 
 	_, err = k8s.NewRole(st, "bad", k8s.RoleSpec{Meta: k8s.Meta{Name: "bad", Namespace: ns.Name}, Rules: []k8s.PolicyRule{
-		{APIGroups: []string{"*"}, Resources: []string{"pods"}, Verbs: []string{"get"}},
+		{Resources: []string{"pods"}, Verbs: []string{"get"}},
 		{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"steal"}},
 	}})
-	wantErrors(t, err, `rule 0: "*" grants everything`, `rule 1: verb "steal" is not one of`)
-	_, err = k8s.NewClusterRoleBinding(st, "bad", k8s.ClusterRoleBindingSpec{Name: "bad", ClusterRole: "x", Subjects: []k8s.Subject{{Kind: "ServiceAccount", Name: "a"}, {Kind: "Robot", Name: "r"}}})
-	wantErrors(t, err, "subject 0: a ServiceAccount subject needs its namespace", `subject 1: kind "Robot"`)
+	wantErrors(t, err, `rule 0: api groups: required`, `rule 1: verb "steal" is not one of`)
+	_, err = k8s.NewClusterRoleBinding(st, "bad", k8s.ClusterRoleBindingSpec{Meta: k8s.Meta{Name: "bad"}, Role: "x", Subjects: []k8s.RoleSubject{{Kind: "ServiceAccount", Name: "a"}, {Kind: "Robot", Name: "r"}}})
+	wantErrors(t, err, "subject 0: a ServiceAccount needs its namespace", `subject 1: kind "Robot"`)
 }
 
 // wantErrors fails unless err holds every fragment.

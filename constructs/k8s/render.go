@@ -125,6 +125,7 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 		Subdomain:                     str(s.Subdomain),
 		TerminationGracePeriodSeconds: nil,
 		DnsPolicy:                     str(s.DNSPolicy),
+		PriorityClassName:             str(s.PriorityClassName),
 	}
 	if s.HostNetwork {
 		out.HostNetwork = true
@@ -380,7 +381,7 @@ func renderVolume(v Volume) (*dep.DeploymentV1SpecTemplateSpecVolume, error) {
 		}
 	case v.Secret != nil:
 		out.Secret = &dep.DeploymentV1SpecTemplateSpecVolumeSecret{
-			SecretName: jsii.String(v.Secret.Name), DefaultMode: str(v.Secret.DefaultMode),
+			SecretName: jsii.String(v.Secret.Name), DefaultMode: str(v.Secret.DefaultMode), Optional: optTrue(v.Secret.Optional),
 		}
 		if len(v.Secret.Items) > 0 {
 			out.Secret.Items = renderItems(v.Secret.Items)

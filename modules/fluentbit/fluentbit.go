@@ -11,8 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/obs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the app.kubernetes.io/name label and the default instance name.
@@ -117,13 +117,13 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.StateDir = base.Or(c.StateDir, DefaultStateDir)
-	c.MemBufLimit = base.Or(c.MemBufLimit, DefaultMemBufLimit)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.StateDir = kit.Or(c.StateDir, DefaultStateDir)
+	c.MemBufLimit = kit.Or(c.MemBufLimit, DefaultMemBufLimit)
 	if c.Tolerations == nil {
 		c.Tolerations = []k8s.Toleration{{Operator: "Exists"}}
 	}
@@ -132,8 +132,8 @@ func (c Config) WithDefaults() Config {
 		s.Port = 5341
 		c.Output.Seq = &s
 	}
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
@@ -165,7 +165,7 @@ func safeValue(s string) bool {
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	if len(c.Namespaces) == 0 && !c.AllNamespaces {
 		e.Add("namespaces", "required: the namespaces whose logs are shipped (or all_namespaces: true)")
@@ -236,7 +236,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{Selector: cm.Selector(), Namespace: cfg.Namespace.Display}
 	var err error
 	sa := cm.Meta(cfg.Name)
@@ -247,15 +247,15 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if m.ServiceAccount, err = k8s.NewServiceAccount(scope, id+"-service-account", k8s.ServiceAccountSpec{Meta: sa, AutomountToken: true}); err != nil {
 		return nil, e.Fail(err)
 	}
-	subjects := []k8s.Subject{{Kind: "ServiceAccount", Name: cfg.Name, Namespace: cfg.Namespace.Display}}
+	subjects := []k8s.RoleSubject{{Kind: "ServiceAccount", Name: cfg.Name, Namespace: cfg.Namespace.Display}}
 	readPods := []k8s.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get", "list", "watch"}}}
 	if cfg.AllNamespaces {
 		name := cfg.Namespace.Display + "-" + cfg.Name
-		if m.ClusterRole, err = k8s.NewClusterRole(scope, id+"-cluster-role", k8s.ClusterRoleSpec{Name: name, Labels: cm.Labels(), Rules: readPods}); err != nil {
+		if m.ClusterRole, err = k8s.NewClusterRole(scope, id+"-cluster-role", k8s.ClusterRoleSpec{Meta: k8s.Meta{Name: name, Labels: cm.Labels()}, Rules: readPods}); err != nil {
 			return nil, e.Fail(err)
 		}
 		if m.ClusterRoleBinding, err = k8s.NewClusterRoleBinding(scope, id+"-cluster-role-binding", k8s.ClusterRoleBindingSpec{
-			Name: name, Labels: cm.Labels(), ClusterRole: m.ClusterRole.Name, Subjects: subjects,
+			Meta: k8s.Meta{Name: name, Labels: cm.Labels()}, Role: m.ClusterRole.Name, Subjects: subjects,
 		}); err != nil {
 			return nil, e.Fail(err)
 		}
@@ -304,7 +304,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Meta:           cm.Meta(cfg.Name),
 		Selector:       cm.Selector(),
 		MaxUnavailable: "10%",
-		Wait:           base.Bool(cfg.Wait, true),
+		Wait:           kit.Bool(cfg.Wait, true),
 		DependsOn:      deps,
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
@@ -348,7 +348,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", nil); err != nil {
 			return nil, e.Fail(err)
 		}

@@ -5,13 +5,15 @@ import (
 	"net/url"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/obs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the app.kubernetes.io/name label and the default instance name.
@@ -80,6 +82,10 @@ type Config struct {
 	// provisioned only when everything it reads is there. Set by the stack; nil provisions
 	// every dashboard.
 	Sources []Source `json:"-" yaml:"-"`
+	// Partitions are ArmoniK's partitions (default ["default"]): the dashboards' partition
+	// variable lists them, each with the name its metrics carry (PartitionOptions). Set by the
+	// stack.
+	Partitions []string `json:"-" yaml:"-"`
 	// SubPath serves Grafana under a path ("/grafana") instead of the root, for an Ingress
 	// shared with other UIs ("" = the root).
 	SubPath string `json:"sub_path,omitempty" yaml:"sub_path,omitempty"`
@@ -100,17 +106,20 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
-	c.AdminUser = base.Or(c.AdminUser, DefaultAdminUser)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
+	c.AdminUser = kit.Or(c.AdminUser, DefaultAdminUser)
 	c.SubPath = strings.TrimSuffix(c.SubPath, "/")
+	if len(c.Partitions) == 0 {
+		c.Partitions = []string{"default"}
+	}
 	c.Service = c.Service.WithDefaults(Port)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
@@ -129,13 +138,22 @@ func (c Config) Selector() map[string]string {
 	return cm.Selector()
 }
 
+// InClusterURL is the URL of the UI inside the cluster (c after defaults, Namespace set),
+// sub-path included: http://<name>.<namespace>.svc.<domain>:<service port><sub path>. Given as
+// ArmoniK's front.grafana_url, the front door's /grafana/ route keeps the path, as Grafana
+// serving from a sub-path expects.
+func (c Config) InClusterURL() string {
+	cm := c.common()
+	return cm.URL(c.Name, c.Service.Port) + c.SubPath
+}
+
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	obs.ValidateStorage(e, c.Storage)
-	base.ValidateUserName(e, "admin_user", c.AdminUser)
+	kit.ValidateUserName(e, "admin_user", c.AdminUser)
 	if c.PrometheusURL == "" {
 		e.Add("prometheus_url", "required: the URL of the Prometheus the dashboards query")
 	} else if u, err := url.Parse(c.PrometheusURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || strings.ContainsAny(c.PrometheusURL, " \n\"'") {
@@ -149,6 +167,11 @@ func (c Config) Validate() error {
 	}
 	obs.ValidateService(e, c.Service)
 	obs.ValidatePeers(e, "ui_clients", c.UIClients)
+	for i, p := range c.Partitions {
+		if msgs := validation.IsDNS1123Label(p); len(msgs) > 0 {
+			e.Add(fmt.Sprintf("partitions[%d]", i), "%q: %s", p, msgs[0])
+		}
+	}
 	return e.Err()
 }
 
@@ -208,7 +231,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{
 		URL: cm.URL(cfg.Name, cfg.Service.Port) + cfg.SubPath + "/", ServiceName: cfg.Name, ServicePort: cfg.Service.Port,
 		Selector: cm.Selector(), DashboardFiles: provisioned(cfg.Sources),
@@ -219,6 +242,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		b, err := DashboardJSON(f)
 		if err != nil {
 			return nil, e.Fail(err)
+		}
+		if b, err = WithPartitions(b, cfg.Partitions); err != nil {
+			return nil, e.Fail(fmt.Errorf("dashboard %s: %w", f, err))
 		}
 		dashboards[f] = k8s.Literal(string(b))
 	}
@@ -288,7 +314,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Replicas: &replicas,
 		Selector: cm.Selector(),
 		Strategy: "Recreate",
-		Wait:     base.Bool(cfg.Wait, true),
+		Wait:     kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
 			Annotations: hash,
@@ -334,7 +360,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	svc := cm.Meta(cfg.Name)
 	svc.Annotations = cfg.Service.Annotations
 	if m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
-		Meta: svc, Type: cfg.Service.Type, Selector: cm.Selector(), Wait: base.Bool(cfg.Wait, true),
+		Meta: svc, Type: cfg.Service.Type, Selector: cm.Selector(), Wait: kit.Bool(cfg.Wait, true),
 		Ports: []k8s.ServicePort{{Name: "http", Port: cfg.Service.Port, TargetPort: "http", NodePort: cfg.Service.NodePort}},
 	}); err != nil {
 		return nil, e.Fail(err)
@@ -349,7 +375,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			return nil, e.Fail(err)
 		}
 	}
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", []obs.PortPeers{{Port: Port, From: cfg.UIClients}}); err != nil {
 			return nil, e.Fail(err)
 		}

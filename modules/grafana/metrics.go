@@ -1,7 +1,11 @@
 package grafana
 
 import (
+	"bytes"
 	"embed"
+	"encoding/json"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -116,4 +120,93 @@ var SourceMetrics = map[Source][]string{
 		"kube_deployment_status_replicas_available", "kube_deployment_spec_replicas",
 		"kube_pod_status_phase", "kube_pod_container_status_restarts_total",
 	},
+}
+
+// PartitionVariable is the dashboards' custom variable listing ArmoniK's partitions.
+const PartitionVariable = "partition"
+
+// MetricPartition is the partition's name as the exporter writes it in its metric names
+// (ArmoniKMeter.cs: every '-' of the name replaced by '_'), the same as the KEDA ScaledObject's
+// query (constructs/armonik scaling.go).
+func MetricPartition(partition string) string { return strings.ReplaceAll(partition, "-", "_") }
+
+// PartitionOptions is the query of the partition variable: "name : metric name" pairs
+// separated by commas (a Grafana custom variable whose option text is the partition name and
+// whose value is its name in the metric names), so ${partition} in a metric name and
+// ${partition:text} in a Deployment name select the same partition.
+func PartitionOptions(partitions []string) string {
+	var pairs []string
+	for _, p := range partitions {
+		pairs = append(pairs, p+" : "+MetricPartition(p))
+	}
+	return strings.Join(pairs, ",")
+}
+
+// WithPartitions returns the dashboard with its partition variable (if it has one) listing
+// partitions; a dashboard without one is returned as it is.
+func WithPartitions(dashboard []byte, partitions []string) ([]byte, error) {
+	var d map[string]any
+	if err := json.Unmarshal(dashboard, &d); err != nil {
+		return nil, err
+	}
+	templating, _ := d["templating"].(map[string]any)
+	list, _ := templating["list"].([]any)
+	found := false
+	for _, v := range list {
+		if v, ok := v.(map[string]any); ok && v["name"] == PartitionVariable {
+			if v["type"] != "custom" {
+				return nil, fmt.Errorf("variable %s is of type %v, want custom", PartitionVariable, v["type"])
+			}
+			v["query"] = PartitionOptions(partitions)
+			found = true
+		}
+	}
+	if !found {
+		return dashboard, nil
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// promString and the rest tokenize PromQL enough to find metric names: an identifier that is
+// not a function call, a keyword, or a label of by/without/on/ignoring.
+var (
+	promString  = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+	promRange   = regexp.MustCompile(`\[[^\]]*\]`)
+	promGroup   = regexp.MustCompile(`\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)`)
+	promMatcher = regexp.MustCompile(`\{[^}]*\}`)
+	promName    = regexp.MustCompile(`__name__\s*=~\s*"((?:[^"\\]|\\.)*)"`)
+	promIdent   = regexp.MustCompile(`[A-Za-z_:][A-Za-z0-9_:]*`)
+	promKeyword = map[string]bool{"and": true, "or": true, "unless": true, "bool": true, "offset": true, "by": true, "without": true}
+)
+
+// QueryMetrics returns the metric names a PromQL query reads and its __name__ regular
+// expressions (the dashboard tests check them against what the stack's Prometheus scrapes).
+// Variables must be expanded first.
+func QueryMetrics(expr string) (names, regexes []string) {
+	for _, m := range promName.FindAllStringSubmatch(expr, -1) {
+		regexes = append(regexes, m[1])
+	}
+	s := promMatcher.ReplaceAllString(expr, " ")
+	s = promString.ReplaceAllString(s, " ")
+	s = promRange.ReplaceAllString(s, " ")
+	s = promGroup.ReplaceAllString(s, " ")
+	for _, loc := range promIdent.FindAllStringIndex(s, -1) {
+		id := s[loc[0]:loc[1]]
+		if loc[0] > 0 && (s[loc[0]-1] >= '0' && s[loc[0]-1] <= '9' || s[loc[0]-1] == '.') {
+			continue // the letters of a number (1e3) or a duration
+		}
+		rest := strings.TrimLeft(s[loc[1]:], " ")
+		if strings.HasPrefix(rest, "(") || promKeyword[id] {
+			continue
+		}
+		names = append(names, id)
+	}
+	return names, regexes
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/obs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the app.kubernetes.io/name label and the default instance name.
@@ -85,17 +85,17 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.JobName = base.Or(c.JobName, Kind)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.JobName = kit.Or(c.JobName, Kind)
 	if c.Kinds == nil {
 		c.Kinds = DefaultResources
 	}
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
@@ -110,7 +110,7 @@ func (c *Config) common() obs.Common {
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	if len(c.Namespaces) == 0 {
 		e.Add("namespaces", "required: the namespaces measured")
@@ -160,7 +160,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{Target: modules.ScrapeTarget{
 		JobName: cfg.JobName, Host: cm.Host(cfg.Name), Port: Port, Pods: cm.Selector(), Namespace: cfg.Namespace.Display,
 	}}
@@ -177,7 +177,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	for _, g := range slices.Sorted(maps.Keys(byGroup)) {
 		rules = append(rules, k8s.PolicyRule{APIGroups: []string{g}, Resources: byGroup[g], Verbs: []string{"list", "watch"}})
 	}
-	subjects := []k8s.Subject{{Kind: "ServiceAccount", Name: cfg.Name, Namespace: cfg.Namespace.Display}}
+	subjects := []k8s.RoleSubject{{Kind: "ServiceAccount", Name: cfg.Name, Namespace: cfg.Namespace.Display}}
 	for _, ns := range cfg.Namespaces {
 		meta := k8s.Meta{Name: cfg.Namespace.Display + "-" + cfg.Name, Namespace: ns, Labels: cm.Labels()}
 		for _, ref := range append([]*k8s.Namespace{cfg.Namespace}, cfg.NamespaceRefs...) {
@@ -202,14 +202,14 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Meta:      cm.Meta(cfg.Name),
 		Replicas:  &replicas,
 		Selector:  cm.Selector(),
-		Wait:      base.Bool(cfg.Wait, true),
+		Wait:      kit.Bool(cfg.Wait, true),
 		DependsOn: m.RoleBindings,
 		Template: k8s.PodTemplate{
 			Labels: cm.Labels(),
 			Spec: k8s.PodSpec{
 				ServiceAccountName:           m.ServiceAccount.Name,
 				AutomountServiceAccountToken: ptr(true),
-				Security:                     base.PodSecurity(user, user, user),
+				Security:                     kit.PodSecurity(user, user, user),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{
@@ -246,7 +246,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", []obs.PortPeers{{Port: Port, From: cfg.Scrapers}}); err != nil {
 			return nil, e.Fail(err)
 		}

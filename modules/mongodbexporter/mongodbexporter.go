@@ -11,8 +11,8 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/obs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the app.kubernetes.io/name label and the default instance name.
@@ -96,17 +96,17 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.JobName = base.Or(c.JobName, Kind)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.JobName = kit.Or(c.JobName, Kind)
 	if c.Collectors == nil {
 		c.Collectors = DefaultCollectors
 	}
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
@@ -134,7 +134,7 @@ var collectors = []string{
 // (New does).
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	if len(c.TableStorage) == 0 {
 		e.Add("table_storage", "required: the table store's outputs (the module ArmoniK's core layer lists)")
@@ -201,7 +201,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	pod, err := outputs.MergePod(cfg.Name, []outputs.ContainerLayers{{Name: "exporter", Layers: []outputs.Layer{
 		outputs.ModulesLayer(LayerTableStorage, cfg.TableStorage...),
 		outputs.ModulesLayer(LayerConf, cfg.Conf...),
@@ -255,13 +255,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Meta:     cm.Meta(cfg.Name),
 		Replicas: &replicas,
 		Selector: cm.Selector(),
-		Wait:     base.Bool(cfg.Wait, true),
+		Wait:     kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
 			Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(user, user, user),
+				Security:                     kit.PodSecurity(user, user, user),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{
@@ -293,7 +293,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", []obs.PortPeers{{Port: Port, From: cfg.Scrapers}}); err != nil {
 			return nil, e.Fail(err)
 		}

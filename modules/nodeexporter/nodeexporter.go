@@ -5,8 +5,8 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/obs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the app.kubernetes.io/name label and the default instance name.
@@ -60,17 +60,17 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.MountPointsExclude = base.Or(c.MountPointsExclude, DefaultMountPointsExclude)
-	c.JobName = base.Or(c.JobName, Kind)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.MountPointsExclude = kit.Or(c.MountPointsExclude, DefaultMountPointsExclude)
+	c.JobName = kit.Or(c.JobName, Kind)
 	if c.Tolerations == nil {
 		c.Tolerations = []k8s.Toleration{{Operator: "Exists"}}
 	}
-	c.Wait = base.OrTrue(c.Wait)
+	c.Wait = kit.OrTrue(c.Wait)
 	return c
 }
 
@@ -85,7 +85,7 @@ func (c *Config) common() obs.Common {
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	if err := (modules.ScrapeTarget{JobName: c.JobName, Host: "x", Port: Port}).Validate(); err != nil {
 		e.Add("job_name", "%q: no blanks or quotes", c.JobName)
@@ -113,7 +113,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{Target: modules.ScrapeTarget{
 		JobName: cfg.JobName, Host: cm.Host(cfg.Name), Port: Port, PerPod: true,
 		Pods: cm.Selector(), Namespace: cfg.Namespace.Display, HostNetwork: true,
@@ -125,7 +125,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Meta:           cm.Meta(cfg.Name),
 		Selector:       cm.Selector(),
 		MaxUnavailable: "10%",
-		Wait:           base.Bool(cfg.Wait, true),
+		Wait:           kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels: cm.Labels(),
 			Spec: k8s.PodSpec{
@@ -133,7 +133,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				HostNetwork:                  true,
 				HostPID:                      true,
 				DNSPolicy:                    "ClusterFirstWithHostNet",
-				Security:                     base.PodSecurity(user, user, user),
+				Security:                     kit.PodSecurity(user, user, user),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{

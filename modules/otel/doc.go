@@ -3,7 +3,7 @@
 // or only the endpoint of a collector running elsewhere.
 //
 //	tr, err := otel.New(stack, "tracing", otel.Config{Namespace: ns, Jaeger: &otel.Jaeger{}})
-//	// list tr in ArmoniK's log layer; with a token, tr.Auth in the control and polling layers
+//	// list tr (and, with a token, tr.Auth) in ArmoniK's control and polling layers
 //
 // # Outputs
 //
@@ -16,7 +16,9 @@
 // OTLP__Uri to its collector's gRPC port 4317 (terraform/modules/tracing/outputs.tf).
 //
 //	env  OTLP__Uri = http://<name>.<namespace>.svc.<cluster_domain>:4317, or Config.Endpoint
-//	     (the module itself: list it in the log layer)
+//	     (the module itself: list it in the control and polling layers, the two components
+//	     that read it; the log layer would also reach the metrics exporter and the workers,
+//	     which do not)
 //	env_from_secret  OTLP__AuthToken <- <existing_secret>/<token_key>, or
 //	     <name>-credentials/token from the sensitive variable <name>_auth_token; with
 //	     Config.AuthToken and Config.Endpoint only (Module.Auth: list it in the control and

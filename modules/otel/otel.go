@@ -10,8 +10,8 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/obs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the app.kubernetes.io/name label.
@@ -121,23 +121,23 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, DefaultName)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.TokenKey = base.Or(c.TokenKey, DefaultTokenKey)
+	c.Name = kit.Or(c.Name, DefaultName)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.TokenKey = kit.Or(c.TokenKey, DefaultTokenKey)
 	if c.Jaeger != nil {
 		j := *c.Jaeger
-		j.Image = base.Or(j.Image, DefaultJaegerImage)
-		j.Tag = base.Or(j.Tag, DefaultJaegerTag)
+		j.Image = kit.Or(j.Image, DefaultJaegerImage)
+		j.Tag = kit.Or(j.Tag, DefaultJaegerTag)
 		c.Jaeger = &j
 	}
 	if c.Senders == nil {
-		c.Senders = []k8s.PolicyPeer{{PodSelector: base.ConsumerSelector()}}
+		c.Senders = []k8s.PolicyPeer{{PodSelector: kit.ConsumerSelector()}}
 	}
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
@@ -149,19 +149,19 @@ func (c *Config) common() obs.Common {
 	}
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "tracing", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "tracing", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
-	return []base.Credential{{Env: AuthTokenEnv, Key: c.TokenKey, Field: "token_key", Var: "auth_token", What: "the bearer token of the OTLP endpoint"}}
+func (c *Config) credentials() []kit.Credential {
+	return []kit.Credential{{Env: AuthTokenEnv, Key: c.TokenKey, Field: "token_key", Var: "auth_token", What: "the bearer token of the OTLP endpoint"}}
 }
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	if c.Endpoint != "" {
-		base.ValidateName(e, c.Name)
+		kit.ValidateName(e, c.Name)
 		if u, err := url.Parse(c.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.Port() == "" || u.User != nil {
 			e.Add("endpoint", "%q must be the OTLP/gRPC URL of a collector, http(s)://host:port, without credentials", c.Endpoint)
 		}
@@ -180,8 +180,8 @@ func (c Config) Validate() error {
 		e.Add("auth_token", "only with endpoint: the in-cluster collector (core distribution) checks no token; the NetworkPolicy limits who may send")
 	}
 	if j := c.Jaeger; j != nil {
-		obs.ValidateImage(e, "jaeger.", j.Image, c.PullPolicy)
-		base.ValidateResources(e, "jaeger.resources", j.Resources)
+		obs.ValidateImage(e, "jaeger.", j.Image, j.Tag, c.PullPolicy)
+		kit.ValidateResources(e, "jaeger.resources", j.Resources)
 	}
 	if f := c.Forward; f != nil {
 		host, port, ok := strings.Cut(f.Endpoint, ":")
@@ -205,9 +205,9 @@ func isIP(s string) bool {
 }
 
 // Module is tracing for ArmoniK. It implements outputs.ModuleOutputs with the endpoint alone
-// (OTLP__Uri): list it in ArmoniK's log layer. Auth, when a token is configured, holds
-// OTLP__AuthToken: list it in the control and polling layers only, the two components that
-// read it, so that no other container receives the token.
+// (OTLP__Uri). Auth, when a token is configured, holds OTLP__AuthToken. List both in ArmoniK's
+// control and polling layers only: the Submitter and the polling agent are the components that
+// read them, so that no other container receives the token or a key it never reads.
 type Module struct {
 	// Collector is the collector's Deployment, Service its Service, Config its ConfigMap
 	// <name>-config (nil with Endpoint).
@@ -228,7 +228,7 @@ type Module struct {
 	// Auth gives OTLP__AuthToken (nil without a token).
 	Auth outputs.ModuleOutputs
 
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New deploys tracing on scope with the configuration cfg, defaults applied. It returns every
@@ -238,7 +238,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{}
 	if cfg.Endpoint != "" {
 		m.URI = cfg.Endpoint
@@ -251,7 +251,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			}
 			m.Credentials, m.Variables, m.Auth = sec, vars, auth
 		}
-		m.ModuleOutputs = base.NewModuleOutputs(outputs.NewModule(cfg.Name).Env(URIEnv, m.URI))
+		m.ModuleOutputs = kit.NewModuleOutputs("", outputs.NewModule(cfg.Name).Env(URIEnv, m.URI))
 		return m, nil
 	}
 	cm := cfg.common()
@@ -278,12 +278,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	user := uid
 	replicas := 1
 	if m.Collector, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
-		Meta: cm.Meta(cfg.Name), Replicas: &replicas, Selector: cm.Selector(), Wait: base.Bool(cfg.Wait, true),
+		Meta: cm.Meta(cfg.Name), Replicas: &replicas, Selector: cm.Selector(), Wait: kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels: cm.Labels(), Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(user, user, user),
+				Security:                     kit.PodSecurity(user, user, user),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{
@@ -316,7 +316,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		np, err := cm.NetworkPolicy(scope, id+"-network-policy", []obs.PortPeers{
 			{Port: GRPCPort, From: cfg.Senders}, {Port: HTTPPort, From: cfg.Senders},
 		})
@@ -325,7 +325,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		}
 		m.NetworkPolicies = append(m.NetworkPolicies, np)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(outputs.NewModule(cfg.Name).Env(URIEnv, m.URI))
+	m.ModuleOutputs = kit.NewModuleOutputs("", outputs.NewModule(cfg.Name).Env(URIEnv, m.URI))
 	return m, nil
 }
 
@@ -342,14 +342,14 @@ func (m *Module) jaeger(scope constructs.Construct, id string, cfg *Config, j *J
 	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = "ui"; return &p }
 	var err error
 	if m.Jaeger, err = k8s.NewDeployment(scope, id+"-jaeger", k8s.DeploymentSpec{
-		Meta: cm.Meta(name), Replicas: &replicas, Selector: cm.Selector(), Wait: base.Bool(cfg.Wait, true),
+		Meta: cm.Meta(name), Replicas: &replicas, Selector: cm.Selector(), Wait: kit.Bool(cfg.Wait, true),
 		// Traces live in memory: a second pod would hold other traces.
 		Strategy: "Recreate",
 		Template: k8s.PodTemplate{
 			Labels: cm.Labels(),
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(user, user, user),
+				Security:                     kit.PodSecurity(user, user, user),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{
@@ -381,7 +381,7 @@ func (m *Module) jaeger(scope constructs.Construct, id string, cfg *Config, j *J
 		return err
 	}
 	m.JaegerUIService, m.JaegerUIPort = name, JaegerUIPort
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		collector := cfg.common()
 		np, err := cm.NetworkPolicy(scope, id+"-jaeger-network-policy", []obs.PortPeers{
 			{Port: GRPCPort, From: []k8s.PolicyPeer{{PodSelector: collector.Selector()}}},

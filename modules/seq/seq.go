@@ -7,8 +7,8 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/obs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the app.kubernetes.io/name label and the default instance name.
@@ -103,24 +103,24 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.CLIImage = base.Or(c.CLIImage, DefaultCLIImage)
-	c.CLITag = base.Or(c.CLITag, DefaultCLITag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
-	c.AdminUser = base.Or(c.AdminUser, DefaultAdminUser)
-	c.SystemRAMTarget = base.Or(c.SystemRAMTarget, DefaultRAMTarget)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.CLIImage = kit.Or(c.CLIImage, DefaultCLIImage)
+	c.CLITag = kit.Or(c.CLITag, DefaultCLITag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
+	c.AdminUser = kit.Or(c.AdminUser, DefaultAdminUser)
+	c.SystemRAMTarget = kit.Or(c.SystemRAMTarget, DefaultRAMTarget)
 	if c.RetentionDays == nil {
 		d := DefaultRetentionDays
 		c.RetentionDays = &d
 	}
-	c.RetentionSchedule = base.Or(c.RetentionSchedule, DefaultRetentionSchedule)
+	c.RetentionSchedule = kit.Or(c.RetentionSchedule, DefaultRetentionSchedule)
 	c.Service = c.Service.WithDefaults(DefaultUIPort)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
@@ -132,14 +132,21 @@ func (c *Config) common() obs.Common {
 	}
 }
 
+// InClusterURL is the URL of the UI and API inside the cluster (c after defaults, Namespace
+// set): http://<name>.<namespace>.svc.<domain>:80, what ArmoniK's front door proxies at /seq/.
+func (c Config) InClusterURL() string {
+	cm := c.common()
+	return cm.URL(c.Name, APIPort)
+}
+
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	obs.ValidateStorage(e, c.Storage)
-	obs.ValidateImage(e, "cli_", c.CLIImage, c.PullPolicy)
-	base.ValidateUserName(e, "admin_user", c.AdminUser)
+	obs.ValidateImage(e, "cli_", c.CLIImage, c.CLITag, c.PullPolicy)
+	kit.ValidateUserName(e, "admin_user", c.AdminUser)
 	if f, err := strconv.ParseFloat(c.SystemRAMTarget, 64); err != nil || f <= 0 || f >= 1 {
 		e.Add("system_ram_target", "%q must be a fraction of the node's memory between 0 and 1, such as 0.2", c.SystemRAMTarget)
 	}
@@ -190,7 +197,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{
 		Host: cm.Host(cfg.Name), IngestionPort: IngestionPort,
 		IngestionURL: cm.URL(cfg.Name, IngestionPort), URL: cm.URL(cfg.Name, APIPort),
@@ -224,7 +231,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Selector: cm.Selector(),
 		// One ReadWriteOnce claim: the old pod must stop before the new one starts.
 		Strategy: "Recreate",
-		Wait:     base.Bool(cfg.Wait, true),
+		Wait:     kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
 			Annotations: hash,
@@ -281,7 +288,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	ui := cm.Meta(m.UIServiceName)
 	ui.Annotations = cfg.Service.Annotations
 	if m.UIService, err = k8s.NewService(scope, id+"-ui", k8s.ServiceSpec{
-		Meta: ui, Type: cfg.Service.Type, Selector: cm.Selector(), Wait: base.Bool(cfg.Wait, true),
+		Meta: ui, Type: cfg.Service.Type, Selector: cm.Selector(), Wait: kit.Bool(cfg.Wait, true),
 		Ports: []k8s.ServicePort{{Name: "ui", Port: cfg.Service.Port, TargetPort: "api", NodePort: cfg.Service.NodePort}},
 	}); err != nil {
 		return nil, e.Fail(err)
@@ -291,7 +298,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			return nil, e.Fail(err)
 		}
 	}
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		retention := k8s.PolicyPeer{PodSelector: map[string]string{
 			"app.kubernetes.io/name": Kind, "app.kubernetes.io/instance": cfg.Name, "app.kubernetes.io/component": retentionComponent,
 		}}
@@ -327,7 +334,7 @@ func retentionJob(scope constructs.Construct, id string, cfg *Config, cm *obs.Co
 			Spec: k8s.PodSpec{
 				RestartPolicy:                "Never",
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(user, user, user),
+				Security:                     kit.PodSecurity(user, user, user),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{
@@ -385,10 +392,11 @@ if grep '"RemovedSignalExpression": *null' "$policies" | grep -q "\"RetentionTim
   echo "retention: events are deleted after $SEQ_RETENTION"
   exit 0
 fi
-for id in $(grep '"RemovedSignalExpression": *null' "$policies" | grep -o 'retentionpolicy-[0-9A-Za-z]*'); do
+grep '"RemovedSignalExpression": *null' "$policies" | grep -o 'retentionpolicy-[0-9A-Za-z]*' >"$policies.ids"
+while read -r id; do
   echo "retention: removing $id"
   $seqcli retention remove -i "$id" || exit 1
-done
+done <"$policies.ids"
 $seqcli retention create --after "$SEQ_RETENTION" --delete-all-events --json --no-color >/dev/null || exit 1
 echo "retention: events are now deleted after $SEQ_RETENTION"
 `

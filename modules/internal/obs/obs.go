@@ -2,7 +2,7 @@
 // modules/fluentbit, modules/grafana, modules/nodeexporter, modules/mongodbexporter,
 // modules/kubestatemetrics, modules/otel): the settings every one of them has and their
 // validation, labels, DNS names and NetworkPolicies. It builds nothing by itself; the
-// configuration errors and security contexts are those of modules/internal/base.
+// configuration errors and security contexts are those of modules/internal/kit.
 package obs
 
 import (
@@ -18,7 +18,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // PartOf is the app.kubernetes.io/part-of label of every observability object: not armonik
@@ -40,22 +40,25 @@ type Common struct {
 }
 
 // Validate records every problem of the common settings.
-func (c *Common) Validate(e *base.Errors) {
-	base.ValidateName(e, c.Name)
-	base.ValidateNamespace(e, c.Namespace)
+func (c *Common) Validate(e *kit.Errors) {
+	kit.ValidateName(e, c.Name)
+	kit.ValidateNamespace(e, c.Namespace)
 	if msgs := validation.IsDNS1123Subdomain(c.ClusterDomain); len(msgs) > 0 {
 		e.Add("cluster_domain", "%q: %s", c.ClusterDomain, msgs[0])
 	}
-	ValidateImage(e, "", c.Image, c.PullPolicy)
-	base.ValidateResources(e, "resources", c.Resources)
+	ValidateImage(e, "", c.Image, c.Tag, c.PullPolicy)
+	kit.ValidateResources(e, "resources", c.Resources)
 	ValidateScheduling(e, c.NodeSelector, c.Tolerations)
 }
 
-// ValidateImage records the problems of an image setting: a repository and a pull policy.
-// prefix is the key's prefix ("" or "cli_").
-func ValidateImage(e *base.Errors, prefix, image, pullPolicy string) {
+// ValidateImage records the problems of an image setting: a repository that, with its tag, is
+// an image reference (k8s.ValidateImage), and a pull policy. prefix is the key's prefix ("" or
+// "cli_").
+func ValidateImage(e *kit.Errors, prefix, image, tag, pullPolicy string) {
 	if strings.TrimSpace(image) == "" {
 		e.Add(prefix+"image", "required")
+	} else if err := k8s.ValidateImage(ImageRef(image, tag)); err != nil {
+		e.Add(prefix+"image", "%v (image and tag)", err)
 	}
 	switch pullPolicy {
 	case "Always", "IfNotPresent", "Never":
@@ -65,7 +68,7 @@ func ValidateImage(e *base.Errors, prefix, image, pullPolicy string) {
 }
 
 // ValidateScheduling records the problems of a node selector and tolerations.
-func ValidateScheduling(e *base.Errors, nodeSelector map[string]string, tolerations []k8s.Toleration) {
+func ValidateScheduling(e *kit.Errors, nodeSelector map[string]string, tolerations []k8s.Toleration) {
 	for _, k := range slices.Sorted(maps.Keys(nodeSelector)) {
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
 			e.Add("node_selector", "key %q: %s", k, msgs[0])
@@ -92,12 +95,7 @@ func ValidateScheduling(e *base.Errors, nodeSelector map[string]string, tolerati
 }
 
 // ImageRef is image:tag, or image alone when pinned by digest or without a tag.
-func ImageRef(image, tag string) string {
-	if tag == "" || strings.Contains(image, "@") {
-		return image
-	}
-	return image + ":" + tag
-}
+func ImageRef(image, tag string) string { return k8s.ImageRef(image, tag) }
 
 // ImageRef is the container image of the module.
 func (c *Common) ImageRef() string { return ImageRef(c.Image, c.Tag) }
@@ -185,7 +183,7 @@ func InNamespace(ns string, pods map[string]string) k8s.PolicyPeer {
 }
 
 // ValidatePeers records the problems of extra NetworkPolicy peers given in the configuration.
-func ValidatePeers(e *base.Errors, key string, peers []k8s.PolicyPeer) {
+func ValidatePeers(e *kit.Errors, key string, peers []k8s.PolicyPeer) {
 	for i, p := range peers {
 		k := fmt.Sprintf("%s[%d]", key, i)
 		if len(p.PodSelector) == 0 && len(p.NamespaceSelector) == 0 {
@@ -205,7 +203,7 @@ func ValidatePeers(e *base.Errors, key string, peers []k8s.PolicyPeer) {
 }
 
 // ValidateService records the problems of a UI Service setting.
-func ValidateService(e *base.Errors, s Service) {
+func ValidateService(e *kit.Errors, s Service) {
 	if !slices.Contains(k8s.ServiceTypes, s.Type) || s.Type == k8s.Headless {
 		e.Add("service.type", "%q must be ClusterIP, NodePort or LoadBalancer", s.Type)
 	}
@@ -232,7 +230,7 @@ type Service struct {
 
 // WithDefaults fills the type and port.
 func (s Service) WithDefaults(port int) Service {
-	s.Type = base.Or(s.Type, k8s.ClusterIP)
+	s.Type = kit.Or(s.Type, k8s.ClusterIP)
 	if s.Port == 0 {
 		s.Port = port
 	}
@@ -241,7 +239,7 @@ func (s Service) WithDefaults(port int) Service {
 
 // ValidateStorage records the problems of a claim setting: a positive quantity and a valid
 // StorageClass name.
-func ValidateStorage(e *base.Errors, s modules.Storage) {
+func ValidateStorage(e *kit.Errors, s modules.Storage) {
 	if q, err := resource.ParseQuantity(s.Size); err != nil {
 		e.Add("storage.size", "%q is not a Kubernetes quantity such as \"8Gi\"", s.Size)
 	} else if q.Sign() <= 0 {
