@@ -52,6 +52,13 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 		{"elastic-dll-long-grace", "localhost:\n  shared_storage: {minio: {}}\n  monitoring: {prometheus: {}}\n  keda: {existing: true}\n" +
 			"  armonik:\n    partitions:\n      - name: default\n        termination_grace_period_seconds: 200000\n        scaling: {max_replicas: 3}\n" + dll +
 			"      - name: tcp\n        socket_type: tcp\n        scaling: {min_replicas: 1, max_replicas: 2}\n", true, true},
+		// Every observability part on, tracing included (OTLP__Uri in the control and polling
+		// layers, the exporter statuses in the metrics layer).
+		{"monitoring-everything-on", "localhost:\n  monitoring:\n    prometheus: {}\n    grafana: {}\n    seq: {}\n    fluent_bit: {}\n" +
+			"    node_exporter: {}\n    mongodb_exporter: {}\n    kube_state_metrics: {}\n    tracing: {}\n", true, false},
+		// Tracing to an external collector with a token (OTLP__AuthToken from a Secret in the
+		// control plane and the polling agents).
+		{"tracing", "localhost:\n  monitoring:\n    tracing: {endpoint: \"https://otlp.example.com:4317\", auth_token: true}\n", true, false},
 		{"elastic-external", "stacks: [armonik-external]\nexternal:\n  queue: {sqs: {region: eu-west-3}}\n" +
 			"  table_storage: {external_mongodb: {}}\n  object_storage: {s3: {region: eu-west-3, bucket: objects}}\n" +
 			"  monitoring: {prometheus_url: \"http://prometheus-server.monitoring.svc.cluster.local:9090\"}\n  keda: {existing: true}\n" +
@@ -122,10 +129,19 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 					}
 					if c.Name == "metrics-exporter" {
 						for n := range names {
-							if !strings.HasPrefix(n, "MongoDB__") && !strings.HasPrefix(n, "Serilog__") && n != "Components__TableStorage" {
+							// MetricsExporter__* is the exporter's own section (Core 0.37.2
+							// Control/Metrics/src/Options/MetricsExporter.cs): Grafana's statuses.
+							if !strings.HasPrefix(n, "MongoDB__") && !strings.HasPrefix(n, "Serilog__") && n != "Components__TableStorage" && !strings.HasPrefix(n, "MetricsExporter__") {
 								t.Errorf("the metrics exporter receives %s", n)
 							}
 						}
+					}
+					tracing := c.Name == "control-plane" || c.Name == "polling-agent"
+					if !tracing && (names["OTLP__Uri"] || names["OTLP__AuthToken"]) {
+						t.Errorf("%s/%s receives the tracing keys, which only the Submitter and the polling agent read", p.Name, c.Name)
+					}
+					if tracing && strings.Contains(tc.doc, "tracing:") && !names["OTLP__Uri"] {
+						t.Errorf("%s/%s lacks OTLP__Uri with tracing on", p.Name, c.Name)
 					}
 					if names["FileStorageType"] && !tc.shared {
 						t.Errorf("%s/%s receives shared storage that no worker reads", p.Name, c.Name)

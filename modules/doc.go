@@ -38,6 +38,23 @@
 //   - modules/s3: the object store on Amazon S3 (IRSA).
 //   - modules/gcs: the object store on Google Cloud Storage (S3 API, HMAC key).
 //
+// Observability (they give ArmoniK at most the keys that tracing and the dashboards need;
+// docs/monitoring.md):
+//
+//   - modules/seq: the log store and UI (Seq), with a retention CronJob.
+//   - modules/fluentbit: a DaemonSet shipping the containers' logs to Seq, stdout or CloudWatch.
+//   - modules/grafana: Grafana, its Prometheus data source and ArmoniK's dashboards.
+//   - modules/nodeexporter, modules/kubestatemetrics: exporters of the nodes and of the
+//     namespace's Deployments and pods.
+//   - modules/mongodbexporter: the MongoDB exporter, an AEP 5 consumer of the table store's
+//     outputs.
+//   - modules/otel: the OTLP endpoint of Core's traces (OTLP__Uri), an OpenTelemetry collector
+//     and Jaeger.
+//
+// The exporters give scrape targets (ScrapeTarget) for a Prometheus; the observability
+// modules share modules/internal/obs (labels part-of=armonik-monitoring, NetworkPolicies,
+// validation).
+//
 // # The module contract
 //
 // Every module package has the same shape:

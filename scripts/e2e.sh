@@ -5,9 +5,11 @@
 #      Terraform CLI config named by TF_CLI_CONFIG_FILE); otherwise print one line and exit 0;
 #   2. start the cluster; one command, npx cdktf deploy armonik-platform armonik-localhost
 #      (wait switch off: no node runs pods): the platform installs KEDA (its CRDs are real), then
-#      armonik-localhost is planned against them: the default storage, an in-cluster Prometheus,
-#      two partitions scaling 0..5 on their queue length, PriorityClasses, and the front door
-#      doing mutual TLS, authentication and authorization on;
+#      armonik-localhost is planned against them: the default storage, the default monitoring
+#      (Prometheus scraping the exporters, Grafana, Seq, fluent-bit, node-exporter,
+#      kube-state-metrics, the MongoDB exporter; node agents in a namespace of their own), two
+#      partitions scaling 0..5 on their queue length, PriorityClasses, and the front door doing
+#      mutual TLS, authentication and authorization on, with Grafana and Seq behind it;
 #   3. read the objects back with kubectl and check what ArmoniK needs (elastic compute
 #      included); check the front door's certificates (openssl), that no ConfigMap holds a key,
 #      and what make output writes;
@@ -119,8 +121,6 @@ localhost:
   namespace: $NS
   state_file: $WORK/terraform.tfstate
   wait: false
-  monitoring:
-    prometheus: {}
   armonik:
     priority_classes: {enabled: true}
     partitions:
@@ -169,6 +169,37 @@ check "claims of the in-cluster services" "$(k get pvc -o name | grep -c -E 'act
 npol=$(k get networkpolicy -o name | wc -l)
 if [ "$npol" -gt 0 ]; then ok "network policies ($npol)"; else echo "note  no NetworkPolicy in the stack"; fi
 
+# Monitoring (docs/monitoring.md): on by default but tracing.
+AGENTS=$NS-node-agents
+ka() { kubectl -n "$AGENTS" "$@" 2>/dev/null; }
+check "node agents' namespace labelled privileged" "$(kubectl get ns "$AGENTS" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null)" privileged
+check "ArmoniK's namespace not loosened" "$(kubectl get ns "$NS" -o json | jq -r '[.metadata.labels | keys[] | select(startswith("pod-security"))] | length')" 0
+for d in fluent-bit node-exporter; do
+	check "daemonset $d in $AGENTS" "$(ka get ds $d -o name)" "daemonset.apps/$d"
+done
+check "node-exporter uses the host network" "$(ka get ds node-exporter -o jsonpath='{.spec.template.spec.hostNetwork}/{.spec.template.spec.hostPID}')" true/true
+for d in seq grafana mongodb-exporter kube-state-metrics; do
+	check "deployment $d" "$(k get deploy $d -o name)" "deployment.apps/$d"
+done
+check "seq retention cronjob" "$(k get cronjob seq-retention -o jsonpath='{.spec.schedule}')" "0 */12 * * *"
+for s in seq-admin grafana-admin; do
+	check "secret $s holds a generated password" "$(k get secret $s -o jsonpath='{.data.password}' | base64 -d | wc -c | tr -d ' ')" 24
+done
+check "grafana dashboards" "$(k get cm grafana-dashboards -o json | jq -r '.data | keys | join(",")')" "armonik-partitions.json,armonik-tasks.json,mongodb.json,nodes.json"
+check "fluent-bit ships to Seq" "$(ka get cm fluent-bit-config -o jsonpath='{.data.fluent-bit\.conf}' | grep -c "seq.$NS.svc.cluster.local")" 1
+check "fluent-bit may read the pods of $NS, and nothing else" "$(k get role $AGENTS-fluent-bit -o json | jq -r '[.rules[] | (.resources | join(",")) + ":" + (.verbs | sort | join(","))] | join(" ")')" "pods:get,list,watch"
+check "mongodb-exporter reads ArmoniK's connection string" "$(k get deploy mongodb-exporter -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="MongoDB__ConnectionString")].valueFrom.secretKeyRef.name}')" mongodb-connection
+check "grafana's partition variable lists the partitions with their metric names" "$(k get cm grafana-dashboards -o json | jq -r '.data["armonik-partitions.json"] | fromjson | .templating.list[] | select(.name == "partition") | .query')" "default : default,batch-jobs : batch_jobs"
+check "grafana's data source is the in-cluster Prometheus" "$(k get cm grafana-provisioning -o jsonpath='{.data.datasources\.yaml}' | grep -c "url: http://prometheus.$NS.svc.cluster.local:9090")" 1
+check "grafana serves from /grafana behind the front door" "$(k get deploy grafana -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="GF_SERVER_SERVE_FROM_SUB_PATH")].value}')" true
+check "prometheus scrape jobs" "$(k get cm prometheus-config -o jsonpath='{.data.prometheus\.yml}' | grep -o 'job_name: [a-z-]*' | cut -d' ' -f2 | sort | tr '\n' ' ')" "kube-state-metrics metrics-exporter mongodb-exporter node-exporter polling-agents prometheus "
+check "prometheus finds every node-exporter through its headless Service" "$(k get cm prometheus-config -o jsonpath='{.data.prometheus\.yml}' | grep -A1 'names:' | grep -c "node-exporter.$AGENTS.svc.cluster.local")" 1
+check "node-exporter's Service is headless" "$(ka get svc node-exporter -o jsonpath='{.spec.clusterIP}')" None
+check "prometheus may reach the nodes on 9100 only" "$(k get networkpolicy prometheus -o json | jq -r '[.spec.egress[] | select(.to[0].ipBlock and (.ports[0].port == 9100 or .ports[0].port == "9100")) | .to[0].ipBlock.cidr] | join(",")')" 0.0.0.0/0
+check "prometheus admits grafana" "$(k get networkpolicy prometheus -o json | jq -r '[.spec.ingress[0].from[].podSelector.matchLabels["app.kubernetes.io/name"] // empty] | join(",")')" grafana
+check "the exporters admit prometheus" "$(for n in kube-state-metrics mongodb-exporter; do k get networkpolicy $n -o jsonpath='{.spec.ingress[0].from[0].podSelector.matchLabels.app\.kubernetes\.io/name}'; echo; done | sort -u)" prometheus
+check "metrics exporter serves the dashboards' statuses" "$(k get deploy metrics-exporter -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="MetricsExporter__Metrics")].value}')" completed,error,retried
+
 agent='{.spec.template.spec.containers[?(@.name=="polling-agent")]}'
 envref() { k get deploy compute-plane-default -o jsonpath="{.spec.template.spec.containers[?(@.name==\"polling-agent\")].env[?(@.name==\"$1\")].valueFrom.secretKeyRef.name}"; }
 envval() { k get deploy compute-plane-default -o jsonpath="{.spec.template.spec.containers[?(@.name==\"polling-agent\")].env[?(@.name==\"$1\")].value}"; }
@@ -213,7 +244,7 @@ check "metrics-exporter service prometheus.io annotations" "$(k get svc metrics-
 check "pod-deletion-cost updater" "$(k get deploy pod-deletion-cost -o jsonpath='{.spec.template.spec.containers[0].image}')" "dockerhubaneo/armonik_pdc_update:0.3.0"
 check "pod-deletion-cost role: get and patch pods only" "$(rules pod-deletion-cost)" '[{"apiGroups":[""],"resources":["pods"],"verbs":["get","patch"]}]'
 check "pod-deletion-cost Prometheus URL" "$(k get deploy pod-deletion-cost -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="PrometheusUrl")].value}')" "http://prometheus.$NS.svc.cluster.local:9090/"
-check "only the updater mounts an API token" "$(k get deploy -o json | jq -r '[.items[] | select(.spec.template.spec.automountServiceAccountToken == true) | .metadata.name] | sort | join(",")')" "pod-deletion-cost,prometheus"
+check "only the updater among ArmoniK's pods mounts an API token (and the monitoring readers of the API)" "$(k get deploy -o json | jq -r '[.items[] | select(.spec.template.spec.automountServiceAccountToken == true) | .metadata.name] | sort | join(",")')" "kube-state-metrics,pod-deletion-cost,prometheus"
 
 stage "front door: Service, certificates, Secrets, authentication data, outputs"
 check "front deployment" "$(k get deploy front -o jsonpath='{.spec.template.spec.containers[0].image}')" "nginxinc/nginx-unprivileged:1.29.5-alpine-slim"
@@ -241,6 +272,7 @@ for san in DNS:armonik.local DNS:localhost "DNS:front.$NS.svc.cluster.local" IPA
 done
 check "no ConfigMap holds a private key" "$(k get configmap -o json | grep -c 'PRIVATE KEY')" 0
 check "nginx verifies client certificates" "$(k get configmap front-nginx -o jsonpath='{.data.armonik\.conf}' | grep -c -E 'ssl_verify_client on;|grpc_set_header X-Certificate-Client-CN \$armonik_client_cn;')" 2
+check "front door routes /grafana/ (path kept) and /seq/ (base href)" "$(k get configmap front-nginx -o jsonpath='{.data.armonik\.conf}' | grep -c -E "proxy_pass http://grafana.$NS.svc.cluster.local:3000/grafana/;|proxy_pass http://seq.$NS.svc.cluster.local:80/;|base href=\"/seq/\"")" 3
 check "GUI banner" "$(k get configmap front-nginx -o jsonpath='{.data.environment\.json}' | jq -r .name)" e2e
 initenv() { k get job init -o jsonpath="{.spec.template.spec.containers[0].env[?(@.name==\"$1\")].value}"; }
 check "init loads the generated client's certificate" "$(initenv InitServices__Authentication__UserCertificates__1)" '{"User":"submitter","Cn":"submitter"}'
@@ -251,6 +283,8 @@ FHASH=$(k get deploy front -o jsonpath='{.spec.template.metadata.annotations.arm
 check "front config hash covers the certificates" "$(echo "$FHASH" | grep -cE "^[0-9a-f]{64}-[0-9a-f]{64}$")" 1
 terraform -chdir="$STACKDIR" output -json >"$WORK/outputs.json" 2>/dev/null
 check "output control_plane_url" "$(jq -r .control_plane_url.value "$WORK/outputs.json")" "https://front.$NS.svc.cluster.local:5001"
+check "output grafana_url" "$(jq -r .grafana_url.value "$WORK/outputs.json")" "https://front.$NS.svc.cluster.local:5000/grafana/"
+check "output seq_url" "$(jq -r .seq_url.value "$WORK/outputs.json")" "https://front.$NS.svc.cluster.local:5000/seq/"
 check "output client_certificates is sensitive" "$(jq -r .client_certificates.sensitive "$WORK/outputs.json")" true
 check "output ca_certificate is the CA" "$(jq -j .ca_certificate.value "$WORK/outputs.json" | sha256sum)" "$(sha256sum <"$CERTS/ca.crt")"
 GEN=$WORK/generated
@@ -293,6 +327,7 @@ echo "note  removing the unavailable APIService v1beta1.external.metrics.k8s.io 
 kubectl delete apiservice v1beta1.external.metrics.k8s.io >/dev/null 2>&1 || true
 check_cmd "cdktf destroy" timeout 600 $CDKTF destroy $STACK $PLATFORM --auto-approve --skip-provider-lock --output "$OUT" --no-color
 check "namespace gone" "$(kubectl get ns $NS -o name 2>/dev/null)" ""
+check "node agents' namespace gone" "$(kubectl get ns $NS-node-agents -o name 2>/dev/null)" ""
 check "KEDA namespace gone" "$(kubectl get ns $KEDA_NS -o name 2>/dev/null)" ""
 check "KEDA CRDs gone" "$(kubectl get crd -o name 2>/dev/null | grep -c keda)" 0
 check "KEDA cluster roles gone" "$(kubectl get clusterrole -o name 2>/dev/null | grep -c keda)" 0

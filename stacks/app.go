@@ -10,6 +10,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/keda"
 )
@@ -21,6 +22,11 @@ type Built struct {
 	Stack   cdk.Stack
 	ArmoniK *armonik.ArmoniK
 	Summary string
+	// Consumers are the merged pods of the other AEP 5 consumers of the stack's modules (the
+	// MongoDB exporter reads the table store's outputs, as ArmoniK does).
+	Consumers []*outputs.Pod
+	// Links are the graph's edges that are no AEP 5 outputs (Stack.GraphLinks).
+	Links []GraphLink
 }
 
 // Build adds the stacks cfg selects to app, in order, and reports every stack's problems at
@@ -47,7 +53,7 @@ func Build(app constructs.Construct, cfg *Config) ([]Built, error) {
 				continue
 			}
 			consumers = append(consumers, st.Stack)
-			out = append(out, Built{Name: name, Stack: st.Stack, ArmoniK: st.ArmoniK})
+			out = append(out, Built{Name: name, Stack: st.Stack, ArmoniK: st.ArmoniK, Consumers: st.Consumers(), Links: st.GraphLinks()})
 		case PlatformName:
 			var err error
 			if platform, err = NewPlatform(app, cfg.Platform); err != nil {
@@ -85,6 +91,9 @@ func Explain(w io.Writer, built []Built, stack string) error {
 			continue
 		}
 		fmt.Fprintf(w, "# stack %s\n\n%s\n", b.Name, b.ArmoniK.Explain())
+		for _, p := range b.Consumers {
+			fmt.Fprintf(w, "\n%s", outputs.Explain(p))
+		}
 	}
 	if !found {
 		return notBuilt(built, stack)

@@ -68,8 +68,10 @@ type LocalhostConfig struct {
 	// ArmoniK configures ArmoniK itself: partitions, images, components, extra confs per layer,
 	// overrides, autoscaling, ingress...
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
-	// Monitoring is the metrics store that queue-length scaling and the pod-deletion-cost
-	// updater query: an in-cluster Prometheus, or the URL of an existing one.
+	// Monitoring configures the metrics store (an in-cluster Prometheus, or the URL of an
+	// existing one) that queue-length scaling, the pod-deletion-cost updater and Grafana query,
+	// the logs, dashboards, exporters and traces: all on by default but tracing (see
+	// docs/monitoring.md).
 	Monitoring MonitoringConfig `yaml:"monitoring,omitempty"`
 	// KEDA says where KEDA comes from when partitions scale on their queue length.
 	KEDA KEDAConfig `yaml:"keda,omitempty"`
@@ -262,12 +264,15 @@ func (c *LocalhostConfig) plan() ([]*module, []error) {
 	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait}
 	mods, es := planAll(x, &d.Queue, &d.TableStorage, &d.ObjectStorage, &d.SharedStorage)
 	errs = append(errs, es...)
-	mon, es := d.Monitoring.plan(ns, d.ClusterDomain, d.Wait, d.KEDA)
+	_, es = d.monitoring(ns)
 	errs = append(errs, es...)
 	errs = append(errs, d.KEDA.validate()...)
-	if mon != nil {
-		d.ArmoniK.Metrics = mon.planned
-	}
 	errs = append(errs, prefixed("armonik.", d.ArmoniK.Validate())...)
 	return mods, errs
+}
+
+// monitoring plans the monitoring of d (defaults applied) in namespace ns and wires what
+// ArmoniK must know of it into d.ArmoniK.
+func (d *LocalhostConfig) monitoring(ns *k8s.Namespace) (*monitoringPlan, []error) {
+	return d.Monitoring.plan(monitoringContext{namespace: ns, clusterDomain: d.ClusterDomain, wait: d.Wait, localhost: true, keda: d.KEDA}, &d.ArmoniK)
 }

@@ -43,8 +43,11 @@ type ExternalConfig struct {
 	// ArmoniK configures ArmoniK itself. Cloud identities: list the ServiceAccounts with their
 	// annotations in armonik.service_accounts and name them in the components.
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
-	// Monitoring is the metrics store that queue-length scaling and the pod-deletion-cost
-	// updater query: usually prometheus_url, a Prometheus the cluster already runs.
+	// Monitoring configures the metrics store that queue-length scaling, the
+	// pod-deletion-cost updater and Grafana query (usually prometheus_url, a Prometheus the
+	// cluster already runs), logs, dashboards, exporters and traces, all off by default; bring
+	// your own endpoints with prometheus_url, fluent_bit.output (Seq host, CloudWatch) and
+	// tracing.endpoint (see docs/monitoring.md).
 	Monitoring MonitoringConfig `yaml:"monitoring,omitempty"`
 	// KEDA says where KEDA comes from when partitions scale on their queue length.
 	KEDA KEDAConfig `yaml:"keda,omitempty"`
@@ -74,12 +77,9 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 	errs = append(errs, es...)
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)
-	mon, es := c.Monitoring.plan(nsObj, or(c.ArmoniK.ClusterDomain, "cluster.local"), wait, c.keda())
+	_, es = c.monitoring(nsObj, &a)
 	errs = append(errs, es...)
 	errs = append(errs, c.KEDA.validate()...)
-	if mon != nil {
-		a.Metrics = mon.planned
-	}
 	errs = append(errs, prefixed("armonik.", a.Validate())...)
 	return mods, errs
 }
@@ -97,9 +97,17 @@ func NewExternal(app constructs.Construct, cfg ExternalConfig) (*Stack, error) {
 	a := cfg.ArmoniK
 	a.Wait = orPtr(a.Wait, orPtr(cfg.Wait, ptr(true)))
 	nsObj, _ := namespaceNamed(ns)
-	mon, _ := cfg.Monitoring.plan(nsObj, or(a.ClusterDomain, "cluster.local"), a.Wait, cfg.keda())
+	mon, _ := cfg.monitoring(nsObj, &a)
 	return newStack(app, stackSpec{
 		name: ExternalName, kubernetes: cfg.Kubernetes, stateFile: cfg.StateFile,
 		namespace: ns, createNamespace: !cfg.ExistingNamespace, modules: mods, armonik: a, monitoring: mon,
 	})
+}
+
+// monitoring plans the stack's monitoring in namespace ns and wires what ArmoniK (a) must know
+// of it into a.
+func (c *ExternalConfig) monitoring(ns *k8s.Namespace, a *armonik.Config) (*monitoringPlan, []error) {
+	return c.Monitoring.plan(monitoringContext{
+		namespace: ns, clusterDomain: or(a.ClusterDomain, "cluster.local"), wait: a.Wait, keda: c.keda(),
+	}, a)
 }

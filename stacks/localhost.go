@@ -27,6 +27,8 @@ type Stack struct {
 	// Modules are the storage modules, in the order they were created.
 	Modules []outputs.ModuleOutputs
 	ArmoniK *armonik.ArmoniK
+	// Monitoring is what the stack deployed for observability (see MonitoringConfig).
+	Monitoring *Monitoring
 	// Metrics is the metrics source (nil when the stack has none): an in-cluster Prometheus
 	// (*prometheus.Module) or an existing one (*prometheus.External).
 	Metrics outputs.MetricsSource
@@ -43,7 +45,7 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error)
 	}
 	d := cfg.WithDefaults()
 	ns, _ := namespaceNamed(d.Namespace)
-	mon, _ := d.Monitoring.plan(ns, d.ClusterDomain, d.Wait, d.KEDA)
+	mon, _ := d.monitoring(ns)
 	return newStack(app, stackSpec{
 		name: LocalhostName, kubernetes: d.Kubernetes, stateFile: d.StateFile,
 		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK, monitoring: mon,
@@ -59,7 +61,8 @@ type stackSpec struct {
 	createNamespace bool
 	modules         []*module
 	armonik         armonik.Config
-	monitoring      *monitoring
+	// monitoring deploys the observability modules (nil: none).
+	monitoring *monitoringPlan
 }
 
 func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
@@ -88,12 +91,16 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	}
 	out := &Stack{Stack: st, Namespace: ns}
 	var core, worker armonik.Conf
+	var table outputs.ModuleOutputs
 	var errs []error
 	for _, m := range s.modules {
 		mo, err := m.build(st, ns)
 		if err != nil {
 			errs = append(errs, prefixed(m.path+": ", err)...)
 			continue
+		}
+		if m.role == RoleTableStorage {
+			table = mo
 		}
 		if m.role == RoleSharedStorage {
 			worker = append(worker, mo)
@@ -102,21 +109,19 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 		}
 		out.Modules = append(out.Modules, mo)
 	}
-	if s.monitoring != nil {
-		m, err := s.monitoring.build(st, ns)
-		if err != nil {
-			errs = append(errs, prefixed("monitoring: ", err)...)
-		}
-		out.Metrics = m
-	}
 	if len(errs) > 0 {
 		return fail(errors.Join(errs...))
 	}
 	a := s.armonik
 	a.Namespace = ns
-	a.Metrics = out.Metrics
 	a.Layers.Core = append(core, a.Layers.Core...)
 	a.Layers.Worker = append(worker, a.Layers.Worker...)
+	if s.monitoring != nil {
+		if out.Monitoring, err = s.monitoring.build(st, ns, table, &a); err != nil {
+			return fail(err)
+		}
+		out.Metrics = out.Monitoring.Metrics
+	}
 	if out.ArmoniK, err = armonik.New(st, "armonik", a); err != nil {
 		return fail(err)
 	}

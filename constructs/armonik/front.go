@@ -79,10 +79,16 @@ type Front struct {
 	// CORS lets gRPC-web clients of another origin call the API (off by default: the admin GUI
 	// is served from the same origin and needs none).
 	CORS FrontCORS `json:"cors,omitempty" yaml:"cors,omitempty"`
-	// GrafanaURL, when set, is proxied at /grafana/ (prefix stripped: configure Grafana's
-	// root_url as <front>/grafana/); it becomes the grafana_url output.
+	// GrafanaURL, when set, is proxied at /grafana/; it becomes the grafana_url output. The
+	// URL's path replaces /grafana/: give http://<host>:<port>/grafana for a Grafana serving
+	// from the sub-path (root_url <front>/grafana/, serve_from_sub_path true: what the stacks
+	// deploy, and set here when monitoring.grafana is on); a URL without a path strips the
+	// prefix (serve_from_sub_path false).
 	GrafanaURL string `json:"grafana_url,omitempty" yaml:"grafana_url,omitempty"`
-	// SeqURL, when set, is proxied at /seq/ (prefix stripped); it becomes the seq_url output.
+	// SeqURL, when set, is proxied at /seq/ with the prefix stripped; it becomes the seq_url
+	// output (set by the stacks when monitoring.seq is on). Seq has no sub-path setting: nginx
+	// inserts <base href="/seq/"> into its pages, as upstream's ingress does, so that their
+	// relative links stay under /seq/.
 	SeqURL string `json:"seq_url,omitempty" yaml:"seq_url,omitempty"`
 }
 
@@ -387,7 +393,7 @@ func (cfg *Config) nginxConfig() nginxconf.Config {
 		c.Routes = append(c.Routes, nginxconf.Route{Name: "grafana", URL: f.GrafanaURL})
 	}
 	if f.SeqURL != "" {
-		c.Routes = append(c.Routes, nginxconf.Route{Name: "seq", URL: f.SeqURL})
+		c.Routes = append(c.Routes, nginxconf.Route{Name: "seq", URL: f.SeqURL, BaseHref: true})
 	}
 	return c
 }

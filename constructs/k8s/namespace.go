@@ -10,8 +10,8 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 )
 
-// Namespace is a created namespace. Name is a Terraform reference to it: resources placed in
-// the namespace use it, so Terraform creates the namespace first and deletes it last.
+// Namespace is a created (or existing) namespace. Resources placed in it use NameRef, so
+// Terraform creates the namespace first and deletes it last; Name is for messages and DNS names.
 type Namespace struct {
 	// Name is the namespace name as configured.
 	Name string

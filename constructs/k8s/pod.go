@@ -76,6 +76,9 @@ type Mount struct {
 	Path     string
 	SubPath  string
 	ReadOnly bool
+	// Propagation is the mount propagation: "" (None, the Kubernetes default), HostToContainer
+	// or Bidirectional. A node agent reading the host's mounts needs HostToContainer.
+	Propagation string
 }
 
 // Resources are the container's requests and limits ("cpu": "500m", "memory": "1Gi"...).
@@ -218,6 +221,13 @@ type PodSpec struct {
 	RestartPolicy                 string
 	ShareProcessNamespace         *bool
 	Hostname, Subdomain           string
+	// HostNetwork and HostPID run the pod in the node's network and process namespaces (node
+	// agents such as node-exporter); the Pod Security "baseline" and "restricted" levels forbid
+	// both, so such pods belong in a namespace labelled "privileged".
+	HostNetwork, HostPID bool
+	// DNSPolicy: "" (ClusterFirst), ClusterFirstWithHostNet (cluster DNS for a host-network
+	// pod), Default or None.
+	DNSPolicy string
 	// PriorityClassName names the pods' PriorityClass ("" = the cluster's default priority).
 	PriorityClassName string
 }
@@ -312,6 +322,11 @@ func (t *PodTemplate) Validate(where string) error {
 				if paths[m.Path] {
 					errs.add("%s: two mounts at %q", w, m.Path)
 				}
+				switch m.Propagation {
+				case "", "None", "HostToContainer", "Bidirectional":
+				default:
+					errs.add("%s: mount at %q: propagation %q must be None, HostToContainer or Bidirectional", w, m.Path, m.Propagation)
+				}
 				paths[m.Path] = true
 			}
 			ports := map[string]bool{}
@@ -344,6 +359,11 @@ func (t *PodTemplate) Validate(where string) error {
 				}
 			}
 		}
+	}
+	switch s.DNSPolicy {
+	case "", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None":
+	default:
+		errs.add("%s: DNS policy %q must be ClusterFirst, ClusterFirstWithHostNet, Default or None", where, s.DNSPolicy)
 	}
 	for _, tol := range s.Tolerations {
 		if tol.Operator != "" && tol.Operator != "Equal" && tol.Operator != "Exists" {

@@ -1,6 +1,8 @@
 package k8s
 
 import (
+	"slices"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v12/apiservicev1"
@@ -63,6 +65,10 @@ type ClusterRoleBindingSpec struct {
 	Subjects []RoleSubject
 }
 
+// Verbs lists the verbs a PolicyRule may grant ("*" grants them all; keep it for the rules
+// upstream's own manifests grant that way, such as KEDA's).
+var Verbs = []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "use", "bind", "escalate", "impersonate", "*"}
+
 func checkPolicyRules(kind, name string, rules []PolicyRule, cluster bool, errs *errList) {
 	if len(rules) == 0 {
 		errs.add("%s %q: rules: at least one is required", kind, name)
@@ -70,6 +76,14 @@ func checkPolicyRules(kind, name string, rules []PolicyRule, cluster bool, errs 
 	for i, r := range rules {
 		if len(r.Verbs) == 0 {
 			errs.add("%s %q: rule %d: verbs: required", kind, name, i)
+		}
+		for _, v := range r.Verbs {
+			if !slices.Contains(Verbs, v) {
+				errs.add("%s %q: rule %d: verb %q is not one of %v", kind, name, i, v, Verbs)
+			}
+		}
+		if len(r.Resources) > 0 && len(r.APIGroups) == 0 {
+			errs.add("%s %q: rule %d: api groups: required (\"\" is the core group)", kind, name, i)
 		}
 		if len(r.Resources) == 0 && len(r.NonResourceURLs) == 0 {
 			errs.add("%s %q: rule %d: resources (or non-resource URLs) required", kind, name, i)

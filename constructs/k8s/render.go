@@ -124,7 +124,14 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 		Hostname:                      str(s.Hostname),
 		Subdomain:                     str(s.Subdomain),
 		TerminationGracePeriodSeconds: nil,
+		DnsPolicy:                     str(s.DNSPolicy),
 		PriorityClassName:             str(s.PriorityClassName),
+	}
+	if s.HostNetwork {
+		out.HostNetwork = true
+	}
+	if s.HostPID {
+		out.HostPid = true
 	}
 	if s.TerminationGracePeriodSeconds != nil {
 		out.TerminationGracePeriodSeconds = jsii.Number(float64(*s.TerminationGracePeriodSeconds))
@@ -259,6 +266,7 @@ func renderContainer(c *Container) (*dep.DeploymentV1SpecTemplateSpecContainer, 
 		for _, m := range c.Mounts {
 			r := &dep.DeploymentV1SpecTemplateSpecContainerVolumeMount{
 				Name: jsii.String(m.Volume), MountPath: jsii.String(m.Path), SubPath: str(m.SubPath),
+				MountPropagation: str(m.Propagation),
 			}
 			if m.ReadOnly {
 				r.ReadOnly = true

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -131,41 +132,7 @@ func TestLiveIdentityHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "conf.d"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "conf.d", "armonik.conf"), []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(mainConf(dir)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var logs strings.Builder
-	cmd := exec.Command(bin, "-e", "stderr", "-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off; master_process off;")
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("nginx output:\n%s", logs.String())
-		}
-	}()
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nginx did not listen on %s", addr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	addr := runNginx(t, bin, dir, conf, port)
 
 	roots := x509.NewCertPool()
 	roots.AddCert(serverCA.cert)
@@ -240,5 +207,135 @@ func TestLiveIdentityHeaders(t *testing.T) {
 		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != want {
 			t.Errorf("GET / with Accept-Language %q: %s Location %q, want 302 %s", lang, resp.Status, resp.Header.Get("Location"), want)
 		}
+	}
+}
+
+// runNginx runs nginx with conf (armonik.conf) in dir until the test ends and returns the
+// address it listens on (127.0.0.1:port) once it accepts connections.
+func runNginx(t *testing.T, bin, dir, conf string, port int) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, "conf.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "conf.d", "armonik.conf"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(mainConf(dir)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	cmd := exec.Command(bin, "-e", "stderr", "-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off; master_process off;")
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("nginx output:\n%s", logs.String())
+		}
+	})
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			return addr
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nginx did not listen on %s", addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// syncBuffer collects a process' output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestLiveUIRoutes runs nginx on 127.0.0.1 in front of two fake UIs and checks what each
+// receives and returns: Grafana, serving from its sub-path, gets /grafana/... as the client
+// asked; Seq, which has none, gets the path without /seq, uncompressed, and its HTML page
+// comes back with <base href="/seq/"> after <head>, so that its relative links (api/events)
+// resolve under /seq/; /seq redirects to /seq/.
+func TestLiveUIRoutes(t *testing.T) {
+	bin := nginxBinary(t)
+	type hit struct{ path, encoding string }
+	var mu sync.Mutex
+	hits := map[string][]hit{}
+	page := "<!DOCTYPE html><html><head><title>ui</title></head><body><a href=\"api/events\">events</a></body></html>"
+	ui := func(name string) string {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			hits[name] = append(hits[name], hit{r.URL.RequestURI(), r.Header.Get("Accept-Encoding")})
+			mu.Unlock()
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, page)
+		})}
+		go srv.Serve(l)
+		t.Cleanup(func() { srv.Close() })
+		return "http://" + l.Addr().String()
+	}
+	grafana, seq := ui("grafana"), ui("seq")
+	port, grpc := freePort(t), freePort(t)
+	conf, err := Render(Config{
+		ListenAddress: "127.0.0.1", HTTPPort: port, GRPCPort: grpc,
+		ControlPlane: fmt.Sprintf("127.0.0.1:%d", freePort(t)),
+		Routes:       []Route{{Name: "grafana", URL: grafana + "/grafana"}, {Name: "seq", URL: seq, BaseHref: true}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := runNginx(t, bin, t.TempDir(), conf, port)
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path string) (*http.Response, string) {
+		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	if _, body := get("/grafana/api/health?x=1"); body != page {
+		t.Errorf("Grafana's page was changed: %s", body)
+	}
+	resp, body := get("/seq/")
+	if resp.StatusCode != 200 || !strings.Contains(body, `<head><base href="/seq/"><title>ui</title>`) {
+		t.Errorf("Seq's page: %s %s", resp.Status, body)
+	}
+	get("/seq/api/events?count=1")
+	if resp, _ := get("/seq"); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/seq/" {
+		t.Errorf("/seq: %s Location %q, want 302 /seq/", resp.Status, resp.Header.Get("Location"))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []hit{{"/grafana/api/health?x=1", "gzip"}}; !slices.Equal(hits["grafana"], want) {
+		t.Errorf("Grafana received %v, want %v (the sub-path kept)", hits["grafana"], want)
+	}
+	if want := []hit{{"/", ""}, {"/api/events?count=1", ""}}; !slices.Equal(hits["seq"], want) {
+		t.Errorf("Seq received %v, want %v (the prefix stripped, no compression asked)", hits["seq"], want)
 	}
 }

@@ -20,7 +20,9 @@
 //     under /admin/<lang>/: ArmoniK.Admin.GUI nginx/nginx.conf); /admin/<lang> gets its slash.
 //   - /static/ serves the files of StaticDir (environment.json, read by the GUI's environment
 //     banner: ArmoniK.Admin.GUI src/app/services/environment.service.ts).
-//   - Optional routes (/grafana/, /seq/): proxied with the prefix stripped, websockets allowed.
+//   - Optional routes (/grafana/, /seq/): proxied with the prefix replaced by the URL's path
+//     (stripped, or kept for a UI serving from the sub-path), websockets allowed; for a UI
+//     without a sub-path setting, a <base href> inserted in its pages.
 //   - CORS for gRPC-web clients of another origin, when AllowedOrigin is set.
 //
 // Redirects are relative (absolute_redirect off): the container listens on other ports than the
@@ -103,10 +105,18 @@ type CORS struct {
 	MaxAgeSeconds int
 }
 
-// Route proxies /<Name>/ to URL with the prefix stripped; /<Name> redirects to /<Name>/.
+// Route proxies /<Name>/ to URL, /<Name> redirecting to /<Name>/. The route's prefix is
+// replaced by the URL's path: a URL without a path strips it (/<Name>/x reaches URL/x), a URL
+// ending in /<Name> keeps it (for a UI serving from that sub-path, such as Grafana with
+// serve_from_sub_path).
 type Route struct {
 	Name string
 	URL  string
+	// BaseHref, for a UI that has no sub-path setting and uses relative links (Seq), makes its
+	// HTML pages resolve them under /<Name>/: nginx inserts <base href="/<Name>/"> after
+	// <head> (ngx_http_sub_module) and asks the UI for uncompressed responses so that it can.
+	// Upstream's ingress does the same (ArmoniK.Infra armonik/ingress/nginx-conf).
+	BaseHref bool
 }
 
 // corsHeaders are the request headers a gRPC-web client sends (grpc-web protocol) plus common
@@ -399,6 +409,11 @@ func (c Config) locations(w *writer) {
 		w.line("proxy_http_version 1.1;")
 		w.line("proxy_set_header Upgrade $http_upgrade;")
 		w.line("proxy_set_header Connection $armonik_connection_upgrade;")
+		if r.BaseHref {
+			w.line(`proxy_set_header Accept-Encoding "";`)
+			w.line(`sub_filter '<head>' '<head><base href="/%s/">';`, r.Name)
+			w.line("sub_filter_once on;")
+		}
 		w.line("proxy_pass %s/;", strings.TrimSuffix(r.URL, "/"))
 		w.close()
 	}

@@ -27,7 +27,7 @@ func full() Config {
 		Languages:    []string{"en", "fr"},
 		StaticDir:    "/static",
 		CORS:         &CORS{AllowedOrigin: "https://gui.example.com", AllowedHeaders: []string{"x-custom"}},
-		Routes:       []Route{{Name: "grafana", URL: "http://grafana:3000"}, {Name: "seq", URL: "http://seq:80/"}},
+		Routes:       []Route{{Name: "grafana", URL: "http://grafana:3000/grafana"}, {Name: "seq", URL: "http://seq:80/", BaseHref: true}},
 	}
 }
 
@@ -138,9 +138,12 @@ func TestRoutes(t *testing.T) {
 	contains(t, "admin", block(t, conf, "    location /admin/"), "proxy_pass http://armonik_admin_gui;")
 	contains(t, "GUI upstream", block(t, conf, "upstream armonik_admin_gui"), "server admin-gui:1080;")
 	contains(t, "static", block(t, conf, "    location /static/"), "alias /static/;")
-	// Prefixes are stripped (trailing slash on proxy_pass), websockets pass.
-	contains(t, "grafana", block(t, conf, "    location /grafana/"), "proxy_pass http://grafana:3000/;", "proxy_set_header Upgrade $http_upgrade;")
-	contains(t, "seq", block(t, conf, "    location /seq/"), "proxy_pass http://seq:80/;")
+	// The URL's path replaces the prefix: kept for Grafana serving from /grafana, stripped for
+	// Seq, whose pages get a <base href> (uncompressed, for sub_filter); websockets pass.
+	contains(t, "grafana", block(t, conf, "    location /grafana/"), "proxy_pass http://grafana:3000/grafana/;", "proxy_set_header Upgrade $http_upgrade;")
+	lacks(t, "grafana", block(t, conf, "    location /grafana/"), "sub_filter", "Accept-Encoding")
+	contains(t, "seq", block(t, conf, "    location /seq/"), "proxy_pass http://seq:80/;",
+		`proxy_set_header Accept-Encoding "";`, `sub_filter '<head>' '<head><base href="/seq/">';`, "sub_filter_once on;")
 	// CORS on gRPC and static, with the preflight answered by nginx.
 	grpc := block(t, conf, `    location ~* ^/armonik\.`)
 	contains(t, "gRPC CORS", grpc,

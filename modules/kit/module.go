@@ -18,14 +18,20 @@ type ModuleOutputs struct {
 	family outputs.Family
 }
 
-// NewModuleOutputs holds out, the outputs of an instance providing the adapter family f. The
+// NewModuleOutputs holds out, the outputs of an instance providing the adapter family f ("" for
+// a module that is no adapter, such as the tracing module: it then declares no family). The
 // builder may still be completed afterwards: it is shared, not copied.
 func NewModuleOutputs(f outputs.Family, out *outputs.Module) ModuleOutputs {
 	return ModuleOutputs{out: out, family: f}
 }
 
 // Families implements outputs.FamilyProvider: the family the module provides to ArmoniK.
-func (m *ModuleOutputs) Families() []outputs.Family { return []outputs.Family{m.family} }
+func (m *ModuleOutputs) Families() []outputs.Family {
+	if m.family == "" {
+		return nil
+	}
+	return []outputs.Family{m.family}
+}
 
 // ModuleName implements outputs.ModuleOutputs: the instance name.
 func (m *ModuleOutputs) ModuleName() string { return m.out.ModuleName() }

@@ -19,7 +19,10 @@
 //     TaskStartTime_Seconds, with the labels kubernetes_namespace, kubernetes_pod_name,
 //     kubernetes_pod_node_name and partition, the labels the pod-deletion-cost updater reads,
 //     as upstream's Infra monitoring/onpremise/prometheus/prometheus-configmap.tf produces
-//     them), then Config.Jobs. The pods roll when it changes (config-hash annotation).
+//     them), then Config.Jobs, then Config.Targets: the exporters' jobs (modules.ScrapeTarget:
+//     a Service's address, or every address of a headless Service through dns_sd_configs for
+//     a DaemonSet such as node-exporter). The pods roll when it changes (config-hash
+//     annotation).
 //   - ServiceAccount <name> with a Role <name> (get, list and watch pods, in the namespace
 //     only) and its RoleBinding: service discovery of the polling agents needs nothing more.
 //     Upstream bound a ClusterRole over namespaces, nodes, services and endpoints to the
@@ -30,7 +33,12 @@
 //     namespaces of QueryNamespaces (default keda: KEDA's operator evaluates the triggers) and
 //     from AllowFrom; egress only to DNS (port 53), to the metrics exporter's and the polling
 //     agents' pods on 1080, to the Kubernetes API (APIServerCIDR, ports 443 and 6443: service
-//     discovery) and to the pods of Config.Jobs.
+//     discovery), to the pods of Config.Jobs and to those of Config.Targets (by pod and
+//     namespace selector). Targets on the host's network (node-exporter) are nodes, which no
+//     pod selector matches: they are admitted by address, NodeCIDR (default 0.0.0.0/0) on
+//     their port only. CNIs that never match cluster nodes with ipBlock rules (Cilium: use a
+//     CiliumNetworkPolicy with toEntities host and remote-node) need their own rule for them,
+//     or network_policy: false.
 //
 // The module scrapes the ArmoniK of its own namespace (install it beside ArmoniK).
 package prometheus
@@ -74,6 +82,9 @@ const (
 	// DefaultAPIServerCIDR admits the Kubernetes API wherever it is: the API server is not a
 	// pod, so a NetworkPolicy can only name it by address.
 	DefaultAPIServerCIDR = "0.0.0.0/0"
+	// DefaultNodeCIDR admits the nodes' addresses wherever they are, for the scrape targets on
+	// the host's network (node-exporter), on their port only.
+	DefaultNodeCIDR = "0.0.0.0/0"
 	// DefaultKEDANamespace is where KEDA usually runs (modules/keda's default).
 	DefaultKEDANamespace = "keda"
 )
@@ -139,6 +150,13 @@ type Config struct {
 	// cluster nodes with ipBlock rules (Cilium) need their own rule for the API server, or
 	// network_policy: false.
 	APIServerCIDR string `json:"api_server_cidr,omitempty" yaml:"api_server_cidr,omitempty"`
+	// NodeCIDR holds the nodes' addresses, for the egress rule of the scrape targets on the
+	// host's network, such as node-exporter (default "0.0.0.0/0", on those targets' ports
+	// only; narrow it to your nodes' network). The same CNI caveat as api_server_cidr applies.
+	NodeCIDR string `json:"node_cidr,omitempty" yaml:"node_cidr,omitempty"`
+	// Targets are the exporters' scrape jobs (modules.ScrapeSource: node-exporter,
+	// kube-state-metrics, the MongoDB exporter); the stack sets them.
+	Targets []modules.ScrapeTarget `json:"-" yaml:"-"`
 }
 
 // Job is a scrape job of static targets.
@@ -171,6 +189,7 @@ func (c Config) WithDefaults() Config {
 		c.MetricsExporterPort = DefaultMetricsExporterPort
 	}
 	c.APIServerCIDR = kit.Or(c.APIServerCIDR, DefaultAPIServerCIDR)
+	c.NodeCIDR = kit.Or(c.NodeCIDR, DefaultNodeCIDR)
 	if c.QueryNamespaces == nil {
 		c.QueryNamespaces = []string{DefaultKEDANamespace}
 	}
@@ -185,6 +204,13 @@ func (c *Config) common() kit.Common {
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
 	}
+}
+
+// Selector is the server's pod selector (c after defaults): the exporters' NetworkPolicies
+// admit it.
+func (c Config) Selector() map[string]string {
+	cm := c.common()
+	return cm.Selector()
 }
 
 // validDuration reports whether s is a Prometheus duration: numbers with the units y, w, d,
@@ -247,6 +273,9 @@ func (c Config) Validate() error {
 	if _, _, err := net.ParseCIDR(c.APIServerCIDR); err != nil {
 		e.Add("api_server_cidr", "%q: %v", c.APIServerCIDR, err)
 	}
+	if _, _, err := net.ParseCIDR(c.NodeCIDR); err != nil {
+		e.Add("node_cidr", "%q: %v", c.NodeCIDR, err)
+	}
 	jobs := map[string]bool{"prometheus": true, "metrics-exporter": true, "polling-agents": true}
 	for i, j := range c.Jobs {
 		key := fmt.Sprintf("jobs[%d]", i)
@@ -269,6 +298,19 @@ func (c Config) Validate() error {
 		}
 		if kit.Bool(c.NetworkPolicy, true) && (len(j.PodSelector) == 0 || j.PodPort < 1 || j.PodPort > 65535) {
 			e.Add(key, "pod_selector and pod_port are required while network_policy is on: the policy lets the server reach only the pods it names")
+		}
+	}
+	for i, t := range c.Targets {
+		key := fmt.Sprintf("targets[%d]", i)
+		if err := t.Validate(); err != nil {
+			e.Add(key, "%v", err)
+		}
+		if jobs[t.JobName] {
+			e.Add(key, "job %q is already a job of the server: give the exporter another job_name", t.JobName)
+		}
+		jobs[t.JobName] = true
+		if kit.Bool(c.NetworkPolicy, true) && !t.HostNetwork && len(t.Pods) == 0 {
+			e.Add(key, "job %q names no pods: the NetworkPolicy lets the server reach only the pods it names", t.JobName)
 		}
 	}
 	return e.Err()
@@ -448,6 +490,20 @@ func (c *Config) policy(cm kit.Common) k8s.NetworkPolicySpec {
 			To: []k8s.PolicyPeer{{PodSelector: j.PodSelector}}, Ports: []k8s.PolicyPort{{Port: strconv.Itoa(j.PodPort)}},
 		})
 	}
+	for _, t := range c.Targets {
+		port := []k8s.PolicyPort{{Port: strconv.Itoa(t.Port)}}
+		switch {
+		case t.HostNetwork:
+			// The pods have their node's address: no pod selector matches them.
+			egress = append(egress, k8s.EgressRule{To: []k8s.PolicyPeer{{CIDR: c.NodeCIDR}}, Ports: port})
+		case t.Namespace == "" || t.Namespace == c.Namespace.Name:
+			egress = append(egress, k8s.EgressRule{To: []k8s.PolicyPeer{{PodSelector: t.Pods}}, Ports: port})
+		default:
+			egress = append(egress, k8s.EgressRule{To: []k8s.PolicyPeer{{
+				NamespaceSelector: map[string]string{"kubernetes.io/metadata.name": t.Namespace}, PodSelector: t.Pods,
+			}}, Ports: port})
+		}
+	}
 	return k8s.NetworkPolicySpec{
 		Meta: cm.Meta(c.Name), PodSelector: cm.Selector(),
 		Ingress:        []k8s.IngressRule{{From: from, Ports: []k8s.PolicyPort{{Port: strconv.Itoa(Port)}}}},
@@ -459,8 +515,9 @@ func (c *Config) policy(cm kit.Common) k8s.NetworkPolicySpec {
 // The prometheus.yml schema, for the fields used here.
 type (
 	promFile struct {
-		Global        promGlobal  `yaml:"global"`
-		ScrapeConfigs []promScrap `yaml:"scrape_configs"`
+		Global promGlobal `yaml:"global"`
+		// ScrapeConfigs are promScrap values and the targets' own (modules.ScrapeTarget.ScrapeConfig).
+		ScrapeConfigs []any `yaml:"scrape_configs"`
 	}
 	promGlobal struct {
 		ScrapeInterval     string `yaml:"scrape_interval"`
@@ -514,10 +571,10 @@ func (c *Config) promConfig() (string, error) {
 	sd.Namespaces.Names = []string{ns}
 	f := promFile{
 		Global: promGlobal{ScrapeInterval: c.ScrapeInterval, EvaluationInterval: c.ScrapeInterval},
-		ScrapeConfigs: []promScrap{
-			{JobName: "prometheus", StaticConfigs: []promStatic{{Targets: []string{"localhost:" + strconv.Itoa(Port)}}}},
-			{JobName: "metrics-exporter", StaticConfigs: []promStatic{{Targets: []string{exporter}, Labels: map[string]string{"namespace": ns}}}},
-			{
+		ScrapeConfigs: []any{
+			promScrap{JobName: "prometheus", StaticConfigs: []promStatic{{Targets: []string{"localhost:" + strconv.Itoa(Port)}}}},
+			promScrap{JobName: "metrics-exporter", StaticConfigs: []promStatic{{Targets: []string{exporter}, Labels: map[string]string{"namespace": ns}}}},
+			promScrap{
 				JobName: "polling-agents", MetricsPath: "/metrics", KubernetesSD: []promK8sSD{sd},
 				RelabelConfigs: []promRelabel{
 					{
@@ -535,6 +592,9 @@ func (c *Config) promConfig() (string, error) {
 	}
 	for _, j := range c.Jobs {
 		f.ScrapeConfigs = append(f.ScrapeConfigs, promScrap{JobName: j.Name, MetricsPath: j.MetricsPath, StaticConfigs: []promStatic{{Targets: j.Targets}}})
+	}
+	for _, t := range c.Targets {
+		f.ScrapeConfigs = append(f.ScrapeConfigs, t.ScrapeConfig())
 	}
 	var b strings.Builder
 	b.WriteString("# Generated by armonik-cdktf (modules/prometheus).\n")
