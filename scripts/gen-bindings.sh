@@ -82,7 +82,9 @@ check_imports() {
 		local prov=${imp#github.com/cdktf/cdktf-provider-}
 		prov=${prov%%-go/*}
 		local sub=${imp##*/}
-		if ! printf '%s\n' "${WANT[@]}" | grep -qx "$prov/$sub"; then
+		# grep reads a process substitution, not a pipe: under pipefail, grep -q quitting at the
+		# first match could kill printf with SIGPIPE and turn the match into a miss.
+		if ! grep -qx "$prov/$sub" < <(printf '%s\n' "${WANT[@]}"); then
 			echo "gen-bindings: error: ${file#"$ROOT"/} imports $imp, but scripts/bindings/packages.txt does not list '$prov/$sub': add that line" >&2
 			missing=1
 		fi
@@ -183,7 +185,7 @@ done
 for d in "$GEN"/*/; do
 	d=${d%/}
 	name=${d##*/}
-	printf '%s\n' "${PROVIDERS[@]}" | grep -qx "$name" || { rm -rf "$d" && say "removed .gen/$name (no longer listed)"; }
+	grep -qx "$name" < <(printf '%s\n' "${PROVIDERS[@]}") || { rm -rf "$d" && say "removed .gen/$name (no longer listed)"; }
 done
 echo "$STAMP" >"$GEN/STAMP"
 check_imports || exit 1
