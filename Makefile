@@ -15,7 +15,11 @@ unexport TF_CLI_CONFIG_FILE
 endif
 endif
 
-STACK ?= armonik-localhost
+# STACK names the stacks of diff/deploy/destroy/output/explain/graph. Empty (the default): deploy
+# and destroy take every configured stack ('*': the cdktf CLI orders them by their dependencies,
+# armonik-platform first), diff and output take armonik-localhost, explain and graph every stack.
+STACK ?=
+DEPLOY_STACKS = $(if $(STACK),$(STACK),'*')
 FUZZTIME ?= 20s
 CDKTF := npx --no-install cdktf
 # The engine that plans and applies the stacks: terraform (from PATH) or tofu (OpenTofu, built
@@ -27,7 +31,7 @@ cdktf_with_engine = bin=$$(scripts/engine.sh path $(ENGINE)) && echo "TERRAFORM_
 # make e2e runs every engine unless ENGINE was given (command line or environment).
 E2E_ENGINE = $(if $(filter command line environment environment override,$(origin ENGINE)),$(ENGINE),all)
 
-.PHONY: help setup bindings npm synth list diff deploy destroy test vet golden fuzz bench bench-synth \
+.PHONY: help setup bindings npm synth list diff deploy destroy output test vet golden fuzz bench bench-synth \
 	explain graph e2e engine cluster-up cluster-down cluster-smoke cluster-build clean
 
 help: ## print the command list
@@ -47,14 +51,17 @@ synth: setup ## synthesize the stacks into cdktf.out/stacks/<stack>/cdk.tf.json
 list: setup ## list the stacks
 	$(CDKTF) list
 
-diff: setup ## plan of STACK against the cluster of your kubeconfig (ENGINE=terraform|tofu)
-	@$(call cdktf_with_engine,diff $(STACK) --skip-provider-lock)
+diff: setup ## plan of STACK (default armonik-localhost) against the cluster of your kubeconfig (ENGINE=terraform|tofu)
+	@$(call cdktf_with_engine,diff $(or $(STACK),armonik-localhost) --skip-provider-lock)
 
-deploy: setup ## deploy STACK (ENGINE=terraform|tofu)
-	@$(call cdktf_with_engine,deploy $(STACK) --skip-provider-lock)
+deploy: setup ## deploy STACK (default: every configured stack, in dependency order; ENGINE=terraform|tofu)
+	@$(call cdktf_with_engine,deploy $(DEPLOY_STACKS) --skip-provider-lock)
 
-destroy: setup ## destroy STACK (ENGINE=terraform|tofu)
-	@$(call cdktf_with_engine,destroy $(STACK) --skip-provider-lock)
+destroy: setup ## destroy STACK (default: every configured stack, in reverse dependency order; ENGINE=terraform|tofu)
+	@$(call cdktf_with_engine,destroy $(DEPLOY_STACKS) --skip-provider-lock)
+
+output: ## after deploy: URLs, CA, client certificates and the ArmoniK CLI configuration of STACK (default armonik-localhost) into generated/STACK/ (ENGINE=terraform|tofu)
+	@ENGINE=$(ENGINE) scripts/output.sh $(or $(STACK),armonik-localhost)
 
 engine: ## print the ENGINE binary and its version (builds the pinned tofu when ENGINE=tofu)
 	@scripts/engine.sh path $(ENGINE) && scripts/engine.sh version $(ENGINE)
@@ -74,7 +81,7 @@ fuzz: bindings ## run every fuzz target for FUZZTIME each (default 20s)
 bench: bindings ## Go benchmarks (merge and validation)
 	@scripts/go-test.sh bench
 
-e2e: ## deploy the default stack on the loopback cluster with each engine (or ENGINE), check, change, destroy (skips when providers cannot be installed)
+e2e: ## deploy armonik-platform + armonik-localhost on the loopback cluster with each engine (or ENGINE), check, change, destroy (skips when providers cannot be obtained)
 	@ENGINE=$(E2E_ENGINE) scripts/e2e.sh
 
 bench-synth: ## whole-process synth timings: floor, default stack, 10 and 100 partitions

@@ -7,6 +7,8 @@ require (
 	github.com/aws/jsii-runtime-go v1.140.0
 	github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v12 v12.1.1
 	github.com/cdktf/cdktf-provider-random-go/random/v12 v12.0.1
+	github.com/cdktf/cdktf-provider-tls-go/tls/v11 v11.0.1
+	github.com/distribution/reference v0.6.0
 	github.com/hashicorp/terraform-cdk-go/cdktf v0.21.0
 	github.com/stretchr/testify v1.12.1
 	go.yaml.in/yaml/v3 v3.0.5
@@ -21,6 +23,7 @@ require (
 	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
+	github.com/opencontainers/go-digest v1.0.0 // indirect
 	github.com/x448/float16 v0.8.4 // indirect
 	github.com/yuin/goldmark v1.7.16 // indirect
 	golang.org/x/lint v0.0.0-20241112194109-818c5a804067 // indirect
@@ -41,3 +44,5 @@ require (
 replace github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v12 => ./.gen/kubernetes
 
 replace github.com/cdktf/cdktf-provider-random-go/random/v12 => ./.gen/random
+
+replace github.com/cdktf/cdktf-provider-tls-go/tls/v11 => ./.gen/tls

@@ -15,10 +15,17 @@ import (
 	"os"
 
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
+	"github.com/armonik-cdktf/armonik-cdktf/internal/yamlconf"
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// report prints an error: every quoted value longer than a line is cut, with its length, so a
+// mistaken value (a pasted file) never floods the terminal.
+func report(w io.Writer, format string, args ...any) {
+	fmt.Fprint(w, yamlconf.ShortenQuoted(fmt.Sprintf(format, args...)))
+}
 
 // closeRuntime stops the jsii runtime when run ends; tests, which share one runtime between
 // many runs, replace it.
@@ -68,14 +75,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	cfg, path, err := stacks.Load()
 	if err != nil {
-		fmt.Fprintf(stderr, "armonik-cdktf: invalid configuration %s\n%v\n", describe(path), err)
+		report(stderr, "armonik-cdktf: invalid configuration %s\n%v\n", describe(path), err)
 		return 1
 	}
 	defer closeRuntime()
 	app := cdk.NewApp(outdir)
 	built, err := stacks.Build(app, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "armonik-cdktf: configuration %s:\n%v\n", describe(path), err)
+		report(stderr, "armonik-cdktf: configuration %s:\n%v\n", describe(path), err)
 		return 1
 	}
 	switch {
@@ -87,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cdk.Synth(app)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "armonik-cdktf: %v\n", err)
+		report(stderr, "armonik-cdktf: %v\n", err)
 		return 1
 	}
 	return 0

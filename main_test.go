@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
+	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
 
@@ -108,6 +110,47 @@ localhost:
 	}
 }
 
+// TestCoreRuleStopsSynth: a configuration whose value breaks one of Core's startup rules fails
+// synth, writes nothing, and names the rule, whether the value conflicts with a module's (core
+// layer) or replaces it on purpose (override).
+func TestCoreRuleStopsSynth(t *testing.T) {
+	for doc, module := range map[string]string{`
+localhost:
+  armonik:
+    layers:
+      core:
+        env: {Amqp__MaxPriority: "0"}
+`: "config localhost.armonik.layers.core", `
+localhost:
+  armonik:
+    overrides:
+      polling:
+        env: {Amqp__MaxPriority: "0"}
+`: "config localhost.armonik.overrides.polling"} {
+		code, _, stderr, dir := runIn(t, doc)
+		if code != 1 {
+			t.Fatalf("exit code %d, want 1\n%s", code, stderr)
+		}
+		for _, want := range []string{`Amqp__MaxPriority = "0" from module "` + module + `"`, "rule amqp.max-priority", "Minimum value for MaxPriority is 1.",
+			"Adaptors/QueueCommon/src/QueueStorageBase.cs"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "cdktf.out")); err == nil {
+			t.Error("a configuration breaking a Core rule must not write cdktf.out")
+		}
+	}
+}
+
+// TestOversizedValuesAreCut: an error never echoes a huge value whole.
+func TestOversizedValuesAreCut(t *testing.T) {
+	code, _, stderr, _ := runIn(t, "localhost:\n  namespace: "+strings.Repeat("n", 5000)+"\n")
+	if code != 1 || !strings.Contains(stderr, `... (5000 characters)`) || strings.Contains(stderr, strings.Repeat("n", 200)) {
+		t.Errorf("exit %d, stderr %.300s", code, stderr)
+	}
+}
+
 func TestExplainCommand(t *testing.T) {
 	code, stdout, stderr, _ := runIn(t, "", "explain", stacks.LocalhostName)
 	if code != 0 {
@@ -118,14 +161,28 @@ func TestExplainCommand(t *testing.T) {
 		"container polling-agent",
 		"MongoDB__ConnectionString",
 		"secret:mongodb-connection/uri",
-		"container worker-0",
+		"container worker",
+		"Core 0.37.2 rules, container control-plane (submitter, image dockerhubaneo/armonik_control:0.37.2)",
+		"ok      amqp.max-priority            Amqp__MaxPriority=\"10\"",
+		"present amqp.connection              Amqp__Password: from Secret \"activemq-credentials\"",
+		"ok      metrics.least-privilege",
+		"ok      dynamic.paths",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("explain output lacks %q", want)
 		}
 	}
-	if code, _, _, _ := runIn(t, "", "explain", "nope"); code != 1 {
-		t.Errorf("explain of an unknown stack: exit %d, want 1", code)
+	code, _, stderr, _ = runIn(t, "", "explain", "nope")
+	if code != 1 || !strings.Contains(stderr, `no stack "nope": the stacks are armonik-localhost, armonik-external, armonik-platform (the configuration builds armonik-localhost)`) {
+		t.Errorf("explain of an unknown stack: exit %d, %s", code, stderr)
+	}
+	code, _, stderr, _ = runIn(t, "", "explain", stacks.ExternalName)
+	if code != 1 || !strings.Contains(stderr, `stack "armonik-external" is not built by this configuration, which builds armonik-localhost: list it under stacks:`) {
+		t.Errorf("explain of a stack not built: exit %d, %s", code, stderr)
+	}
+	code, _, stderr, _ = runIn(t, "", "explain", stacks.PlatformName)
+	if code != 1 || !strings.Contains(stderr, `(stacks: [armonik-localhost, armonik-platform]) and configure its section (platform:)`) {
+		t.Errorf("explain of the platform not built: exit %d, %s", code, stderr)
 	}
 	if code, _, _, _ := runIn(t, "", "frobnicate"); code != 2 {
 		t.Errorf("unknown command: exit %d, want 2", code)
@@ -147,18 +204,32 @@ func TestReadmeGraph(t *testing.T) {
 	if m == nil {
 		t.Fatal("README.md has no <!-- graph:begin --> ```mermaid ... ``` <!-- graph:end --> block")
 	}
-	if string(m[2]) == stdout {
-		return
+	golden.File(t, "README.md", re.ReplaceAll(readme, []byte("${1}"+strings.ReplaceAll(stdout, "$", "$$")+"${3}")))
+}
+
+// TestReadmeGoExample type-checks the Go program of the README's "Using it from your own Go
+// code" section against the current packages (go vet in a scratch package of this module).
+func TestReadmeGoExample(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if golden.Updating() {
-		updated := re.ReplaceAll(readme, []byte("${1}"+strings.ReplaceAll(stdout, "$", "$$")+"${3}"))
-		if err := os.WriteFile("README.md", updated, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Log("README.md graph updated")
-		return
+	m := regexp.MustCompile("(?s)## Using it from your own Go code\n\n```go\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no go example under ## Using it from your own Go code")
 	}
-	t.Errorf("the README graph is stale (UPDATE_GOLDEN=1 go test . rewrites it):\n%s", golden.Diff(string(m[2]), stdout))
+	dir, err := os.MkdirTemp(".", "_readme_example_")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), m[1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "vet", "./"+filepath.Base(dir)).CombinedOutput()
+	if err != nil {
+		t.Errorf("the README's Go example does not compile:\n%s", out)
+	}
 }
 
 // TestReadmeConfigExample keeps the README's configuration example valid.
@@ -198,5 +269,152 @@ func TestExternalGolden(t *testing.T) {
 	}
 	if !strings.Contains(string(out), `"sensitive": true`) {
 		t.Error("Amazon MQ credentials must come from sensitive variables")
+	}
+}
+
+// TestElasticGolden pins armonik-platform (KEDA) and armonik-localhost with an in-cluster
+// Prometheus and two partitions scaling 0..5 on their queue length, and checks what matters.
+func TestElasticGolden(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/elastic.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := stacks.Parse(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, err := stacks.Build(cdk.NewTestApp(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(built) != 2 || built[0].Name != stacks.PlatformName || built[1].Name != stacks.LocalhostName {
+		t.Fatalf("built %v", built)
+	}
+	deps := built[1].Stack.Dependencies()
+	if deps == nil || len(*deps) != 1 || *(*deps)[0].Node().Id() != stacks.PlatformName {
+		t.Errorf("armonik-localhost must depend on armonik-platform (deploy order), got %v", deps)
+	}
+	var platform, local synthtest.JSON
+	for _, b := range built {
+		raw, out := synthtest.Synth(t, b.Stack)
+		golden.JSON(t, b.Name+"-elastic", raw)
+		if b.Name == stacks.PlatformName {
+			platform = out
+		} else {
+			local = out
+		}
+	}
+
+	// Each ScaledObject scales its own Deployment on its own partition's gauge.
+	for _, p := range []struct{ name, metric, threshold string }{
+		{"default", "armonik_default_tasks_queued", "2"},
+		{"batch-jobs", "armonik_batch_jobs_tasks_queued", "4"},
+	} {
+		so := local.Manifest(t, "ScaledObject", "compute-plane-"+p.name)
+		spec := synthtest.Get(so, "manifest.spec")
+		if got := synthtest.Get(spec, "scaleTargetRef.name"); got != "compute-plane-"+p.name {
+			t.Errorf("%s: scales %v", p.name, got)
+		}
+		if min, max := synthtest.Get(spec, "minReplicaCount"), synthtest.Get(spec, "maxReplicaCount"); min != 0.0 || max != 5.0 {
+			t.Errorf("%s: bounds %v..%v, want 0..5", p.name, min, max)
+		}
+		trig := synthtest.Get(spec, "triggers.0")
+		if got, want := synthtest.Get(trig, "metadata.query"), `max(`+p.metric+`{namespace="armonik"})`; got != want {
+			t.Errorf("%s: query %v, want %s", p.name, got, want)
+		}
+		if got := synthtest.Get(trig, "metadata.serverAddress"); got != "http://prometheus.armonik.svc.cluster.local:9090" {
+			t.Errorf("%s: server %v", p.name, got)
+		}
+		if got := synthtest.Get(trig, "metadata.threshold"); got != p.threshold {
+			t.Errorf("%s: threshold %v", p.name, got)
+		}
+		if got := synthtest.String(synthtest.Get(so, "depends_on")); got != `["kubernetes_deployment_v1.armonik-compute-plane-`+p.name+`"]` {
+			t.Errorf("%s: depends_on %s", p.name, got)
+		}
+		d := local.Named(t, "kubernetes_deployment_v1", "compute-plane-"+p.name)
+		if got := synthtest.Get(d, "spec.replicas"); got != "0" {
+			t.Errorf("%s: initial replicas %v, want 0 (min_replicas)", p.name, got)
+		}
+		if got := synthtest.String(synthtest.Get(d, "lifecycle.ignore_changes")); got != `["spec[0].replicas"]` {
+			t.Errorf("%s: ignore_changes %s: Terraform would fight KEDA", p.name, got)
+		}
+	}
+	if got := synthtest.String(synthtest.Get(local.Manifest(t, "ScaledObject", "compute-plane-batch-jobs"), "manifest.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown")); got != `{"policies":[{"periodSeconds":60,"type":"Pods","value":1}],"stabilizationWindowSeconds":600}` {
+		t.Errorf("batch-jobs scale-down behavior %s", got)
+	}
+
+	// The updater's Role grants get and patch on pods, in the namespace, and nothing else.
+	role := local.Named(t, "kubernetes_role_v1", "pod-deletion-cost")
+	if got := synthtest.String(synthtest.Get(role, "rule")); got != `[{"api_groups":[""],"resources":["pods"],"verbs":["get","patch"]}]` {
+		t.Errorf("pod-deletion-cost rules %s", got)
+	}
+	if got := synthtest.Get(role, "metadata.namespace"); got != "${kubernetes_namespace_v1.namespace.metadata[0].name}" {
+		t.Errorf("pod-deletion-cost role namespace %v", got)
+	}
+	binding := local.Named(t, "kubernetes_role_binding_v1", "pod-deletion-cost")
+	if got := synthtest.Get(binding, "subject.0.name"); got != "${kubernetes_service_account_v1.armonik-pdc-service-account.metadata[0].name}" {
+		t.Errorf("pod-deletion-cost binding subject %v", got)
+	}
+	pdc := synthtest.Containers(local.Named(t, "kubernetes_deployment_v1", "pod-deletion-cost"))["pod-deletion-cost"]
+	if got := synthtest.Get(synthtest.Env(pdc, "PrometheusUrl"), "value"); got != "http://prometheus.armonik.svc.cluster.local:9090/" {
+		t.Errorf("PrometheusUrl %v", got)
+	}
+
+	// Busy pods are spared: half the grace period for the task, the worker waits for the agent.
+	batch := synthtest.Containers(local.Named(t, "kubernetes_deployment_v1", "compute-plane-batch-jobs"))
+	if got := synthtest.Get(synthtest.Env(batch["polling-agent"], "Pollster__GraceDelay"), "value"); got != "00:30:00" {
+		t.Errorf("batch-jobs Pollster__GraceDelay %v, want 00:30:00 (half of 3600 s)", got)
+	}
+	if got := synthtest.String(synthtest.Get(batch["worker"], "lifecycle.pre_stop.0.exec.command")); !strings.Contains(got, "/cache/shared/armonik_agent.sock") {
+		t.Errorf("worker preStop %s", got)
+	}
+
+	// KEDA: the six CRDs, the APIService whose caBundle the operator owns.
+	var crds []string
+	for _, r := range platform.Resources("kubernetes_manifest") {
+		if synthtest.Get(r, "manifest.kind") == "CustomResourceDefinition" {
+			crds = append(crds, synthtest.Get(r, "manifest.metadata.name").(string))
+		}
+	}
+	if len(crds) != 6 {
+		t.Errorf("KEDA CRDs %v, want 6", crds)
+	}
+	api := platform.Named(t, "kubernetes_api_service_v1", "v1beta1.external.metrics.k8s.io")
+	if got := synthtest.String(synthtest.Get(api, "lifecycle.ignore_changes")); got != `["spec[0].ca_bundle"]` {
+		t.Errorf("APIService ignore_changes %s", got)
+	}
+
+	// "KEDA already installed": no platform, no dependency, the same ScaledObjects.
+	existing, err := stacks.Parse([]byte(strings.Replace(string(fixture), "stacks: [armonik-platform, armonik-localhost]\nlocalhost:\n", "stacks: [armonik-localhost]\nlocalhost:\n  keda: {existing: true}\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := stacks.Build(cdk.NewTestApp(), existing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(alone) != 1 || alone[0].Stack.Dependencies() != nil && len(*alone[0].Stack.Dependencies()) != 0 {
+		t.Fatalf("KEDA already installed: one stack without dependencies, got %v", alone)
+	}
+	if got := len(alone[0].ArmoniK.ScaledObjects); got != 2 {
+		t.Errorf("KEDA already installed: %d ScaledObjects, want 2", got)
+	}
+
+	// explain says, per partition, how it scales and from which metric.
+	code, stdout, stderr, _ := runIn(t, string(fixture), "explain", stacks.LocalhostName)
+	if code != 0 {
+		t.Fatalf("explain: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"partition default\n    replicas     0..5 on its queue length: KEDA ScaledObject compute-plane-default",
+		`metric       max(armonik_default_tasks_queued{namespace="armonik"})`,
+		"partition batch-jobs\n    replicas     0..5 on its queue length",
+		`metric       max(armonik_batch_jobs_tasks_queued{namespace="armonik"})`,
+		"source       prometheus http://prometheus.armonik.svc.cluster.local:9090",
+		"scale-down   idle pods first",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("explain lacks %q:\n%s", want, stdout[strings.Index(stdout, "scaling\n"):])
+		}
 	}
 }

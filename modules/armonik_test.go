@@ -132,7 +132,7 @@ func TestWiredIntoArmoniK(t *testing.T) {
 			t.Errorf("%s/%s gets the workers' shared-storage keys %v", pc[0], pc[1], shared)
 		}
 	}
-	worker := mergedContainer(t, w.a, "compute-plane-default", "worker-0")
+	worker := mergedContainer(t, w.a, "compute-plane-default", "worker")
 	if got := fromModules(worker, storage...); len(got) > 0 {
 		t.Errorf("the worker gets storage keys: %v", got)
 	}
@@ -142,7 +142,7 @@ func TestWiredIntoArmoniK(t *testing.T) {
 
 	// Rendered: which Secrets each container reads.
 	coreSecrets := []string{
-		secretRef("activemq-credentials"), secretRef("mongodb-connection"), secretRef("mongodb-credentials"), secretRef("redis-credentials"),
+		secretRef("activemq-credentials"), secretRef("mongodb-connection"), secretRef("redis-credentials"),
 	}
 	sort.Strings(coreSecrets)
 	cp := synthtest.Containers(w.out.Named(t, "kubernetes_deployment_v1", "control-plane"))["control-plane"]
@@ -153,11 +153,11 @@ func TestWiredIntoArmoniK(t *testing.T) {
 	if got := secretsRead(compute["polling-agent"]); !reflect.DeepEqual(got, coreSecrets) {
 		t.Errorf("the polling agent reads the Secrets\n  %v\nwant\n  %v", got, coreSecrets)
 	}
-	if got := secretsRead(compute["worker-0"]); !reflect.DeepEqual(got, []string{secretRef("shared-credentials")}) {
+	if got := secretsRead(compute["worker"]); !reflect.DeepEqual(got, []string{secretRef("shared-credentials")}) {
 		t.Errorf("the worker reads the Secrets %v, want only the shared storage's", got)
 	}
 	for _, e := range []string{"FileStorageType", "S3Storage__ServiceURL"} {
-		if synthtest.Env(compute["worker-0"], e) == nil {
+		if synthtest.Env(compute["worker"], e) == nil {
 			t.Errorf("the worker lacks %s", e)
 		}
 	}
@@ -179,7 +179,7 @@ func TestVendorSwapInArmoniK(t *testing.T) {
 			var want []string
 			if len(fromModules(c, "redis")) > 0 {
 				want = []string{
-					"Components__ObjectStorage", "Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath",
+					"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath",
 					"Components__ObjectStorageAdaptorSettings__ClassName", "S3__BucketName", "S3__EndpointUrl", "S3__Login",
 					"S3__MustForcePathStyle", "S3__Password", "S3__UseChecksum", "S3__UseChunkEncoding",
 				}

@@ -134,20 +134,22 @@ func TestDefaults(t *testing.T) {
 		Name: "activemq", ClusterDomain: "cluster.local", Image: "apache/activemq-classic", Tag: "6.2.1",
 		PullPolicy: "IfNotPresent", User: "armonik", JavaMemory: "-Xms1g -Xmx3g",
 		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes, NetworkPolicy: &yes, TLS: tlsDefaults("/amqp/ca.pem"),
+		AMQP: modules.AMQP{MaxPriority: 10},
 	}); !reflect.DeepEqual(got, want) {
 		t.Errorf("activemq defaults\n got %+v\nwant %+v", got, want)
 	}
 	if got, want := (mongodb.Config{}).WithDefaults(), (mongodb.Config{
 		Name: "mongodb", ClusterDomain: "cluster.local", Image: "mongo", Tag: "8.2.5", PullPolicy: "IfNotPresent",
-		Replicas: 1, ReplicaSet: "rs0", DatabaseName: "database", User: "armonik",
+		Replicas: 1, ReplicaSet: "rs0", DatabaseName: "database", User: "armonik", DataRetention: "1.00:00:00",
 		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes, NetworkPolicy: &yes, TLS: tlsDefaults("/mongodb/certs/ca.crt"),
 	}); !reflect.DeepEqual(got, want) {
 		t.Errorf("mongodb defaults\n got %+v\nwant %+v", got, want)
 	}
 	if got, want := (redis.Config{}).WithDefaults(), (redis.Config{
 		Name: "redis", ClusterDomain: "cluster.local", Image: "redis", Tag: "8.6.0-alpine", PullPolicy: "IfNotPresent",
-		InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core", MaxMemoryPolicy: "noeviction", AppendOnly: &yes,
-		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes, NetworkPolicy: &yes, TLS: tlsDefaults("/redis/chain.pem"),
+		InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core", MaxMemoryPolicy: "noeviction", AppendOnly: &yes, TTL: "1.00:00:00",
+		Resources: k8s.Resources{Requests: map[string]string{"memory": "1Gi"}, Limits: map[string]string{"memory": "4Gi"}},
+		Storage:   modules.Storage{Size: "8Gi"}, Wait: &yes, NetworkPolicy: &yes, TLS: tlsDefaults("/redis/chain.pem"),
 	}); !reflect.DeepEqual(got, want) {
 		t.Errorf("redis defaults\n got %+v\nwant %+v", got, want)
 	}
@@ -171,7 +173,7 @@ func TestDefaults(t *testing.T) {
 func TestConfigTags(t *testing.T) {
 	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	for _, cfg := range []any{
-		activemq.Config{}, mongodb.Config{}, redis.Config{}, minio.Config{}, modules.Storage{}, modules.TLS{},
+		activemq.Config{}, mongodb.Config{}, redis.Config{}, minio.Config{}, modules.Storage{}, modules.TLS{}, modules.AMQP{},
 		rabbitmq.Config{}, nfs.Config{}, hostpath.Config{}, amazonmq.Config{}, sqs.Config{}, s3.Config{},
 		elasticache.Config{}, externalmongodb.Config{}, gcs.Config{}, pubsub.Config{}, memorystore.Config{},
 	} {
@@ -179,9 +181,16 @@ func TestConfigTags(t *testing.T) {
 		for i := 0; i < typ.NumField(); i++ {
 			f := typ.Field(i)
 			j, y := f.Tag.Get("json"), f.Tag.Get("yaml")
-			if f.Name == "Namespace" {
+			switch {
+			case f.Name == "Namespace" || f.Name == "Role":
+				// Set by the caller (the stacks set Role from where the module is listed).
 				if j != "-" || y != "-" {
-					t.Errorf("%s.Namespace must be tagged json:\"-\" yaml:\"-\"", typ)
+					t.Errorf("%s.%s must be tagged json:\"-\" yaml:\"-\"", typ, f.Name)
+				}
+				continue
+			case f.Anonymous:
+				if j != ",inline" || y != ",inline" {
+					t.Errorf("%s.%s: an embedded struct must be tagged json:\",inline\" yaml:\",inline\"", typ, f.Name)
 				}
 				continue
 			}

@@ -19,6 +19,14 @@
 //   - modules/hostpath: the workers' shared storage on a node directory (FileStorageType=FS,
 //     read-only /data through mount_volume), for single-node clusters.
 //
+// Elastic compute (not AEP 5 modules: they feed no container's environment):
+//
+//   - modules/prometheus: an in-cluster Prometheus scraping ArmoniK, an outputs.MetricsSource
+//     (its URL) for the ScaledObjects and the pod-deletion-cost updater; prometheus.External is
+//     the same for an existing Prometheus.
+//   - modules/keda: KEDA 2.19.0 from plain resources (operator, metrics API server, CRDs, RBAC),
+//     for the armonik-platform stack.
+//
 // Endpoint-only modules (services created elsewhere; at most a Secret of credentials):
 //
 //   - modules/amazonmq: the queue on Amazon MQ (AMQPS).

@@ -141,50 +141,43 @@ func TestExactKeys(t *testing.T) {
 	}{
 		{all.mq, "activemq", keySet{
 			Env: map[string]string{
-				"Components__QueueStorage":                              "ArmoniK.Adapters.Amqp.ObjectStorage",
 				"Components__QueueAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.Amqp.QueueBuilder",
 				"Components__QueueAdaptorSettings__AdapterAbsolutePath": "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll",
-				"Amqp__Host":   "activemq.grid.svc.example.internal",
-				"Amqp__Port":   "5672",
-				"Amqp__Scheme": "AMQP",
+				"Amqp__Host":        "activemq.grid.svc.example.internal",
+				"Amqp__Port":        "5672",
+				"Amqp__Scheme":      "AMQP",
+				"Amqp__MaxPriority": "10",
 			},
 			EnvSecret:     map[string][]string{"activemq-credentials": {"Amqp__User", "Amqp__Password"}},
 			EnvFromSecret: map[string]string{},
 		}},
 		{all.db, "mongodb", keySet{
+			// The connection string makes Host, Port, User, Password, Tls, ReplicaSet,
+			// DirectConnection, AuthSource and DatabaseName dead in Core 0.37.2: none is emitted.
 			Env: map[string]string{
-				"Components__TableStorage":  "ArmoniK.Adapters.MongoDB.TableStorage",
-				"MongoDB__Host":             "mongodb-headless.grid.svc.example.internal",
-				"MongoDB__Port":             "27017",
-				"MongoDB__DatabaseName":     "database",
-				"MongoDB__ReplicaSet":       "rs0",
-				"MongoDB__DirectConnection": "false",
-				"MongoDB__AuthSource":       "admin",
-				"MongoDB__Tls":              "false",
+				"Components__TableStorage": "ArmoniK.Adapters.MongoDB.TableStorage",
+				"MongoDB__DataRetention":   "1.00:00:00",
 			},
 			EnvSecret: map[string][]string{},
 			EnvFromSecret: map[string]string{
-				"MongoDB__User":             "mongodb-credentials/username",
-				"MongoDB__Password":         "mongodb-credentials/password",
 				"MongoDB__ConnectionString": "mongodb-connection/uri",
 			},
 		}},
 		{all.rd, "redis", keySet{
 			Env: map[string]string{
-				"Components__ObjectStorage":                                     "ArmoniK.Adapters.Redis.ObjectStorage",
 				"Components__ObjectStorageAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.Redis.ObjectBuilder",
 				"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath": "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll",
-				"Redis__EndpointUrl":                                            "redis.grid.svc.example.internal:6379",
-				"Redis__Ssl":                                                    "false",
-				"Redis__ClientName":                                             "ArmoniK.Core",
-				"Redis__InstanceName":                                           "ArmoniKRedis",
+				"Redis__EndpointUrl":  "redis.grid.svc.example.internal:6379",
+				"Redis__Ssl":          "false",
+				"Redis__ClientName":   "ArmoniK.Core",
+				"Redis__InstanceName": "ArmoniKRedis",
+				"Redis__TtlTimeSpan":  "1.00:00:00",
 			},
 			EnvSecret:     map[string][]string{"redis-credentials": {"Redis__User", "Redis__Password"}},
 			EnvFromSecret: map[string]string{},
 		}},
 		{all.s3, "s3", keySet{
 			Env: map[string]string{
-				"Components__ObjectStorage":                                     "ArmoniK.Adapters.S3.ObjectStorage",
 				"Components__ObjectStorageAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.S3.ObjectBuilder",
 				"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath": "/adapters/object/s3/ArmoniK.Core.Adapters.S3.dll",
 				"S3__EndpointUrl":        "http://s3.grid.svc.example.internal:9000",
@@ -209,12 +202,12 @@ func TestExactKeys(t *testing.T) {
 		// RabbitMQ: the same keys as ActiveMQ (armonik-reference §5.2), its own Secret.
 		{all.rq, "rabbitmq", keySet{
 			Env: map[string]string{
-				"Components__QueueStorage":                              "ArmoniK.Adapters.Amqp.ObjectStorage",
 				"Components__QueueAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.Amqp.QueueBuilder",
 				"Components__QueueAdaptorSettings__AdapterAbsolutePath": "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll",
-				"Amqp__Host":   "rabbitmq.grid.svc.example.internal",
-				"Amqp__Port":   "5672",
-				"Amqp__Scheme": "AMQP",
+				"Amqp__Host":        "rabbitmq.grid.svc.example.internal",
+				"Amqp__Port":        "5672",
+				"Amqp__Scheme":      "AMQP",
+				"Amqp__MaxPriority": "10",
 			},
 			EnvSecret:     map[string][]string{"rabbitmq-credentials": {"Amqp__User", "Amqp__Password"}},
 			EnvFromSecret: map[string]string{},
@@ -292,17 +285,14 @@ func received(c outputs.Container) (names, secrets []string) {
 // coreKeys are the names the default storage (ActiveMQ, MongoDB, Redis) gives the control
 // plane and the polling agents, from armonik-reference §5.
 var coreKeys = []string{
-	"Amqp__Host", "Amqp__Password", "Amqp__Port", "Amqp__Scheme", "Amqp__User",
-	"Components__ObjectStorage",
+	"Amqp__Host", "Amqp__MaxPriority", "Amqp__Password", "Amqp__Port", "Amqp__Scheme", "Amqp__User",
 	"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath",
 	"Components__ObjectStorageAdaptorSettings__ClassName",
 	"Components__QueueAdaptorSettings__AdapterAbsolutePath",
 	"Components__QueueAdaptorSettings__ClassName",
-	"Components__QueueStorage",
 	"Components__TableStorage",
-	"MongoDB__AuthSource", "MongoDB__ConnectionString", "MongoDB__DatabaseName", "MongoDB__DirectConnection",
-	"MongoDB__Host", "MongoDB__Password", "MongoDB__Port", "MongoDB__ReplicaSet", "MongoDB__Tls", "MongoDB__User",
-	"Redis__ClientName", "Redis__EndpointUrl", "Redis__InstanceName", "Redis__Password", "Redis__Ssl", "Redis__User",
+	"MongoDB__ConnectionString", "MongoDB__DataRetention",
+	"Redis__ClientName", "Redis__EndpointUrl", "Redis__InstanceName", "Redis__Password", "Redis__Ssl", "Redis__TtlTimeSpan", "Redis__User",
 }
 
 // workerKeys are the names the shared-storage MinIO gives the workers.
@@ -333,8 +323,8 @@ func TestKeysReachingContainers(t *testing.T) {
 		container           outputs.Container
 		wantNames, wantSecs []string
 	}{
-		{control.Containers[0], coreKeys, []string{"activemq-credentials", "mongodb-connection", "mongodb-credentials", "redis-credentials"}},
-		{pod.Containers[0], coreKeys, []string{"activemq-credentials", "mongodb-connection", "mongodb-credentials", "redis-credentials"}},
+		{control.Containers[0], coreKeys, []string{"activemq-credentials", "mongodb-connection", "redis-credentials"}},
+		{pod.Containers[0], coreKeys, []string{"activemq-credentials", "mongodb-connection", "redis-credentials"}},
 		{pod.Containers[1], workerKeys, []string{"shared-credentials"}},
 	} {
 		names, secrets := received(c.container)
@@ -423,10 +413,9 @@ func TestVendorSwap(t *testing.T) {
 		}
 	}
 	want := []string{
-		"Components__ObjectStorage",
 		"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath",
 		"Components__ObjectStorageAdaptorSettings__ClassName",
-		"Redis__ClientName", "Redis__EndpointUrl", "Redis__InstanceName", "Redis__Password", "Redis__Ssl", "Redis__User",
+		"Redis__ClientName", "Redis__EndpointUrl", "Redis__InstanceName", "Redis__Password", "Redis__Ssl", "Redis__TtlTimeSpan", "Redis__User",
 		"S3__BucketName", "S3__EndpointUrl", "S3__Login", "S3__MustForcePathStyle", "S3__Password", "S3__UseChecksum", "S3__UseChunkEncoding",
 	}
 	if !reflect.DeepEqual(changed, want) {

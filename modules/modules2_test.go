@@ -8,6 +8,7 @@ import (
 	"maps"
 	"path"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,7 +26,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/externalmongodb"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/gcs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/hostpath"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/memorystore"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
@@ -116,19 +117,21 @@ func deployTLS(t *testing.T, st cdk.Stack, ns *k8s.Namespace) tlsModules {
 	}
 }
 
+// variableValidation matches the condition of a variable's validation block.
+var variableValidation = regexp.MustCompile(`^variable\.[^.]+\.validation\.\d+\.condition$`)
+
 var (
 	amqpKeys = map[string]string{
-		"Components__QueueStorage":                              "ArmoniK.Adapters.Amqp.ObjectStorage",
 		"Components__QueueAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.Amqp.QueueBuilder",
 		"Components__QueueAdaptorSettings__AdapterAbsolutePath": "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll",
+		"Amqp__MaxPriority": "10",
 	}
 	redisKeys = map[string]string{
-		"Components__ObjectStorage":                                     "ArmoniK.Adapters.Redis.ObjectStorage",
 		"Components__ObjectStorageAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.Redis.ObjectBuilder",
 		"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath": "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll",
+		"Redis__TtlTimeSpan": "1.00:00:00",
 	}
 	s3Keys = map[string]string{
-		"Components__ObjectStorage":                                     "ArmoniK.Adapters.S3.ObjectStorage",
 		"Components__ObjectStorageAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.S3.ObjectBuilder",
 		"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath": "/adapters/object/s3/ArmoniK.Core.Adapters.S3.dll",
 	}
@@ -221,20 +224,20 @@ func TestExactKeysModulesII(t *testing.T) {
 			Mounts:        map[string]string{"memorystore-ca": "secret memorystore-ca at /redis mode 0444 items [ca.crt->chain.pem:0444]"},
 		}},
 		{ep.ext, "externalmongodb", keySet{ // §5.5 storage/atlas
+			// The connection string carries the rest (Core 0.37.2 ignores Tls, DatabaseName,
+			// DirectConnection and AuthSource beside it); Sharding is emitted only when true.
 			Env: map[string]string{
 				"Components__TableStorage": "ArmoniK.Adapters.MongoDB.TableStorage",
-				"MongoDB__Tls":             "true", "MongoDB__DatabaseName": "database", "MongoDB__DirectConnection": "false",
-				"MongoDB__AuthSource": "admin", "MongoDB__Sharding": "false",
+				"MongoDB__DataRetention":   "1.00:00:00",
 			},
 			EnvSecret:     none,
 			EnvFromSecret: map[string]string{"MongoDB__ConnectionString": "externalmongodb-credentials/connection-string"},
 		}},
 		{ep.nfs, "nfs", keySet{ // §5.8 storage/onpremise/nfs, mount_volume_claim instead of the unconsumed mount_volume
 			Env: map[string]string{
-				"Components__ObjectStorage":                                     "ArmoniK.Adapters.LocalStorage.ObjectStorage",
 				"Components__ObjectStorageAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.LocalStorage.ObjectBuilder",
 				"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath": "/adapters/object/local_storage/ArmoniK.Core.Adapters.LocalStorage.dll",
-				"LocalStorage__Path":                                            "/local_storage",
+				"LocalStorage__Path": "/local_storage",
 			},
 			EnvSecret: none, EnvFromSecret: noRef,
 			Mounts: map[string]string{"nfs-data": "claim nfs-data at /local_storage"},
@@ -263,13 +266,10 @@ func TestExactKeysModulesII(t *testing.T) {
 		{tl.db, "mongodb", keySet{
 			Env: map[string]string{
 				"Components__TableStorage": "ArmoniK.Adapters.MongoDB.TableStorage",
-				"MongoDB__Host":            "mongodb-headless.grid.svc.cluster.local", "MongoDB__Port": "27017",
-				"MongoDB__DatabaseName": "database", "MongoDB__ReplicaSet": "rs0", "MongoDB__DirectConnection": "false",
-				"MongoDB__AuthSource": "admin", "MongoDB__Tls": "true", "MongoDB__CAFile": "/mongodb/certs/ca.crt",
+				"MongoDB__DataRetention":   "1.00:00:00", "MongoDB__CAFile": "/mongodb/certs/ca.crt",
 			},
 			EnvSecret: none,
 			EnvFromSecret: map[string]string{
-				"MongoDB__User": "mongodb-credentials/username", "MongoDB__Password": "mongodb-credentials/password",
 				"MongoDB__ConnectionString": "mongodb-connection/uri",
 			},
 			Mounts: map[string]string{"mongodb-ca": "secret mongodb-tls at /mongodb/certs mode 0444 items [ca.crt->ca.crt:0444]"},
@@ -348,9 +348,10 @@ func TestTLSCAMountedWhereKeysPoint(t *testing.T) {
 					}
 				}
 			}
-			// init, control plane, polling agent, metrics exporter (all receive core): three keys each.
-			if checked != 4*3 {
-				t.Errorf("checked %d CA keys, want 12", checked)
+			// init, control plane, polling agent: three keys each; the metrics exporter only
+			// MongoDB's.
+			if checked != 3*3+1 {
+				t.Errorf("checked %d CA keys, want 10", checked)
 			}
 
 			// The rendered control plane: the file the key names exists in the pod spec.
@@ -543,8 +544,8 @@ func matches(selector map[string]any, labels map[string]any) bool {
 // with its polling agent and workers, metrics exporter), and, for MongoDB only, the member
 // itself.
 func TestNetworkPoliciesAdmitEveryConsumer(t *testing.T) {
-	if base.ConsumerLabel != armonik.LabelPartOf || base.ConsumerValue != armonik.PartOf {
-		t.Fatalf("the policies admit %s=%s, ArmoniK's pods carry %s=%s", base.ConsumerLabel, base.ConsumerValue, armonik.LabelPartOf, armonik.PartOf)
+	if kit.ConsumerLabel != armonik.LabelPartOf || kit.ConsumerValue != armonik.PartOf {
+		t.Fatalf("the policies admit %s=%s, ArmoniK's pods carry %s=%s", kit.ConsumerLabel, kit.ConsumerValue, armonik.LabelPartOf, armonik.PartOf)
 	}
 	st, all := deployAll(t, false)
 	no := false
@@ -760,8 +761,8 @@ func TestVendorSwapQueue(t *testing.T) {
 			}
 		}
 	}
-	if reached != 4 { // init, control plane, polling agent, metrics exporter: every core consumer
-		t.Errorf("the queue reached %d containers, want 4", reached)
+	if reached != 3 { // init, control plane, polling agent; never the metrics exporter
+		t.Errorf("the queue reached %d containers, want 3", reached)
 	}
 	strip := func(w wired) string {
 		c := synthtest.Containers(w.out.Named(t, "kubernetes_deployment_v1", "control-plane"))["control-plane"]
@@ -888,6 +889,13 @@ func TestSensitiveVariables(t *testing.T) {
 	refs := map[string]int{}
 	for _, l := range all {
 		if !strings.Contains(l.value, "var.") {
+			continue
+		}
+		if variableValidation.MatchString(l.path) {
+			// A validation block checks the variable's value; Terraform never prints it.
+			if !strings.HasPrefix(l.value, "${can(") {
+				t.Errorf("%s: a validation condition must only test the value: %q", l.path, l.value)
+			}
 			continue
 		}
 		if !secretData.MatchString(l.path) {
@@ -1019,8 +1027,12 @@ func TestNFS(t *testing.T) {
 				at = append(at, m.Volume)
 			}
 		}
-		if !reflect.DeepEqual(at, []string{"nfs-data"}) {
-			t.Errorf("%s/%s mounts the claim at /local_storage through %v", pc[0], pc[1], at)
+		want := []string{"nfs-data"}
+		if pc[0] == "metrics-exporter" {
+			want = nil // it reads the table storage only
+		}
+		if !reflect.DeepEqual(at, want) {
+			t.Errorf("%s/%s mounts the claim at /local_storage through %v, want %v", pc[0], pc[1], at, want)
 		}
 	}
 	dep := out.Named(t, "kubernetes_deployment_v1", "control-plane")
@@ -1037,7 +1049,7 @@ func TestNFS(t *testing.T) {
 	if !found {
 		t.Errorf("the control plane's pod has no volume of the claim: %v", vols)
 	}
-	worker := mergedContainer(t, a, "compute-plane-default", "worker-0")
+	worker := mergedContainer(t, a, "compute-plane-default", "worker")
 	for _, m := range worker.Mounts {
 		if m.Path == "/local_storage" {
 			t.Error("workers must not mount the object store")
@@ -1053,14 +1065,19 @@ func TestHostPathInWorkers(t *testing.T) {
 	no := false
 	must(armonik.New(st, "armonik", armonik.Config{
 		Namespace: all.ns, Wait: &no, Layers: armonik.Layers{Core: armonik.Conf{all.mq, all.db, all.rd}, Worker: armonik.Conf{hp}},
-		Partitions: []armonik.Partition{{Name: "default", Workers: []armonik.Worker{
-			{Name: "a", Image: armonik.Image{Repository: "example/a", Tag: "1"}}, {Name: "b", Image: armonik.Image{Repository: "example/b", Tag: "1"}},
-		}}},
+		Partitions: []armonik.Partition{
+			{Name: "default", Worker: armonik.Worker{Name: "dll", Image: armonik.Image{Repository: "dockerhubaneo/armonik_worker_dll", Tag: "0.19.3"}}},
+			{Name: "custom", Worker: armonik.Worker{Name: "mine", Image: armonik.Image{Repository: "example/mine", Tag: "1"}}},
+		},
 	}))(t)
 	_, out := synthtest.Synth(t, st)
 	dep := out.Named(t, "kubernetes_deployment_v1", "compute-plane-default")
 	cs := synthtest.Containers(dep)
-	for _, name := range []string{"a-0", "b-1"} {
+	if got := synthtest.Env(cs["dll"], "target_zip_path")["value"]; got != "/tmp" {
+		t.Errorf("the DLL worker copies its packages to %v, want /tmp (the shared /data is read-only)", got)
+	}
+	cs["mine"] = synthtest.Containers(out.Named(t, "kubernetes_deployment_v1", "compute-plane-custom"))["mine"]
+	for _, name := range []string{"dll", "mine"} {
 		c := cs[name]
 		if got := synthtest.Env(c, "FileStorageType")["value"]; got != "FS" {
 			t.Errorf("%s: FileStorageType %v", name, got)
@@ -1174,10 +1191,10 @@ func TestConfigErrorsModulesII(t *testing.T) {
 			return err
 		}, []string{`elasticache "elasticache": auth: user and existing_secret are only used with auth: true`}},
 		{"externalmongodb", func() error {
-			_, err := externalmongodb.New(st, "externalmongodb", externalmongodb.Config{ExistingSecret: "atlas", CASecret: "ca", CAPath: "ca.crt", DatabaseName: "a b"})
+			_, err := externalmongodb.New(st, "externalmongodb", externalmongodb.Config{ExistingSecret: "atlas", CASecret: "ca", CAPath: "ca.crt", DataRetention: "1d"})
 			return err
 		}, []string{
-			`externalmongodb "externalmongodb": database_name: "a b"`,
+			`externalmongodb "externalmongodb": data_retention: "1d" is not a .NET TimeSpan`,
 			`externalmongodb "externalmongodb": ca_path: "ca.crt" must be an absolute, clean file path`,
 		}},
 		{"gcs", func() error {
@@ -1215,25 +1232,26 @@ func TestDefaultsModulesII(t *testing.T) {
 	}{
 		{"rabbitmq", rabbitmq.Config{}.WithDefaults(), rabbitmq.Config{
 			Name: "rabbitmq", ClusterDomain: "cluster.local", Image: "rabbitmq", Tag: "4.1-management", PullPolicy: "IfNotPresent",
-			User: "armonik", Storage: storage("8Gi"), Wait: &yes, NetworkPolicy: &yes, TLS: tls,
+			User: "armonik", Storage: storage("8Gi"), Wait: &yes, NetworkPolicy: &yes, TLS: tls, AMQP: modules.AMQP{MaxPriority: 10},
 		}},
-		{"nfs", nfs.Config{}.WithDefaults(), nfs.Config{Name: "nfs", Size: "10Gi", MountPath: "/local_storage"}},
+		{"nfs", nfs.Config{}.WithDefaults(), nfs.Config{Name: "nfs", Size: "10Gi", MountPath: "/local_storage", Role: "object-storage"}},
+		{"nfs shared", nfs.Config{Role: "shared-storage"}.WithDefaults(), nfs.Config{Name: "nfs", Size: "10Gi", MountPath: "/data", Role: "shared-storage"}},
 		{"hostpath", hostpath.Config{}.WithDefaults(), hostpath.Config{Name: "hostpath", Path: "/data", Type: "Directory"}},
-		{"amazonmq", amazonmq.Config{}.WithDefaults(), amazonmq.Config{Name: "amazonmq", Port: 5671, Scheme: "AMQPS", UserKey: "username", PasswordKey: "password"}},
+		{"amazonmq", amazonmq.Config{}.WithDefaults(), amazonmq.Config{Name: "amazonmq", Port: 5671, Scheme: "AMQPS", UserKey: "username", PasswordKey: "password", AMQP: modules.AMQP{MaxPriority: 10}}},
 		{"sqs", sqs.Config{Region: "eu-west-3"}.WithDefaults(), sqs.Config{Name: "sqs", Region: "eu-west-3", Prefix: "armonik", ServiceURL: "https://sqs.eu-west-3.amazonaws.com"}},
-		{"s3", s3.Config{Region: "eu-west-3"}.WithDefaults(), s3.Config{Name: "s3", Region: "eu-west-3", EndpointURL: "https://s3.eu-west-3.amazonaws.com"}},
+		{"s3", s3.Config{Region: "eu-west-3"}.WithDefaults(), s3.Config{Name: "s3", Region: "eu-west-3", EndpointURL: "https://s3.eu-west-3.amazonaws.com", Role: "object-storage"}},
 		{"elasticache", elasticache.Config{}.WithDefaults(), elasticache.Config{
-			Name: "elasticache", Port: 6379, Ssl: &yes, InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core", PasswordKey: "auth-token",
+			Name: "elasticache", Port: 6379, Ssl: &yes, InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core", PasswordKey: "auth-token", TTL: "1.00:00:00",
 		}},
 		{"externalmongodb", externalmongodb.Config{}.WithDefaults(), externalmongodb.Config{
-			Name: "externalmongodb", ConnectionStringKey: "connection-string", DatabaseName: "database", AuthSource: "admin",
-			TLS: &yes, CAKey: "ca.crt", CAPath: "/mongodb/certs/ca.crt",
+			Name: "externalmongodb", ConnectionStringKey: "connection-string", DataRetention: "1.00:00:00",
+			CAKey: "ca.crt", CAPath: "/mongodb/certs/ca.crt",
 		}},
-		{"gcs", gcs.Config{}.WithDefaults(), gcs.Config{Name: "gcs", EndpointURL: "https://storage.googleapis.com", AccessIDKey: "access-id", SecretKey: "secret"}},
+		{"gcs", gcs.Config{}.WithDefaults(), gcs.Config{Name: "gcs", EndpointURL: "https://storage.googleapis.com", AccessIDKey: "access-id", SecretKey: "secret", Role: "object-storage"}},
 		{"pubsub", pubsub.Config{}.WithDefaults(), pubsub.Config{Name: "pubsub"}},
 		{"memorystore", memorystore.Config{}.WithDefaults(), memorystore.Config{
 			Name: "memorystore", Port: 6378, Ssl: &yes, Auth: &yes, InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core",
-			CAKey: "ca.crt", CAPath: "/redis/chain.pem", PasswordKey: "auth-string",
+			CAKey: "ca.crt", CAPath: "/redis/chain.pem", PasswordKey: "auth-string", TTL: "1.00:00:00",
 		}},
 	} {
 		if !reflect.DeepEqual(c.got, c.want) {

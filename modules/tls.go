@@ -11,8 +11,9 @@ package modules
 //	  --from-file=tls.crt=server.pem --from-file=tls.key=server-key.pem --from-file=ca.crt=ca.pem
 //
 // The certificate must name the DNS names clients use (each module's doc lists them), or
-// ArmoniK must be told to skip the host check (Amqp__AllowHostMismatch, Redis__SslHost,
-// MongoDB__AllowInsecureTls through an override). ArmoniK receives only the CA, through a
+// ArmoniK must be told to skip the host check: allow_insecure_tls on the AMQP modules
+// (Amqp__AllowInsecureTls: Core 0.37.2's AMQP adapter ignores Amqp__AllowHostMismatch),
+// Redis__SslHost or MongoDB__AllowInsecureTls through an override. ArmoniK receives only the CA, through a
 // mount_secret that projects the CA key alone, world-readable (0444: a CA certificate is
 // public), at the directory of CAPath; the module's CA key (Amqp__CaPath, MongoDB__CAFile,
 // Redis__CaPath) holds CAPath itself. Servers do not reload a renewed certificate: restart them

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -13,10 +12,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/yamlconf"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/prometheus"
 )
 
 // ConfigEnv names the environment variable holding the configuration file's path.
@@ -26,17 +22,21 @@ const ConfigEnv = "ARMONIK_CONFIG"
 const DefaultConfigFile = "armonik.yaml"
 
 // Config is the configuration file (armonik.yaml). Every key is optional; the zero value is the
-// built-in configuration: the armonik-localhost stack with ActiveMQ, MongoDB, Redis and MinIO.
+// built-in configuration: the armonik-localhost stack with ActiveMQ, MongoDB and Redis.
 // Unknown keys are errors.
 type Config struct {
-	// Stacks lists the stacks to synthesize: armonik-localhost, armonik-external (default
-	// [armonik-localhost]).
+	// Stacks lists the stacks to synthesize: armonik-localhost, armonik-external,
+	// armonik-platform (default [armonik-localhost]). armonik-platform installs KEDA; the
+	// ArmoniK stacks listed with it depend on it.
 	Stacks []string `yaml:"stacks,omitempty"`
 	// Localhost configures armonik-localhost: ArmoniK and its backing services in one namespace.
 	Localhost LocalhostConfig `yaml:"localhost,omitempty"`
 	// External configures armonik-external: ArmoniK on managed services (Amazon MQ, SQS,
 	// Pub/Sub, an external MongoDB, S3, ElastiCache, GCS, Memorystore...).
 	External ExternalConfig `yaml:"external,omitempty"`
+	// Platform configures armonik-platform: the cluster-wide prerequisites (KEDA) the ArmoniK
+	// stacks need before they are planned.
+	Platform PlatformConfig `yaml:"platform,omitempty"`
 }
 
 // LocalhostConfig configures the armonik-localhost stack.
@@ -55,18 +55,24 @@ type LocalhostConfig struct {
 	// Wait is the "wait for ready" switch (default true) of every Deployment, StatefulSet and
 	// Job of the stack. Set it to false against an API server without nodes.
 	Wait *bool `yaml:"wait,omitempty"`
-	// Queue is the task queue: activemq (default) or rabbitmq.
-	Queue QueueChoice `yaml:"queue,omitempty"`
-	// TableStorage is the database: mongodb (default).
-	TableStorage TableChoice `yaml:"table_storage,omitempty"`
-	// ObjectStorage stores payloads and results: redis (default), minio or nfs.
-	ObjectStorage ObjectChoice `yaml:"object_storage,omitempty"`
-	// SharedStorage is the workers' shared data: minio in the shared-storage role (default),
-	// hostpath or none.
-	SharedStorage SharedChoice `yaml:"shared_storage,omitempty"`
+	// Queue is the task queue (default activemq).
+	Queue LocalhostQueue `yaml:"queue,omitempty"`
+	// TableStorage is the database (default mongodb).
+	TableStorage LocalhostTableStorage `yaml:"table_storage,omitempty"`
+	// ObjectStorage stores payloads and results (default redis).
+	ObjectStorage LocalhostObjectStorage `yaml:"object_storage,omitempty"`
+	// SharedStorage is where ArmoniK's DLL worker reads the application packages (default
+	// none: the default dynamic worker reads no shared storage). A partition whose worker runs
+	// the DLL worker needs one.
+	SharedStorage LocalhostSharedStorage `yaml:"shared_storage,omitempty"`
 	// ArmoniK configures ArmoniK itself: partitions, images, components, extra confs per layer,
 	// overrides, autoscaling, ingress...
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
+	// Monitoring is the metrics store that queue-length scaling and the pod-deletion-cost
+	// updater query: an in-cluster Prometheus, or the URL of an existing one.
+	Monitoring MonitoringConfig `yaml:"monitoring,omitempty"`
+	// KEDA says where KEDA comes from when partitions scale on their queue length.
+	KEDA KEDAConfig `yaml:"keda,omitempty"`
 }
 
 // Load reads the configuration: the file named by $ARMONIK_CONFIG, else ./armonik.yaml if it
@@ -111,7 +117,7 @@ func Parse(data []byte) (*Config, error) {
 }
 
 // StackNames are the stacks the app knows.
-var StackNames = []string{LocalhostName, ExternalName}
+var StackNames = []string{LocalhostName, ExternalName, PlatformName}
 
 // SelectedStacks returns the stacks to synthesize.
 func (c *Config) SelectedStacks() []string {
@@ -122,7 +128,7 @@ func (c *Config) SelectedStacks() []string {
 }
 
 // Validate returns every problem of the configuration at once, each prefixed with its path
-// (localhost.armonik.partitions[1].workers[0].image.repository: required).
+// (localhost.armonik.partitions[1].worker.image.repository: required).
 func (c *Config) Validate() error {
 	var errs []error
 	seen := map[string]bool{}
@@ -136,17 +142,57 @@ func (c *Config) Validate() error {
 		seen[s] = true
 	}
 	// Only the selected stacks are validated: an unused section may be incomplete.
+	platform := c.platformSelected()
 	for _, name := range c.SelectedStacks() {
 		switch name {
 		case LocalhostName:
-			_, es := c.Localhost.plan()
+			lc := c.localhost()
+			_, es := lc.plan()
+			es = append(es, kedaProblems("localhost", &lc.ArmoniK, lc.KEDA, platform)...)
 			errs = append(errs, prefixed("localhost.", errors.Join(es...))...)
 		case ExternalName:
-			_, es := c.External.plan()
+			ec := c.external()
+			_, es := ec.plan()
+			es = append(es, kedaProblems("external", &ec.ArmoniK, ec.KEDA, platform)...)
 			errs = append(errs, prefixed("external.", errors.Join(es...))...)
+		case PlatformName:
+			errs = append(errs, prefixed("platform.", errors.Join(c.Platform.plan()...))...)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// platformSelected reports whether armonik-platform is among the selected stacks.
+func (c *Config) platformSelected() bool { return slices.Contains(c.SelectedStacks(), PlatformName) }
+
+// localhost is the armonik-localhost configuration completed from the other stacks: KEDA's
+// namespace is the platform's when the platform installs it.
+func (c *Config) localhost() LocalhostConfig {
+	l := c.Localhost
+	if c.platformSelected() && l.KEDA.Namespace == "" {
+		l.KEDA.Namespace = c.Platform.namespace()
+	}
+	return l
+}
+
+// external is the armonik-external configuration completed like localhost.
+func (c *Config) external() ExternalConfig {
+	e := c.External
+	if c.platformSelected() && e.KEDA.Namespace == "" {
+		e.KEDA.Namespace = c.Platform.namespace()
+	}
+	return e
+}
+
+// namespaceNamed is the namespace name as the modules are validated with; an invalid name is
+// reported once (as "namespace: ...") and a stand-in keeps the modules' own checks going.
+func namespaceNamed(name string) (*k8s.Namespace, error) {
+	ns, err := k8s.ExistingNamespace(name)
+	if err != nil {
+		stand, _ := k8s.ExistingNamespace("armonik")
+		return stand, fmt.Errorf("namespace: %q %s", name, strings.TrimPrefix(err.Error(), fmt.Sprintf("namespace %q: ", name)))
+	}
+	return ns, nil
 }
 
 func or(v, def string) string {
@@ -181,9 +227,8 @@ func prefixed(path string, err error) []error {
 	return []error{fmt.Errorf("%s%w", path, err)}
 }
 
-// WithDefaults returns c with its defaults applied: the namespace, the cluster domain, the
-// wait switch, and the default module of every empty choice. The in-cluster modules get the
-// stack's cluster domain and wait switch (when the stack builds them) unless they set their own.
+// WithDefaults returns c with its defaults applied: the namespace, the cluster domain and the
+// wait switch. Each role's default module is applied when the stack plans its modules.
 func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 	if c.Namespace == "" {
 		c.Namespace = "armonik"
@@ -194,19 +239,11 @@ func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 	if c.Wait == nil {
 		c.Wait = ptr(true)
 	}
-	if isZero(c.Queue) {
-		c.Queue.ActiveMQ = &activemq.Config{}
-	}
-	if isZero(c.TableStorage) {
-		c.TableStorage.MongoDB = &mongodb.Config{}
-	}
-	if isZero(c.ObjectStorage) {
-		c.ObjectStorage.Redis = &redis.Config{}
-	}
-	if isZero(c.SharedStorage) {
-		c.SharedStorage.MinIO = &minio.Config{}
-	}
 	c.ArmoniK.Wait = orPtr(c.ArmoniK.Wait, c.Wait)
+	c.ArmoniK.ClusterDomain = or(c.ArmoniK.ClusterDomain, c.ClusterDomain)
+	if c.KEDA.Namespace == "" {
+		c.KEDA.Namespace = prometheus.DefaultKEDANamespace
+	}
 	return c
 }
 
@@ -215,54 +252,22 @@ func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 func (c *LocalhostConfig) plan() ([]*module, []error) {
 	d := c.WithDefaults()
 	var errs []error
-	if msgs := validation.IsDNS1123Label(d.Namespace); len(msgs) > 0 {
-		errs = append(errs, fmt.Errorf("namespace: %q %s", d.Namespace, msgs[0]))
+	ns, err := namespaceNamed(d.Namespace)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	if msgs := validation.IsDNS1123Subdomain(d.ClusterDomain); len(msgs) > 0 {
 		errs = append(errs, fmt.Errorf("cluster_domain: %q %s", d.ClusterDomain, msgs[0]))
 	}
-	env := stackEnv{clusterDomain: d.ClusterDomain, wait: d.Wait}
-	mods, es := pickAll(env, []choice{
-		{"queue", d.Queue, []string{"activemq", "rabbitmq"}},
-		{"table_storage", d.TableStorage, []string{"mongodb"}},
-		{"object_storage", d.ObjectStorage, []string{"redis", "minio", "nfs"}},
-		{"shared_storage", d.SharedStorage, []string{"minio", "hostpath", "none"}},
-	})
+	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait}
+	mods, es := planAll(x, &d.Queue, &d.TableStorage, &d.ObjectStorage, &d.SharedStorage)
 	errs = append(errs, es...)
-	errs = append(errs, checkModules(mods, k8s.ExistingNamespace(d.Namespace))...)
+	mon, es := d.Monitoring.plan(ns, d.ClusterDomain, d.Wait, d.KEDA)
+	errs = append(errs, es...)
+	errs = append(errs, d.KEDA.validate()...)
+	if mon != nil {
+		d.ArmoniK.Metrics = mon.planned
+	}
 	errs = append(errs, prefixed("armonik.", d.ArmoniK.Validate())...)
 	return mods, errs
 }
-
-// choice is one role of a stack: its key, the choice struct, and the modules it accepts.
-type choice struct {
-	role    string
-	value   any
-	allowed []string
-}
-
-// pickAll picks the module of every role.
-func pickAll(env stackEnv, choices []choice) ([]*module, []error) {
-	var mods []*module
-	var errs []error
-	for _, c := range choices {
-		m, es := pick(c.role, c.value, c.allowed, env)
-		errs = append(errs, es...)
-		if m != nil {
-			mods = append(mods, m)
-		}
-	}
-	return mods, errs
-}
-
-// checkModules validates every chosen module's settings as New will, in namespace ns.
-func checkModules(mods []*module, ns *k8s.Namespace) []error {
-	var errs []error
-	for _, m := range mods {
-		errs = append(errs, prefixed(m.path+": ", m.validate(ns))...)
-	}
-	return errs
-}
-
-// isZero reports whether no module of a choice struct is set.
-func isZero(choice any) bool { return reflect.ValueOf(choice).IsZero() }

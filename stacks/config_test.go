@@ -3,8 +3,8 @@ package stacks
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,16 +19,22 @@ func TestBadConfigs(t *testing.T) {
 		doc  string
 		want []string
 	}{
-		{"unknown top-level key", "colour: blue\n", []string{"line 1: colour: unknown key (known keys: external, localhost, stacks)"}},
+		{"unknown top-level key", "colour: blue\n", []string{"line 1: colour: unknown key (known keys: external, localhost, platform, stacks)"}},
 		{"unknown nested key", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        workerz: []\n",
 			[]string{"line 5: localhost.armonik.partitions[0].workerz: unknown key"}},
 		{"wrong type", "localhost:\n  wait: sometimes\n", []string{`line 2: localhost.wait: want true or false, got "sometimes"`}},
-		{"missing image", "localhost:\n  armonik:\n    partitions:\n      - name: a\n      - name: b\n        workers:\n          - name: w\n",
-			[]string{"localhost.armonik.partitions[1].workers[0].image: required"}},
+		{"two workers", "localhost:\n  armonik:\n    partitions:\n      - name: a\n      - name: b\n        workers:\n          - name: w\n",
+			[]string{"line 6: localhost.armonik.partitions[1].workers: a partition runs exactly one ArmoniK worker: write worker:", "sidecars"}},
+		{"sidecar without image", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        sidecars: [{name: proxy}]\n",
+			[]string{"localhost.armonik.partitions[0].sidecars[0].image: required"}},
+		{"bad runtime", "localhost:\n  armonik:\n    partitions: [{name: a, worker: {runtime: java}}]\n",
+			[]string{`localhost.armonik.partitions[0].worker.runtime: "java" must be one of dynamic, dll, custom`}},
+		{"zero max priority", "localhost:\n  queue: {activemq: {max_priority: -1}}\n",
+			[]string{`localhost.queue.activemq: activemq "activemq": max_priority: -1 must be at least 1`}},
 		{"duplicate partition", "localhost:\n  armonik:\n    partitions: [{name: a}, {name: a}]\n",
 			[]string{`localhost.armonik.partitions[1].name: "a" is already the name of partitions[0]`}},
 		{"two object stores", "localhost:\n  object_storage: {redis: {}, minio: {}}\n",
-			[]string{"localhost.object_storage: choose one of redis, minio, nfs, not 2 (redis, minio)"}},
+			[]string{"line 2: localhost.object_storage: choose one of redis, minio, nfs, s3, elasticache, gcs, memorystore, not 2 (redis, minio)"}},
 		{"negative replicas", "localhost:\n  armonik:\n    control_plane: {replicas: -1}\n",
 			[]string{"localhost.armonik.control_plane.replicas: -1 must be >= 0"}},
 		{"bad names", "localhost:\n  namespace: ArmoniK\n  armonik:\n    partitions: [{name: Bad_Partition}]\n",
@@ -37,15 +43,53 @@ func TestBadConfigs(t *testing.T) {
 			[]string{`localhost.table_storage.mongodb: mongodb "mongodb": replicas`}},
 		{"unknown stack", "stacks: [armonik-prod]\n", []string{`stacks[0]: unknown stack "armonik-prod"`}},
 		{"no queue", "stacks: [armonik-external]\nexternal:\n  table_storage: {external_mongodb: {existing_secret: s}}\n  object_storage: {s3: {region: eu-west-3, bucket: b}}\n",
-			[]string{"external.queue: required: choose one of [amazonmq sqs pubsub]"}},
-		{"managed service in localhost", "localhost:\n  queue: {sqs: {region: eu-west-3}}\n",
-			[]string{"localhost.queue.sqs: not available in this stack (choose one of activemq, rabbitmq)"}},
+			[]string{"external.queue: required: choose one of amazonmq, sqs, pubsub"}},
+		{"in-cluster service in external", "stacks: [armonik-external]\nexternal:\n  queue: {activemq: {}}\n",
+			[]string{"line 3: external.queue.activemq: not available here (choose one of amazonmq, sqs, pubsub)"}},
+		{"unknown module", "localhost:\n  table_storage: {postgres: {}}\n",
+			[]string{"line 2: localhost.table_storage.postgres: not available here (choose one of mongodb, external_mongodb)"}},
+		{"typo inside a module", "localhost:\n  queue: {rabbitmq: {max_prority: 5}}\n",
+			[]string{"line 2: localhost.queue.rabbitmq.max_prority: unknown key"}},
+		{"queue scaling without a metrics source", "localhost:\n  keda: {existing: true}\n  armonik:\n    partitions: [{name: a, scaling: {max_replicas: 5}}]\n",
+			[]string{"localhost.armonik.partitions[0].scaling: scaling on the queue length needs a metrics source"}},
+		{"scaling min > max", elastic("{min_replicas: 6, max_replicas: 5}"),
+			[]string{"localhost.armonik.partitions[0].scaling: min_replicas 6 is greater than max_replicas 5"}},
+		{"HPA and queue scaling", elastic("{max_replicas: 5}\n        autoscaling: {min_replicas: 1, max_replicas: 5, cpu_utilization: 80}"),
+			[]string{"localhost.armonik.partitions[0]: autoscaling and scaling are both set"}},
+		{"replicas and queue scaling", elastic("{max_replicas: 5}\n        replicas: 2"),
+			[]string{"localhost.armonik.partitions[0]: replicas and scaling are both set"}},
+		{"reserved and max pods contradict scaling", elastic("{min_replicas: 1, max_replicas: 5}\n        max_pods: 10"),
+			[]string{"localhost.armonik.partitions[0]: reserved_pods 1 and max_pods 10 contradict scaling (min_replicas 1, max_replicas 5)"}},
+		{"bad threshold", elastic("{max_replicas: 5, threshold: two}"),
+			[]string{`localhost.armonik.partitions[0].scaling.threshold: "two" is not a number`}},
+		{"queue scaling without KEDA", "localhost:\n  monitoring: {prometheus: {}}\n  armonik:\n    partitions: [{name: a, scaling: {max_replicas: 5}}]\n",
+			[]string{"localhost.armonik.partitions[0].scaling: needs KEDA: add armonik-platform to stacks"}},
+		{"KEDA installed twice", "stacks: [armonik-platform, armonik-localhost]\n" + elastic("{max_replicas: 5}"),
+			[]string{"localhost.keda.existing: true, but armonik-platform installs KEDA too"}},
+		{"two metrics sources", "localhost:\n  monitoring: {prometheus: {}, prometheus_url: \"http://p:9090\"}\n",
+			[]string{"localhost.monitoring: choose prometheus (deploy one) or prometheus_url (use an existing one), not both"}},
+		{"bad Prometheus URL", "localhost:\n  monitoring: {prometheus_url: \"prometheus.monitoring:9090\"}\n",
+			[]string{`localhost.monitoring.prometheus_url: "prometheus.monitoring:9090": the scheme must be http or https`}},
+		{"bad Prometheus setting", "localhost:\n  monitoring: {prometheus: {retention: forever}}\n",
+			[]string{`localhost.monitoring.prometheus: prometheus "prometheus": retention: "forever" is not a Prometheus duration`}},
+		{"bad KEDA setting", "stacks: [armonik-platform]\nplatform:\n  keda: {log_level: loud}\n",
+			[]string{`platform.keda: keda "keda": log_level: "loud" must be one of debug, info, error`}},
+		{"worker waits for the agent on TCP", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        socket_type: tcp\n        worker: {name: w, image: {repository: r}, wait_for_agent: true}\n",
+			[]string{"localhost.armonik.partitions[0].worker.wait_for_agent: needs socket_type unixdomainsocket"}},
 		{"empty file", "", []string{"the document is empty"}},
+		{"tab indentation", "localhost:\n\tnamespace: x\n", []string{"line 2: tabs are not allowed for indentation in YAML: indent with spaces"}},
+		{"invalid UTF-8", "localhost:\n  namespace: \"a\xffb\"\n", []string{"line 2: invalid UTF-8 at byte offset 26 (byte 0xff)"}},
+		{"typo in a list-form conf", "localhost:\n  armonik:\n    layers:\n      core:\n        - env: {A: \"1\"}\n        - envv: {B: \"2\"}\n",
+			[]string{"line 6: localhost.armonik.layers.core[1].envv: unknown key (known keys: env,"}},
+		{"oversized value", "localhost:\n  wait: " + strings.Repeat("y", 500) + "\n", []string{`line 2: localhost.wait: want true or false, got "yyyyy`, `... (500 characters)`}},
 		{"anchors bomb", bomb(), []string{"expands to more than"}},
 		{"not YAML", "localhost: [\n", []string{"not valid YAML"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.doc))
+			if err != nil && strings.Contains(err.Error(), strings.Repeat("y", 100)) {
+				t.Errorf("an oversized value is echoed whole: %.200s", err)
+			}
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -58,15 +102,39 @@ func TestBadConfigs(t *testing.T) {
 	}
 }
 
+// elastic is a localhost configuration with a Prometheus, KEDA already installed, and one
+// partition "a" whose scaling is the given YAML flow mapping (and whatever follows it).
+func elastic(scaling string) string {
+	return "localhost:\n  monitoring: {prometheus: {}}\n  keda: {existing: true}\n  armonik:\n    partitions:\n      - name: a\n        scaling: " + scaling + "\n"
+}
+
 // bomb is a "billion laughs" document that stays within the schema: each level is a list
 // of ten aliases of its first element, four levels deep, so about 10^5 nodes once expanded.
 func bomb() string {
 	ten := func(first, alias string) string { return "[" + first + strings.Repeat(", *"+alias, 9) + "]" }
 	sources := ten("&s {name: s, keys: [a, a, a, a, a, a, a, a, a, a]}", "s")
 	confs := ten("&o {env_secret: "+sources+"}", "o")
-	workers := ten("&w {name: w, image: {repository: r}, conf: "+confs+"}", "w")
-	parts := ten("&p {name: a, workers: "+workers+"}", "p")
+	sidecars := ten("&w {name: w, image: {repository: r}, conf: "+confs+"}", "w")
+	parts := ten("&p {name: a, sidecars: "+sidecars+"}", "p")
 	return "localhost: {armonik: {partitions: " + parts + "}}\n"
+}
+
+// TestConfsAreNamedByTheirPath: each conf of the file is a module named after its place, so a
+// conflict says which two entries clash.
+func TestConfsAreNamedByTheirPath(t *testing.T) {
+	cfg, err := Parse([]byte("localhost:\n  armonik:\n    layers:\n      core:\n        - env: {A: \"1\"}\n        - env: {B: \"2\"}\n      control:\n        env: {C: \"3\"}\n    partitions:\n      - name: gpu\n        worker: {conf: {env: {D: \"4\"}}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := cfg.Localhost.ArmoniK
+	var got []string
+	for _, m := range append(append(a.Layers.Core, a.Layers.Control...), a.Partitions[0].Worker.Conf...) {
+		got = append(got, m.ModuleName())
+	}
+	want := "config localhost.armonik.layers.core[0]|config localhost.armonik.layers.core[1]|config localhost.armonik.layers.control|config localhost.armonik.partitions[0].worker.conf"
+	if strings.Join(got, "|") != want {
+		t.Errorf("module names\n %s\nwant\n %s", strings.Join(got, "|"), want)
+	}
 }
 
 // TestExampleConfig: the documented example parses, validates and builds.
@@ -78,27 +146,16 @@ func TestExampleConfig(t *testing.T) {
 	if len(cfg.Localhost.ArmoniK.Partitions) < 2 {
 		t.Fatal("the example should show several partitions")
 	}
+	a := cfg.Localhost.ArmoniK
+	if !a.Authentication.RequireAuthorization || len(a.Authentication.Users) == 0 || len(a.Authentication.Roles) == 0 ||
+		len(a.Authentication.Certificates) == 0 || !a.Front.MTLS.Enabled || len(a.Front.MTLS.Clients) == 0 {
+		t.Fatal("the example should show authentication with users, roles, certificates and generated client certificates")
+	}
 }
 
 // TestSchemaIsCurrent keeps docs/armonik.schema.json equal to the schema of the Go types.
 func TestSchemaIsCurrent(t *testing.T) {
-	got := SchemaJSON(t)
-	path := filepath.Join("..", "docs", "armonik.schema.json")
-	want, err := os.ReadFile(path)
-	if err == nil && bytes.Equal(want, got) {
-		return
-	}
-	if golden.Updating() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s", path)
-		return
-	}
-	if err != nil {
-		t.Fatalf("%v (UPDATE_GOLDEN=1 go test ./stacks writes it)", err)
-	}
-	t.Errorf("%s is stale (UPDATE_GOLDEN=1 go test ./stacks rewrites it):\n%s", path, golden.Diff(string(want), string(got)))
+	golden.File(t, filepath.Join("..", "docs", "armonik.schema.json"), SchemaJSON(t))
 }
 
 // SchemaJSON renders the configuration schema with field documentation from the source.
@@ -123,16 +180,59 @@ func SchemaJSON(t testing.TB) []byte {
 func FuzzConfig(f *testing.F) {
 	for _, seed := range []string{
 		"", "stacks: [armonik-localhost]\n", "localhost:\n  namespace: x\n",
-		"localhost:\n  armonik:\n    partitions: [{name: a, workers: [{name: w, image: {repository: r}}]}]\n",
+		"localhost:\n  armonik:\n    partitions: [{name: a, worker: {name: w, image: {repository: r}}, sidecars: [{name: s, image: {repository: p}}]}]\n",
+		"external:\n  queue: {sqs: {region: eu-west-3}}\nstacks: [armonik-external]\n", "localhost: {shared_storage: {none: true}}\n",
 		"localhost:\n  armonik:\n    layers:\n      core: {env: {A: b}, env_secret: [s, {name: t, keys: [K]}]}\n",
-		bomb(), "a: &a [*a]\n", "localhost: {queue: {activemq: {storage: {size: 1Gi}}}}\n",
+		bomb(), "a: &a [*a]\n",
+		"stacks: [armonik-platform, armonik-localhost]\nlocalhost: {monitoring: {prometheus: {}}, armonik: {partitions: [{name: a, scaling: {max_replicas: 3}, worker: {wait_for_agent: false}}]}}\n",
+		"localhost: {queue: {activemq: {storage: {size: 1Gi}}}}\n",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse(data)
-		if err == nil && cfg == nil {
-			t.Fatal("no error and no configuration")
+		// Parsing is deterministic: the same document gives the same verdict and messages.
+		cfg2, err2 := Parse(data)
+		if (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) {
+			t.Fatalf("two parses of one document differ:\n%v\n---\n%v", err, err2)
+		}
+		if err != nil {
+			// Every problem is a line of its own that says where it is.
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if strings.TrimSpace(line) == "" || !strings.Contains(line, ":") {
+					t.Fatalf("a problem without its place: %q in\n%v", line, err)
+				}
+			}
+			return
+		}
+		// A configuration Parse accepts validates, selects known stacks only, and plans the
+		// same modules every time.
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("Parse accepted what Validate rejects: %v", err)
+		}
+		for _, s := range cfg.SelectedStacks() {
+			if !slices.Contains(StackNames, s) {
+				t.Fatalf("unknown stack %q selected", s)
+			}
+		}
+		paths := func(c *Config) string {
+			var out []string
+			for _, name := range c.SelectedStacks() {
+				var mods []*module
+				switch name {
+				case LocalhostName:
+					mods, _ = c.Localhost.plan()
+				case ExternalName:
+					mods, _ = c.External.plan()
+				}
+				for _, m := range mods {
+					out = append(out, name+":"+m.path)
+				}
+			}
+			return strings.Join(out, " ")
+		}
+		if a, b := paths(cfg), paths(cfg2); a != b || (a == "" && slices.Contains(cfg.SelectedStacks(), LocalhostName)) {
+			t.Fatalf("planned modules %q then %q", a, b)
 		}
 	})
 }

@@ -2,6 +2,9 @@
 // code can call on its own cdktf app:
 //
 //	armonik-localhost  ArmoniK and its in-cluster backing services in one namespace (default)
+//	armonik-external   ArmoniK on managed services
+//	armonik-platform   cluster-wide prerequisites: KEDA (modules/keda); the ArmoniK stacks
+//	                   selected with it depend on it, so the cdktf CLI deploys it first
 //
 // Stack names are stable: they name the folders under cdktf.out/stacks/ and the Terraform
 // state files, so renaming one is a migration.

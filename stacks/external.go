@@ -5,10 +5,10 @@ import (
 	"fmt"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/prometheus"
 )
 
 // ExternalName is the name of the stack of ArmoniK on managed services.
@@ -31,17 +31,30 @@ type ExternalConfig struct {
 	ExistingNamespace bool `yaml:"existing_namespace,omitempty"`
 	// Wait is the "wait for ready" switch of ArmoniK's workloads (default true).
 	Wait *bool `yaml:"wait,omitempty"`
-	// Queue is required: amazonmq, sqs or pubsub.
-	Queue QueueChoice `yaml:"queue,omitempty"`
-	// TableStorage is required: external_mongodb.
-	TableStorage TableChoice `yaml:"table_storage,omitempty"`
-	// ObjectStorage is required: s3, elasticache, gcs, memorystore or nfs.
-	ObjectStorage ObjectChoice `yaml:"object_storage,omitempty"`
-	// SharedStorage is optional: hostpath or none (default none).
-	SharedStorage SharedChoice `yaml:"shared_storage,omitempty"`
+	// Queue is the task queue (required).
+	Queue ExternalQueue `yaml:"queue,omitempty"`
+	// TableStorage is the database (required).
+	TableStorage ExternalTableStorage `yaml:"table_storage,omitempty"`
+	// ObjectStorage stores payloads and results (required).
+	ObjectStorage ExternalObjectStorage `yaml:"object_storage,omitempty"`
+	// SharedStorage is where ArmoniK's DLL worker reads the application packages (default
+	// none). A partition whose worker runs the DLL worker needs one.
+	SharedStorage ExternalSharedStorage `yaml:"shared_storage,omitempty"`
 	// ArmoniK configures ArmoniK itself. Cloud identities: list the ServiceAccounts with their
 	// annotations in armonik.service_accounts and name them in the components.
 	ArmoniK armonik.Config `yaml:"armonik,omitempty"`
+	// Monitoring is the metrics store that queue-length scaling and the pod-deletion-cost
+	// updater query: usually prometheus_url, a Prometheus the cluster already runs.
+	Monitoring MonitoringConfig `yaml:"monitoring,omitempty"`
+	// KEDA says where KEDA comes from when partitions scale on their queue length.
+	KEDA KEDAConfig `yaml:"keda,omitempty"`
+}
+
+// keda is the KEDA settings with the default namespace ("keda").
+func (c *ExternalConfig) keda() KEDAConfig {
+	k := c.KEDA
+	k.Namespace = or(k.Namespace, prometheus.DefaultKEDANamespace)
+	return k
 }
 
 // plan returns the chosen modules with every problem of the settings (paths relative to
@@ -52,26 +65,21 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 		ns = "armonik"
 	}
 	var errs []error
-	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
-		errs = append(errs, fmt.Errorf("namespace: %q %s", ns, msgs[0]))
+	nsObj, err := namespaceNamed(ns)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	wait := orPtr(c.Wait, ptr(true))
-	choices := []choice{
-		{"queue", c.Queue, []string{"amazonmq", "sqs", "pubsub"}},
-		{"table_storage", c.TableStorage, []string{"external_mongodb"}},
-		{"object_storage", c.ObjectStorage, []string{"s3", "elasticache", "gcs", "memorystore", "nfs"}},
-		{"shared_storage", c.SharedStorage, []string{"hostpath", "none"}},
-	}
-	for _, ch := range choices[:3] {
-		if isZero(ch.value) {
-			errs = append(errs, fmt.Errorf("%s: required: choose one of %v", ch.role, ch.allowed))
-		}
-	}
-	mods, es := pickAll(stackEnv{wait: wait}, choices)
+	mods, es := planAll(moduleContext{ns: nsObj, wait: wait}, &c.Queue, &c.TableStorage, &c.ObjectStorage, &c.SharedStorage)
 	errs = append(errs, es...)
-	errs = append(errs, checkModules(mods, k8s.ExistingNamespace(ns))...)
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)
+	mon, es := c.Monitoring.plan(nsObj, or(c.ArmoniK.ClusterDomain, "cluster.local"), wait, c.keda())
+	errs = append(errs, es...)
+	errs = append(errs, c.KEDA.validate()...)
+	if mon != nil {
+		a.Metrics = mon.planned
+	}
 	errs = append(errs, prefixed("armonik.", a.Validate())...)
 	return mods, errs
 }
@@ -88,8 +96,10 @@ func NewExternal(app constructs.Construct, cfg ExternalConfig) (*Stack, error) {
 	}
 	a := cfg.ArmoniK
 	a.Wait = orPtr(a.Wait, orPtr(cfg.Wait, ptr(true)))
+	nsObj, _ := namespaceNamed(ns)
+	mon, _ := cfg.Monitoring.plan(nsObj, or(a.ClusterDomain, "cluster.local"), a.Wait, cfg.keda())
 	return newStack(app, stackSpec{
 		name: ExternalName, kubernetes: cfg.Kubernetes, stateFile: cfg.StateFile,
-		namespace: ns, createNamespace: !cfg.ExistingNamespace, modules: mods, armonik: a,
+		namespace: ns, createNamespace: !cfg.ExistingNamespace, modules: mods, armonik: a, monitoring: mon,
 	})
 }

@@ -23,10 +23,12 @@ func Mermaid(w io.Writer, built []Built, stack string) error {
 			continue
 		}
 		found = true
-		io.WriteString(w, MermaidOf(b.ArmoniK.Pods))
+		if b.ArmoniK != nil {
+			io.WriteString(w, MermaidOf(b.ArmoniK.Pods))
+		}
 	}
 	if !found {
-		return fmt.Errorf("no stack %q among those built", stack)
+		return notBuilt(built, stack)
 	}
 	return nil
 }

@@ -16,8 +16,8 @@ import (
 const LocalhostName = "armonik-localhost"
 
 // DefaultLocalhost returns the built-in configuration of armonik-localhost (its defaults are
-// applied by NewLocalhost): ActiveMQ, MongoDB, Redis as object store, MinIO as the workers'
-// shared storage, one partition.
+// applied by NewLocalhost): ActiveMQ, MongoDB, Redis as object store, one partition running
+// ArmoniK's dynamic worker, which reads no shared storage (so there is none by default).
 func DefaultLocalhost() LocalhostConfig { return LocalhostConfig{} }
 
 // Stack is a synthesized stack and handles on what it holds.
@@ -27,6 +27,9 @@ type Stack struct {
 	// Modules are the storage modules, in the order they were created.
 	Modules []outputs.ModuleOutputs
 	ArmoniK *armonik.ArmoniK
+	// Metrics is the metrics source (nil when the stack has none): an in-cluster Prometheus
+	// (*prometheus.Module) or an existing one (*prometheus.External).
+	Metrics outputs.MetricsSource
 }
 
 // NewLocalhost adds the armonik-localhost stack to app: the namespace, the in-cluster backing
@@ -39,9 +42,11 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error)
 		return nil, fmt.Errorf("%s: invalid configuration:\n%w", LocalhostName, errors.Join(errs...))
 	}
 	d := cfg.WithDefaults()
+	ns, _ := namespaceNamed(d.Namespace)
+	mon, _ := d.Monitoring.plan(ns, d.ClusterDomain, d.Wait, d.KEDA)
 	return newStack(app, stackSpec{
 		name: LocalhostName, kubernetes: d.Kubernetes, stateFile: d.StateFile,
-		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK,
+		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK, monitoring: mon,
 	})
 }
 
@@ -54,6 +59,7 @@ type stackSpec struct {
 	createNamespace bool
 	modules         []*module
 	armonik         armonik.Config
+	monitoring      *monitoring
 }
 
 func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
@@ -67,16 +73,18 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	if err := k8s.NewProvider(st, "kubernetes", s.kubernetes); err != nil {
 		return fail(err)
 	}
-	ns := k8s.ExistingNamespace(s.namespace)
+	var ns *k8s.Namespace
+	var err error
 	if s.createNamespace {
-		var err error
 		ns, err = k8s.NewNamespace(st, "namespace", k8s.NamespaceSpec{
 			Name:   s.namespace,
 			Labels: map[string]string{"app.kubernetes.io/managed-by": "cdktf"},
 		})
-		if err != nil {
-			return fail(err)
-		}
+	} else {
+		ns, err = k8s.ExistingNamespace(s.namespace)
+	}
+	if err != nil {
+		return fail(err)
 	}
 	out := &Stack{Stack: st, Namespace: ns}
 	var core, worker armonik.Conf
@@ -87,21 +95,28 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 			errs = append(errs, prefixed(m.path+": ", err)...)
 			continue
 		}
-		if m.worker {
+		if m.role == RoleSharedStorage {
 			worker = append(worker, mo)
 		} else {
 			core = append(core, mo)
 		}
 		out.Modules = append(out.Modules, mo)
 	}
+	if s.monitoring != nil {
+		m, err := s.monitoring.build(st, ns)
+		if err != nil {
+			errs = append(errs, prefixed("monitoring: ", err)...)
+		}
+		out.Metrics = m
+	}
 	if len(errs) > 0 {
 		return fail(errors.Join(errs...))
 	}
 	a := s.armonik
 	a.Namespace = ns
+	a.Metrics = out.Metrics
 	a.Layers.Core = append(core, a.Layers.Core...)
 	a.Layers.Worker = append(worker, a.Layers.Worker...)
-	var err error
 	if out.ArmoniK, err = armonik.New(st, "armonik", a); err != nil {
 		return fail(err)
 	}

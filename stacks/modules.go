@@ -10,6 +10,8 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/internal/yamlconf"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/amazonmq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/elasticache"
@@ -27,194 +29,326 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/sqs"
 )
 
-// Which module backs each role. A choice is a struct with one pointer field per module (its
-// YAML key); exactly one may be set. These are the choices of both stacks; each stack accepts
-// only its own (in-cluster services for armonik-localhost, managed services for
-// armonik-external).
+// Role is what a module is to ArmoniK in a stack: its key in the stack's configuration.
+type Role string
 
-// QueueChoice selects the queue module.
-type QueueChoice struct {
-	// ActiveMQ deploys ActiveMQ Classic (AMQP 1.0) in the namespace.
-	ActiveMQ *activemq.Config `yaml:"activemq,omitempty"`
-	// RabbitMQ deploys RabbitMQ (AMQP 1.0) in the namespace.
-	RabbitMQ *rabbitmq.Config `yaml:"rabbitmq,omitempty"`
-	// AmazonMQ uses an existing Amazon MQ broker (armonik-external).
-	AmazonMQ *amazonmq.Config `yaml:"amazonmq,omitempty"`
-	// SQS uses Amazon SQS (armonik-external).
-	SQS *sqs.Config `yaml:"sqs,omitempty"`
-	// PubSub uses Google Pub/Sub (armonik-external).
-	PubSub *pubsub.Config `yaml:"pubsub,omitempty"`
+// The roles of a stack, in the order their modules are created.
+const (
+	RoleQueue         Role = "queue"
+	RoleTableStorage  Role = "table_storage"
+	RoleObjectStorage Role = "object_storage"
+	RoleSharedStorage Role = "shared_storage"
+)
+
+// Roles lists the roles in creation order.
+var Roles = []Role{RoleQueue, RoleTableStorage, RoleObjectStorage, RoleSharedStorage}
+
+// Which stacks a module may be chosen in.
+var (
+	// inCluster modules run a service in the stack's namespace: armonik-localhost only
+	// (armonik-external runs no backing service).
+	inCluster = []string{LocalhostName}
+	// anywhere: endpoint-only modules (managed services, NFS, a node directory), which both
+	// stacks accept (armonik-localhost may mix an in-cluster queue with an external MongoDB).
+	anywhere = []string{LocalhostName, ExternalName}
+)
+
+// none is the shared-storage alternative that deploys nothing.
+const none = "none"
+
+// registry is every module a configuration file can choose: adding a module is one entry here
+// (and its package). Order is documentation order. Each entry says which role it fills, in
+// which stacks, and how the stack completes its configuration (namespace, cluster domain, wait
+// switch, role) before validating and building it.
+var registry = []registered{
+	register(RoleQueue, "activemq", inCluster, "deploys ActiveMQ Classic (AMQP 1.0) in the namespace (default of armonik-localhost)",
+		func(v *activemq.Config, x moduleContext) {
+			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+		}, activemq.Config.Validate, activemq.New),
+	register(RoleQueue, "rabbitmq", inCluster, "deploys RabbitMQ 4.1 (AMQP 1.0) in the namespace",
+		func(v *rabbitmq.Config, x moduleContext) {
+			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+		}, rabbitmq.Config.Validate, rabbitmq.New),
+	register(RoleQueue, "amazonmq", anywhere, "uses an existing Amazon MQ broker (AMQPS)",
+		func(v *amazonmq.Config, x moduleContext) { v.Namespace = x.ns }, amazonmq.Config.Validate, amazonmq.New),
+	register(RoleQueue, "sqs", anywhere, "uses Amazon SQS through the pods' AWS identity",
+		func(*sqs.Config, moduleContext) {}, sqs.Config.Validate, sqs.New),
+	register(RoleQueue, "pubsub", anywhere, "uses Google Cloud Pub/Sub through the pods' workload identity",
+		func(*pubsub.Config, moduleContext) {}, pubsub.Config.Validate, pubsub.New),
+
+	register(RoleTableStorage, "mongodb", inCluster, "deploys a MongoDB replica set in the namespace (default of armonik-localhost)",
+		func(v *mongodb.Config, x moduleContext) {
+			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+		}, mongodb.Config.Validate, mongodb.New),
+	register(RoleTableStorage, "external_mongodb", anywhere, "uses an existing MongoDB (Atlas or any connection string)",
+		func(v *externalmongodb.Config, x moduleContext) { v.Namespace = x.ns }, externalmongodb.Config.Validate, externalmongodb.New),
+
+	register(RoleObjectStorage, "redis", inCluster, "deploys Redis in the namespace (default of armonik-localhost)",
+		func(v *redis.Config, x moduleContext) {
+			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+		}, redis.Config.Validate, redis.New),
+	register(RoleObjectStorage, "minio", inCluster, "deploys MinIO as the object store",
+		func(v *minio.Config, x moduleContext) {
+			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.Role = minio.RoleObjectStorage
+		}, minio.Config.Validate, minio.New),
+	register(RoleObjectStorage, "nfs", anywhere, "uses an NFS export or a ReadWriteMany StorageClass through Core's LocalStorage adapter",
+		func(v *nfs.Config, x moduleContext) { v.Namespace, v.Role = x.ns, modules.RoleObjectStorage }, nfs.Config.Validate, nfs.New),
+	register(RoleObjectStorage, "s3", anywhere, "uses an Amazon S3 bucket through the pods' AWS identity",
+		func(v *s3.Config, _ moduleContext) { v.Role = modules.RoleObjectStorage }, s3.Config.Validate, s3.New),
+	register(RoleObjectStorage, "elasticache", anywhere, "uses an Amazon ElastiCache Redis",
+		func(v *elasticache.Config, x moduleContext) { v.Namespace = x.ns }, elasticache.Config.Validate, elasticache.New),
+	register(RoleObjectStorage, "gcs", anywhere, "uses a Google Cloud Storage bucket through its S3 API (HMAC key)",
+		func(v *gcs.Config, x moduleContext) { v.Namespace, v.Role = x.ns, modules.RoleObjectStorage }, gcs.Config.Validate, gcs.New),
+	register(RoleObjectStorage, "memorystore", anywhere, "uses a Google Cloud Memorystore Redis",
+		func(v *memorystore.Config, x moduleContext) { v.Namespace = x.ns }, memorystore.Config.Validate, memorystore.New),
+
+	register(RoleSharedStorage, "minio", inCluster, "deploys MinIO as the workers' shared storage (FileStorageType=S3)",
+		func(v *minio.Config, x moduleContext) {
+			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.Role, v.Name = minio.RoleSharedStorage, or(v.Name, "shared-storage")
+		}, minio.Config.Validate, minio.New),
+	register(RoleSharedStorage, "hostpath", anywhere, "shares a directory of the node, read-only at /data (single-node clusters; FileStorageType=FS)",
+		func(*hostpath.Config, moduleContext) {}, hostpath.Config.Validate, hostpath.New),
+	register(RoleSharedStorage, "nfs", anywhere, "mounts an NFS export or a ReadWriteMany claim read-only at /data (FileStorageType=FS)",
+		func(v *nfs.Config, x moduleContext) {
+			v.Namespace, v.Role, v.Name = x.ns, modules.RoleSharedStorage, or(v.Name, "shared-storage")
+		}, nfs.Config.Validate, nfs.New),
+	register(RoleSharedStorage, "s3", anywhere, "uses an Amazon S3 bucket through the pods' AWS identity (FileStorageType=S3)",
+		func(v *s3.Config, _ moduleContext) {
+			v.Role, v.Name = modules.RoleSharedStorage, or(v.Name, "shared-storage")
+		}, s3.Config.Validate, s3.New),
+	register(RoleSharedStorage, "gcs", anywhere, "uses a Google Cloud Storage bucket through its S3 API with an HMAC key (FileStorageType=S3)",
+		func(v *gcs.Config, x moduleContext) {
+			v.Namespace, v.Role, v.Name = x.ns, modules.RoleSharedStorage, or(v.Name, "shared-storage")
+		}, gcs.Config.Validate, gcs.New),
+	{role: RoleSharedStorage, key: none, stacks: anywhere, doc: "deploys no shared storage (the default: only ArmoniK's DLL worker reads it)",
+		newConfig: func() any { return new(bool) }},
 }
 
-// TableChoice selects the table-storage module.
-type TableChoice struct {
-	// MongoDB deploys a single-member MongoDB replica set in the namespace.
-	MongoDB *mongodb.Config `yaml:"mongodb,omitempty"`
-	// ExternalMongoDB uses an existing MongoDB (Atlas or any connection string) (armonik-external).
-	ExternalMongoDB *externalmongodb.Config `yaml:"external_mongodb,omitempty"`
+// defaults are the modules of a role a stack uses when the configuration chooses none; a role
+// without a default in a stack is required there.
+var defaults = map[string]map[Role]string{
+	LocalhostName: {RoleQueue: "activemq", RoleTableStorage: "mongodb", RoleObjectStorage: "redis", RoleSharedStorage: none},
+	ExternalName:  {RoleSharedStorage: none},
 }
 
-// ObjectChoice selects the object-storage module.
-type ObjectChoice struct {
-	// Redis deploys a Redis server in the namespace.
-	Redis *redis.Config `yaml:"redis,omitempty"`
-	// MinIO deploys MinIO as the object store (its role is forced to object-storage).
-	MinIO *minio.Config `yaml:"minio,omitempty"`
-	// NFS uses an NFS export (or an NFS StorageClass) through ArmoniK's LocalStorage adapter.
-	NFS *nfs.Config `yaml:"nfs,omitempty"`
-	// S3 uses an Amazon S3 bucket (armonik-external).
-	S3 *s3.Config `yaml:"s3,omitempty"`
-	// ElastiCache uses an Amazon ElastiCache Redis (armonik-external).
-	ElastiCache *elasticache.Config `yaml:"elasticache,omitempty"`
-	// GCS uses a Google Cloud Storage bucket through its S3 API (armonik-external).
-	GCS *gcs.Config `yaml:"gcs,omitempty"`
-	// Memorystore uses a Google Memorystore Redis (armonik-external).
-	Memorystore *memorystore.Config `yaml:"memorystore,omitempty"`
-}
-
-// SharedChoice selects the workers' shared storage.
-type SharedChoice struct {
-	// MinIO deploys MinIO as the shared storage (its role is forced to shared-storage).
-	MinIO *minio.Config `yaml:"minio,omitempty"`
-	// HostPath shares a directory of the node (single-node clusters).
-	HostPath *hostpath.Config `yaml:"hostpath,omitempty"`
-	// None deploys no shared storage.
-	None bool `yaml:"none,omitempty"`
-}
-
-// module is a chosen module: where it is in the file, which layer it goes to, how to validate
-// and how to build it.
-type module struct {
-	path     string // e.g. "queue.activemq"
-	worker   bool   // worker layer (shared storage) rather than core
-	validate func(ns *k8s.Namespace) error
-	build    func(scope constructs.Construct, ns *k8s.Namespace) (outputs.ModuleOutputs, error)
-}
-
-// stackEnv is what a stack passes to the in-cluster modules unless they set their own.
-type stackEnv struct {
+// moduleContext is what a stack gives the modules it builds.
+type moduleContext struct {
+	ns            *k8s.Namespace
 	clusterDomain string
 	wait          *bool
 }
 
-// pick returns the chosen module of a choice struct (nil when none), and reports a choice with
-// several modules, or with a module the stack does not accept.
-func pick(role string, choice any, allowed []string, env stackEnv) (*module, []error) {
-	v := reflect.ValueOf(choice)
-	var set []string
-	var chosen *module
-	for i := 0; i < v.NumField(); i++ {
-		f := v.Field(i)
-		key, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ",")
-		if f.Kind() != reflect.Pointer || f.IsNil() {
-			continue
-		}
-		set = append(set, key)
-		chosen = moduleOf(role+"."+key, f.Interface(), env)
-	}
-	var errs []error
-	if len(set) > 1 {
-		errs = append(errs, fmt.Errorf("%s: choose one of %s, not %d (%s)", role, strings.Join(allowed, ", "), len(set), strings.Join(set, ", ")))
-	}
-	for _, k := range set {
-		if !slices.Contains(allowed, k) {
-			errs = append(errs, fmt.Errorf("%s.%s: not available in this stack (choose one of %s)", role, k, strings.Join(allowed, ", ")))
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	return chosen, nil
+// registered is one entry of the registry.
+type registered struct {
+	role      Role
+	key       string
+	stacks    []string
+	doc       string
+	newConfig func() any
+	// prepare completes a decoded configuration for a stack and returns its validation and
+	// its construction (nil for "none").
+	prepare func(cfg any, x moduleContext, id string) module
 }
 
-// moduleOf wraps one module configuration. The configuration is copied: nothing writes into
-// the caller's values.
-func moduleOf(path string, cfg any, env stackEnv) *module {
-	id := strings.ReplaceAll(path[strings.Index(path, ".")+1:], "_", "-")
-	if strings.HasPrefix(path, "shared_storage.") {
-		id = "shared-storage"
-	}
-	m := &module{path: path, worker: strings.HasPrefix(path, "shared_storage.")}
-	// Each case sets the namespace (and, for in-cluster services, the stack's cluster domain and
-	// wait switch unless the module sets its own), then validates or builds.
-	switch c := cfg.(type) {
-	case *activemq.Config:
-		m.validate, m.build = wrap(*c, func(v *activemq.Config, ns *k8s.Namespace) {
-			v.Namespace, v.ClusterDomain, v.Wait = ns, or(v.ClusterDomain, env.clusterDomain), orPtr(v.Wait, env.wait)
-		}, activemq.Config.Validate, activemq.New, id)
-	case *rabbitmq.Config:
-		m.validate, m.build = wrap(*c, func(v *rabbitmq.Config, ns *k8s.Namespace) {
-			v.Namespace, v.ClusterDomain, v.Wait = ns, or(v.ClusterDomain, env.clusterDomain), orPtr(v.Wait, env.wait)
-		}, rabbitmq.Config.Validate, rabbitmq.New, id)
-	case *mongodb.Config:
-		m.validate, m.build = wrap(*c, func(v *mongodb.Config, ns *k8s.Namespace) {
-			v.Namespace, v.ClusterDomain, v.Wait = ns, or(v.ClusterDomain, env.clusterDomain), orPtr(v.Wait, env.wait)
-		}, mongodb.Config.Validate, mongodb.New, id)
-	case *redis.Config:
-		m.validate, m.build = wrap(*c, func(v *redis.Config, ns *k8s.Namespace) {
-			v.Namespace, v.ClusterDomain, v.Wait = ns, or(v.ClusterDomain, env.clusterDomain), orPtr(v.Wait, env.wait)
-		}, redis.Config.Validate, redis.New, id)
-	case *minio.Config:
-		role := minio.RoleObjectStorage
-		if m.worker {
-			role = minio.RoleSharedStorage
-		}
-		m.validate, m.build = wrap(*c, func(v *minio.Config, ns *k8s.Namespace) {
-			v.Namespace, v.ClusterDomain, v.Wait, v.Role = ns, or(v.ClusterDomain, env.clusterDomain), orPtr(v.Wait, env.wait), role
-			if m.worker && v.Name == "" {
-				v.Name = "shared-storage"
-			}
-		}, minio.Config.Validate, minio.New, id)
-	case *nfs.Config:
-		m.validate, m.build = wrap(*c, func(v *nfs.Config, ns *k8s.Namespace) { v.Namespace = ns }, nfs.Config.Validate, nfs.New, id)
-	case *hostpath.Config:
-		m.validate, m.build = wrap(*c, func(*hostpath.Config, *k8s.Namespace) {}, hostpath.Config.Validate, hostpath.New, id)
-	case *amazonmq.Config:
-		m.validate, m.build = wrap(*c, func(v *amazonmq.Config, ns *k8s.Namespace) { v.Namespace = ns }, amazonmq.Config.Validate, amazonmq.New, id)
-	case *sqs.Config:
-		m.validate, m.build = wrap(*c, func(*sqs.Config, *k8s.Namespace) {}, sqs.Config.Validate, sqs.New, id)
-	case *pubsub.Config:
-		m.validate, m.build = wrap(*c, func(*pubsub.Config, *k8s.Namespace) {}, pubsub.Config.Validate, pubsub.New, id)
-	case *externalmongodb.Config:
-		m.validate, m.build = wrap(*c, func(v *externalmongodb.Config, ns *k8s.Namespace) { v.Namespace = ns }, externalmongodb.Config.Validate, externalmongodb.New, id)
-	case *s3.Config:
-		m.validate, m.build = wrap(*c, func(*s3.Config, *k8s.Namespace) {}, s3.Config.Validate, s3.New, id)
-	case *elasticache.Config:
-		m.validate, m.build = wrap(*c, func(v *elasticache.Config, ns *k8s.Namespace) { v.Namespace = ns }, elasticache.Config.Validate, elasticache.New, id)
-	case *gcs.Config:
-		m.validate, m.build = wrap(*c, func(v *gcs.Config, ns *k8s.Namespace) { v.Namespace = ns }, gcs.Config.Validate, gcs.New, id)
-	case *memorystore.Config:
-		m.validate, m.build = wrap(*c, func(v *memorystore.Config, ns *k8s.Namespace) { v.Namespace = ns }, memorystore.Config.Validate, memorystore.New, id)
-	default:
-		// A choice field without a case here: reported, never a panic (and caught by the tests).
-		err := fmt.Errorf("%s: no builder for %T in stacks/modules.go", path, cfg)
-		m.validate = func(*k8s.Namespace) error { return err }
-		m.build = func(constructs.Construct, *k8s.Namespace) (outputs.ModuleOutputs, error) { return nil, err }
-	}
-	return m
+// module is a chosen module, ready to validate and build in a namespace (the stack validates
+// with the namespace's name, then builds with the namespace it created).
+type module struct {
+	path     string // e.g. "queue.activemq"
+	role     Role
+	validate func(ns *k8s.Namespace) error
+	build    func(scope constructs.Construct, ns *k8s.Namespace) (outputs.ModuleOutputs, error)
 }
 
 // defaulter is what every module Config has.
 type defaulter[C any] interface{ WithDefaults() C }
 
-// wrap turns a module's Config, a function completing it for the stack, its Validate and its
-// New into the module's validate and build functions.
-func wrap[C defaulter[C], M outputs.ModuleOutputs](
-	cfg C, complete func(*C, *k8s.Namespace), validate func(C) error,
-	build func(constructs.Construct, string, C) (M, error), id string,
-) (func(*k8s.Namespace) error, func(constructs.Construct, *k8s.Namespace) (outputs.ModuleOutputs, error)) {
-	prepared := func(ns *k8s.Namespace) C {
-		c := cfg
-		complete(&c, ns)
-		return c
-	}
-	return func(ns *k8s.Namespace) error {
-			return validate(prepared(ns).WithDefaults())
-		}, func(scope constructs.Construct, ns *k8s.Namespace) (outputs.ModuleOutputs, error) {
-			m, err := build(scope, id, prepared(ns))
-			if err != nil {
-				return nil, err
+// register turns a module's Config, the function completing it for a stack, its Validate and
+// its New into a registry entry. The configuration is copied: nothing writes into the caller's.
+func register[C defaulter[C], M outputs.ModuleOutputs](
+	role Role, key string, stacks []string, doc string,
+	complete func(*C, moduleContext), validate func(C) error,
+	build func(constructs.Construct, string, C) (M, error),
+) registered {
+	return registered{
+		role: role, key: key, stacks: stacks, doc: doc,
+		newConfig: func() any { return new(C) },
+		prepare: func(cfg any, x moduleContext, id string) module {
+			prepared := func(ns *k8s.Namespace) C {
+				c := *cfg.(*C)
+				x.ns = ns
+				complete(&c, x)
+				return c
 			}
-			return m, nil
+			return module{
+				role:     role,
+				validate: func(ns *k8s.Namespace) error { return validate(prepared(ns).WithDefaults()) },
+				build: func(scope constructs.Construct, ns *k8s.Namespace) (outputs.ModuleOutputs, error) {
+					m, err := build(scope, id, prepared(ns))
+					if err != nil {
+						return nil, err
+					}
+					return m, nil
+				},
+			}
+		},
+	}
+}
+
+// lookup returns the registry entry of key in role.
+func lookup(role Role, key string) *registered {
+	for i := range registry {
+		if registry[i].role == role && registry[i].key == key {
+			return &registry[i]
 		}
+	}
+	return nil
+}
+
+// Type parameters naming a stack and a role, so that each choice field of each stack's
+// configuration accepts exactly that stack's modules for that role.
+type (
+	stackTag interface{ stackName() string }
+	roleTag  interface{ roleName() Role }
+
+	onLocalhost struct{}
+	onExternal  struct{}
+	queueTag    struct{}
+	tableTag    struct{}
+	objectTag   struct{}
+	sharedTag   struct{}
+)
+
+func (onLocalhost) stackName() string { return LocalhostName }
+func (onExternal) stackName() string  { return ExternalName }
+func (queueTag) roleName() Role       { return RoleQueue }
+func (tableTag) roleName() Role       { return RoleTableStorage }
+func (objectTag) roleName() Role      { return RoleObjectStorage }
+func (sharedTag) roleName() Role      { return RoleSharedStorage }
+
+// Choice is the module chosen for one role of one stack: in YAML, a mapping with one key, the
+// module, and its settings ({activemq: {max_priority: 10}}; {} takes the module's defaults).
+// The alternatives come from the registry.
+type Choice[S stackTag, R roleTag] struct {
+	// Key is the module chosen ("" for the stack's default).
+	Key string
+	// Config is a pointer to the module's configuration (*activemq.Config...).
+	Config any
+}
+
+// Module types of each stack's choices.
+type (
+	LocalhostQueue         = Choice[onLocalhost, queueTag]
+	LocalhostTableStorage  = Choice[onLocalhost, tableTag]
+	LocalhostObjectStorage = Choice[onLocalhost, objectTag]
+	LocalhostSharedStorage = Choice[onLocalhost, sharedTag]
+	ExternalQueue          = Choice[onExternal, queueTag]
+	ExternalTableStorage   = Choice[onExternal, tableTag]
+	ExternalObjectStorage  = Choice[onExternal, objectTag]
+	ExternalSharedStorage  = Choice[onExternal, sharedTag]
+)
+
+func (*Choice[S, R]) stack() string { var s S; return s.stackName() }
+func (*Choice[S, R]) role() Role    { var r R; return r.roleName() }
+
+// Alternatives implements yamlconf.Choice: the registry's modules of this role and stack.
+func (c *Choice[S, R]) Alternatives() []yamlconf.Alternative {
+	var out []yamlconf.Alternative
+	for _, e := range registry {
+		if e.role == c.role() && slices.Contains(e.stacks, c.stack()) {
+			doc := e.doc
+			if defaults[c.stack()][c.role()] == e.key && !strings.Contains(doc, "default") {
+				doc += " (default)"
+			}
+			out = append(out, yamlconf.Alternative{Key: e.key, Doc: strings.ToUpper(doc[:1]) + doc[1:] + ".", New: e.newConfig})
+		}
+	}
+	return out
+}
+
+// Choose implements yamlconf.Choice.
+func (c *Choice[S, R]) Choose(key string, cfg any) { c.Key, c.Config = key, cfg }
+
+// ChoiceRequired implements yamlconf.Choice: a role without a default in the stack is required.
+func (c *Choice[S, R]) ChoiceRequired() bool { _, ok := defaults[c.stack()][c.role()]; return !ok }
+
+// Set chooses the module key with its configuration cfg (a pointer to the module's Config, or
+// nil for its defaults), as a configuration file would.
+func (c *Choice[S, R]) Set(key string, cfg any) error {
+	e := lookup(c.role(), key)
+	if e == nil || !slices.Contains(e.stacks, c.stack()) {
+		return fmt.Errorf("%s: %q is not available in %s (choose one of %s)", c.role(), key, c.stack(), c.keys())
+	}
+	if cfg == nil {
+		cfg = e.newConfig()
+	}
+	if want := reflect.TypeOf(e.newConfig()); reflect.TypeOf(cfg) != want {
+		return fmt.Errorf("%s.%s: the configuration is a %T, want a %s", c.role(), key, cfg, want)
+	}
+	c.Key, c.Config = key, cfg
+	return nil
+}
+
+func (c *Choice[S, R]) keys() string {
+	var keys []string
+	for _, a := range c.Alternatives() {
+		keys = append(keys, a.Key)
+	}
+	return strings.Join(keys, ", ")
+}
+
+// plan returns the module chosen (the default when none is), completed for the stack, or nil
+// for none; problems name the role.
+func (c *Choice[S, R]) plan(x moduleContext) (*module, error) {
+	key, cfg := c.Key, c.Config
+	if key == "" {
+		def, ok := defaults[c.stack()][c.role()]
+		if !ok {
+			return nil, fmt.Errorf("%s: required: choose one of %s", c.role(), c.keys())
+		}
+		key = def
+	}
+	e := lookup(c.role(), key)
+	if e == nil || !slices.Contains(e.stacks, c.stack()) {
+		return nil, fmt.Errorf("%s.%s: not available in this stack (choose one of %s)", c.role(), key, c.keys())
+	}
+	if e.prepare == nil { // none
+		return nil, nil
+	}
+	if cfg == nil {
+		cfg = e.newConfig()
+	}
+	id := strings.ReplaceAll(key, "_", "-")
+	if c.role() == RoleSharedStorage {
+		id = "shared-storage"
+	}
+	m := e.prepare(cfg, x, id)
+	m.path = string(c.role()) + "." + key
+	return &m, nil
+}
+
+// planner is what each stack's choices have in common.
+type planner interface {
+	plan(x moduleContext) (*module, error)
+}
+
+// planAll plans the choices of a stack (in the order of Roles) and validates every chosen
+// module; problems are prefixed with their path relative to the stack's section.
+func planAll(x moduleContext, choices ...planner) ([]*module, []error) {
+	var mods []*module
+	var errs []error
+	for _, c := range choices {
+		m, err := c.plan(x)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if m == nil {
+			continue
+		}
+		mods = append(mods, m)
+		errs = append(errs, prefixed(m.path+": ", m.validate(x.ns))...)
+	}
+	return mods, errs
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/corerules"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 )
@@ -65,15 +66,34 @@ type ArmoniK struct {
 	Autoscalers map[string]*k8s.Object
 	// ServiceAccounts are the created ServiceAccounts by name.
 	ServiceAccounts map[string]*k8s.Object
+	// ScaledObjects are the KEDA ScaledObjects by partition name (partitions with scaling).
+	ScaledObjects map[string]*k8s.Object
+	// PodDeletionCost is the pod-deletion-cost updater's Deployment and PodDeletionCostRole its
+	// Role (nil when it does not run).
+	PodDeletionCost, PodDeletionCostRole *k8s.Object
+	// PriorityClasses are the created PriorityClasses by partition priority.
+	PriorityClasses map[int]*k8s.Object
 	// Pods holds the merged outputs of every pod, in creation order: init, control plane,
 	// compute planes (partition order), metrics exporter.
 	Pods []*outputs.Pod
+	// Conformance holds the verdicts of the Core rules for every container they apply to, in
+	// pod order: the rules of the pinned Core version (corerules.Pinned) on each container's
+	// effective configuration.
+	Conformance []corerules.Result
 	// Config is the configuration with its defaults applied.
 	Config Config
+	// Front is the front door's Deployment, FrontService its Service, FrontSecrets the
+	// Secrets of its generated certificates (nil and empty when disabled).
+	Front, FrontService *k8s.Object
+	FrontSecrets        []*k8s.Object
 }
 
 // Explain returns, per pod and container, every env var, envFrom source and mount with the
 // layer and module it came from. Secret values never appear: only references.
+//
+// After each pod come the verdicts of the Core rules on each of its containers: the Core
+// version checked, then one line per rule and key (ok, present: the value comes from a Secret
+// or ConfigMap and only its presence is checked, warn, n/a).
 func (a *ArmoniK) Explain() string {
 	var b strings.Builder
 	for i, p := range a.Pods {
@@ -81,11 +101,22 @@ func (a *ArmoniK) Explain() string {
 			b.WriteString("\n")
 		}
 		b.WriteString(outputs.Explain(p))
+		for j := range a.Conformance {
+			r := &a.Conformance[j]
+			if r.Pod != p.Name {
+				continue
+			}
+			fmt.Fprintf(&b, "\nCore %s rules, container %s (%s, image %s)\n", r.Version, r.Container, r.Program, r.Image)
+			b.WriteString(r.Explain())
+		}
 	}
+	b.WriteString("\n")
+	b.WriteString(a.ExplainScaling())
 	return b.String()
 }
 
 type builder struct {
+	rules *corerules.Version
 	cfg   *Config
 	scope constructs.Construct
 	id    string
@@ -110,8 +141,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*ArmoniK, error) {
 	if err != nil {
 		return nil, fmt.Errorf("armonik %q: invalid configuration:\n%w", id, err)
 	}
-	b := &builder{cfg: &cfg, scope: scope, id: id, a: &ArmoniK{Config: cfg, ComputePlanes: map[string]*k8s.Object{},
-		Autoscalers: map[string]*k8s.Object{}, ServiceAccounts: map[string]*k8s.Object{}}}
+	b := &builder{rules: corerules.Pinned, cfg: &cfg, scope: scope, id: id, a: &ArmoniK{Config: cfg, ComputePlanes: map[string]*k8s.Object{},
+		Autoscalers: map[string]*k8s.Object{}, ServiceAccounts: map[string]*k8s.Object{},
+		ScaledObjects: map[string]*k8s.Object{}, PriorityClasses: map[int]*k8s.Object{}}}
 	comps, err := b.merge()
 	if err != nil {
 		return nil, fmt.Errorf("armonik %q: invalid module outputs:\n%w", id, err)
@@ -125,49 +157,120 @@ func New(scope constructs.Construct, id string, cfg Config) (*ArmoniK, error) {
 	return b.a, nil
 }
 
-// merge merges the layers of every pod and checks the required adapters.
+// spec is one container to merge: its layers, the adapter families it needs, the Core program
+// it runs ("" for none) and its image.
+type spec struct {
+	layers  outputs.ContainerLayers
+	need    []outputs.Family
+	program corerules.Program
+	image   Image
+}
+
+// merge merges the layers of every pod, checks the required adapter families, then every
+// container against the Core rules (corerules) on its effective configuration.
 func (b *builder) merge() ([]component, error) {
 	var errs []error
 	var comps []component
-	add := func(name string, p *Partition, pod string, containers []outputs.ContainerLayers, need map[string][]adapter) {
+	add := func(name string, p *Partition, pod string, specs []spec) {
+		containers := make([]outputs.ContainerLayers, len(specs))
+		missing := false
+		for i, sp := range specs {
+			containers[i] = sp.layers
+			es := missingFamilies(pod, sp.layers.Name, sp.layers.Layers, sp.need)
+			missing = missing || len(es) > 0
+			errs = append(errs, es...)
+		}
 		merged, err := outputs.MergePod(pod, containers)
 		if err != nil {
 			errs = append(errs, err)
+			// No effective configuration exists: still name the Core rules that the modules'
+			// own literal values break (a conflict may hide a value Core would reject).
+			errs = append(errs, b.literalRules(pod, specs)...)
 			return
 		}
-		for i := range merged.Containers {
-			c := &merged.Containers[i]
-			errs = append(errs, checkAdapters(pod, c, need[c.Name]...)...)
-		}
 		comps = append(comps, component{name: name, partition: p, pod: merged})
+		if missing {
+			// The rules would only repeat that the adapter's keys are missing.
+			return
+		}
+		for i, sp := range specs {
+			if sp.program == "" {
+				continue
+			}
+			r := b.rules.Check(corerules.Container{
+				Pod: pod, Name: sp.layers.Name, Program: sp.program, Image: sp.image.Ref(), Outputs: &merged.Containers[i],
+			})
+			b.a.Conformance = append(b.a.Conformance, r)
+		}
 	}
-	all := []adapter{queueAdapter, tableAdapter, objectAdapter}
 	if !b.cfg.Init.Disabled {
-		add(ComponentInit, nil, "init", []outputs.ContainerLayers{{Name: "init", Layers: b.initLayers()}},
-			map[string][]adapter{"init": all})
+		add(ComponentInit, nil, "init", []spec{{outputs.ContainerLayers{Name: "init", Layers: b.initLayers()}, coreFamilies, corerules.Submitter, b.cfg.Init.Image}})
 	}
-	add(ComponentControlPlane, nil, "control-plane", []outputs.ContainerLayers{{Name: "control-plane", Layers: b.controlLayers()}},
-		map[string][]adapter{"control-plane": all})
+	add(ComponentControlPlane, nil, "control-plane", []spec{{outputs.ContainerLayers{Name: "control-plane", Layers: b.controlLayers()}, coreFamilies, corerules.Submitter, b.cfg.ControlPlane.Image}})
 	for i := range b.cfg.Partitions {
 		p := &b.cfg.Partitions[i]
-		containers := []outputs.ContainerLayers{{Name: "polling-agent", Layers: b.pollingLayers(p)}}
-		for j := range p.Workers {
-			w := &p.Workers[j]
-			containers = append(containers, outputs.ContainerLayers{Name: workerContainer(w, j), Layers: b.workerLayers(p, w)})
+		specs := []spec{
+			{outputs.ContainerLayers{Name: agentContainer, Layers: b.pollingLayers(p)}, coreFamilies, corerules.PollingAgent, p.PollingAgent.Image},
+			{outputs.ContainerLayers{Name: p.Worker.Name, Layers: b.workerLayers(p)}, nil, workerProgram(p.Worker.Runtime), p.Worker.Image},
 		}
-		add(ComponentComputePlane, p, "compute-plane-"+p.Name, containers, map[string][]adapter{"polling-agent": all})
+		for j := range p.Sidecars {
+			sc := &p.Sidecars[j]
+			specs = append(specs, spec{layers: outputs.ContainerLayers{Name: sc.Name, Layers: b.sidecarLayers(p, sc)}})
+		}
+		add(ComponentComputePlane, p, "compute-plane-"+p.Name, specs)
 	}
-	add(ComponentMetricsExporter, nil, "metrics-exporter", []outputs.ContainerLayers{{Name: "metrics-exporter", Layers: b.metricsLayers()}},
-		map[string][]adapter{"metrics-exporter": {tableAdapter}})
+	add(ComponentMetricsExporter, nil, "metrics-exporter", []spec{{outputs.ContainerLayers{Name: "metrics-exporter", Layers: b.metricsLayers()}, metricsFamilies, corerules.Metrics, b.cfg.MetricsExporter.Image}})
 	if !b.cfg.AdminGUI.Disabled {
 		// The GUI reads no module output (it only talks to the control plane through the
 		// ingress); it is merged like the others for explain and the config hash.
-		add(ComponentAdminGUI, nil, "admin-gui", []outputs.ContainerLayers{{Name: "admin-gui"}}, nil)
+		add(ComponentAdminGUI, nil, "admin-gui", []spec{{layers: outputs.ContainerLayers{Name: "admin-gui"}}})
 	}
+	errs = append(errs, corerules.Errors(b.a.Conformance))
 	return comps, joinErrors(errs)
 }
 
-func workerContainer(w *Worker, i int) string { return fmt.Sprintf("%s-%d", w.Name, i) }
+// literalRules checks, container by container, every literal value the modules of its layers
+// give against the Core rules that hold for one value alone.
+func (b *builder) literalRules(pod string, specs []spec) []error {
+	var results []corerules.Result
+	for _, sp := range specs {
+		if sp.program == "" {
+			continue
+		}
+		var verdicts []corerules.Verdict
+		for _, l := range sp.layers.Layers {
+			for _, m := range l.Modules {
+				if m == nil {
+					continue
+				}
+				o := m.Outputs()
+				from := outputs.Provenance{Layer: l.Name, Module: m.ModuleName(), Output: outputs.KindEnv}.String()
+				for _, k := range slices.Sorted(maps.Keys(o.Env)) {
+					verdicts = append(verdicts, b.rules.CheckLiteral(sp.program, k, o.Env[k], from)...)
+				}
+			}
+		}
+		results = append(results, b.rules.ResultOf(pod, sp.layers.Name, verdicts))
+	}
+	if err := corerules.Errors(results); err != nil {
+		return []error{err}
+	}
+	return nil
+}
+
+// agentContainer is the polling agent's container name.
+const agentContainer = "polling-agent"
+
+// workerProgram is the Core rules' program of a worker runtime.
+func workerProgram(runtime string) corerules.Program {
+	switch runtime {
+	case RuntimeDynamic:
+		return corerules.DynamicWorker
+	case RuntimeDLL:
+		return corerules.DLLWorker
+	}
+	return corerules.Worker
+}
 
 func (b *builder) labels(component string, p *Partition) map[string]string {
 	l := map[string]string{LabelName: "armonik", LabelPartOf: PartOf, LabelComponent: component}
@@ -268,7 +371,11 @@ func (b *builder) deployment(name string, c component, w Workload, tmpl k8s.PodT
 		Meta: b.meta(name, c.name, c.partition), Selector: b.labels(c.name, c.partition),
 		Template: tmpl, Wait: b.cfg.wait(), DependsOn: deps,
 	}
-	if w.Autoscaling != nil {
+	if p := c.partition; p != nil && p.Scaling != nil {
+		// KEDA owns the replicas; start at the lower bound (no pod while the queue is empty).
+		spec.IgnoreReplicaChanges = true
+		spec.Replicas = ptr(p.Scaling.MinReplicas)
+	} else if w.Autoscaling != nil {
 		spec.IgnoreReplicaChanges = true
 	} else {
 		spec.Replicas = replicasOr1(w.Replicas)
@@ -362,6 +469,9 @@ func (b *builder) create(comps []component) error {
 		}
 		b.a.ServiceAccounts[sa.Name] = obj
 	}
+	if err := b.createPriorityClasses(); err != nil {
+		return err
+	}
 	var initDep []*k8s.Object
 	for _, c := range comps {
 		var err error
@@ -384,7 +494,13 @@ func (b *builder) create(comps []component) error {
 			return err
 		}
 	}
-	return b.createIngress()
+	if err := b.createPodDeletionCost(); err != nil {
+		return err
+	}
+	if err := b.createIngress(); err != nil {
+		return err
+	}
+	return b.createFront()
 }
 
 func (b *builder) createInit(c component) error {
@@ -439,7 +555,7 @@ func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
 		uid = p.RunAsUser
 	}
 	agent := k8s.Container{
-		Name: "polling-agent", Image: p.PollingAgent.Image.Ref(), ImagePullPolicy: p.PollingAgent.Image.PullPolicy,
+		Name: agentContainer, Image: p.PollingAgent.Image.Ref(), ImagePullPolicy: p.PollingAgent.Image.PullPolicy,
 		Resources: p.PollingAgent.Resources, Security: secureContainer(nil),
 		Ports:    []k8s.Port{{Name: "poll-agent-port", ContainerPort: agentPort}},
 		Liveness: agentProbe("/liveness", 15, 10, 10, 3),
@@ -448,15 +564,19 @@ func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
 	if p.PollingAgent.Readiness {
 		agent.Readiness = agentProbe("/readiness", 0, 3, 1, 1)
 	}
-	containers := []k8s.Container{agent}
-	for j := range p.Workers {
-		w := &p.Workers[j]
+	w := &p.Worker
+	containers := []k8s.Container{agent, {
+		Name: w.Name, Image: w.Image.Ref(), ImagePullPolicy: w.Image.PullPolicy,
+		Resources: w.Resources, Security: secureContainer(nil),
+		// The worker exposes no port: it is probed through the agent's (shared network).
+		Liveness: agentProbe("/liveness", 15, 10, 10, 3),
+		Startup:  agentProbe("/startup", 1, 3, 1, 20),
+	}}
+	for j := range p.Sidecars {
+		sc := &p.Sidecars[j]
 		containers = append(containers, k8s.Container{
-			Name: workerContainer(w, j), Image: w.Image.Ref(), ImagePullPolicy: w.Image.PullPolicy,
-			Resources: w.Resources, Security: secureContainer(nil),
-			// Workers expose no port: they are probed through the agent's (shared network).
-			Liveness: agentProbe("/liveness", 15, 10, 10, 3),
-			Startup:  agentProbe("/startup", 1, 3, 1, 20),
+			Name: sc.Name, Image: sc.Image.Ref(), ImagePullPolicy: sc.Image.PullPolicy,
+			Command: sc.Command, Args: sc.Args, Resources: sc.Resources, Security: secureContainer(nil),
 		})
 	}
 	sec := securePod()
@@ -469,11 +589,15 @@ func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
 	}
 	tmpl.Spec.TerminationGracePeriodSeconds = ptr(int64(*p.TerminationGracePeriodSeconds))
 	tmpl.Spec.ShareProcessNamespace = ptr(false)
-	obj, err := b.deployment("compute-plane-"+p.Name, c, p.Workload, tmpl, deps)
+	b.finishComputePod(c, &tmpl)
+	obj, err := b.deployment("compute-plane-"+p.Name, c, p.Workload, tmpl, append(append([]*k8s.Object(nil), deps...), b.computeDeps(p)...))
 	if err != nil {
 		return err
 	}
 	b.a.ComputePlanes[p.Name] = obj
+	if p.Scaling != nil {
+		return b.createScaledObject(p, obj)
+	}
 	return nil
 }
 
@@ -497,6 +621,9 @@ func (b *builder) createMetricsExporter(c component) error {
 	if b.a.MetricsExporter, err = b.deployment("metrics-exporter", c, me.Workload, tmpl, nil); err != nil {
 		return err
 	}
+	// The usual prometheus.io annotations, for a Prometheus discovering Services by them (its
+	// port is the pods' port: such a Prometheus scrapes the Service's endpoints).
+	me.Service.Annotations = mergeMaps(scrapeAnnotations(metricsPort), me.Service.Annotations)
 	b.a.MetricsService, err = b.service("metrics-exporter", ComponentMetricsExporter, me.Service, "metrics", "metrics")
 	return err
 }

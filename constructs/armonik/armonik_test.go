@@ -23,15 +23,22 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// stubStorage stands in for the storage modules: the three adapters, and a credential in a
-// Secret as a real module would give.
+// stubStorage stands in for the storage modules: the three adapters with every key Core's
+// rules require, and credentials in Secrets as real modules give them.
 func stubStorage() outputs.ModuleOutputs {
 	creds := outputs.Named("stub-credentials")
 	return outputs.NewModule("stub-storage").
 		Env("Components__QueueAdaptorSettings__ClassName", "ArmoniK.Core.Adapters.Amqp.QueueBuilder").
+		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll").
+		Env("Amqp__Host", "queue.armonik.svc.cluster.local").
+		Env("Amqp__Port", "5672").
+		Env("Amqp__Scheme", "AMQP").
+		Env("Amqp__MaxPriority", "10").
 		Env("Components__TableStorage", "ArmoniK.Adapters.MongoDB.TableStorage").
+		EnvFromSecret("MongoDB__ConnectionString", creds, "uri").
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", "ArmoniK.Core.Adapters.Redis.ObjectBuilder").
-		EnvFromSecret("MongoDB__Password", creds, "password").
+		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll").
+		Env("Redis__EndpointUrl", "redis.armonik.svc.cluster.local:6379").
 		EnvSecret(outputs.Named("stub-amqp"), "Amqp__User", "Amqp__Password").
 		MountSecret("stub-ca", outputs.Named("stub-ca"), "/stub")
 }
@@ -74,14 +81,18 @@ func ptr[T any](v T) *T { return &v }
 
 var (
 	htcmock = armonik.Image{Repository: "dockerhubaneo/armonik_core_htcmock_test_worker", Tag: "0.37.2"}
-	stream  = armonik.Image{Repository: "dockerhubaneo/armonik_core_stream_test_worker", Tag: "0.37.2"}
+	bench   = armonik.Image{Repository: "dockerhubaneo/armonik_core_bench_test_worker", Tag: "0.37.2"}
+	shipper = armonik.Image{Repository: "fluent/fluent-bit", Tag: "4.2.2"}
 )
 
+// twoPartitions: alpha runs the htcmock worker and a log-shipper sidecar, beta the bench
+// worker with 3 replicas.
 func twoPartitions(socket string) []armonik.Partition {
 	return []armonik.Partition{
-		{Name: "alpha", SocketType: socket, Workers: []armonik.Worker{{Name: "htc", Image: htcmock}, {Name: "stream", Image: stream}}},
+		{Name: "alpha", SocketType: socket, Worker: armonik.Worker{Name: "htc", Image: htcmock},
+			Sidecars: []armonik.Sidecar{{Name: "log-shipper", Image: shipper, Args: []string{"-c", "/fluent-bit/etc/fluent-bit.conf"}}}},
 		{Name: "beta", SocketType: socket, Workload: armonik.Workload{Replicas: ptr(3)}, ParentPartitionIDs: []string{"alpha"},
-			Workers: []armonik.Worker{{Name: "htc", Image: htcmock}, {Name: "bench", Image: armonik.Image{Repository: "dockerhubaneo/armonik_core_bench_test_worker", Tag: "0.37.2"}}}},
+			Worker: armonik.Worker{Name: "bench", Image: bench}},
 	}
 }
 
@@ -90,9 +101,9 @@ func TestGoldens(t *testing.T) {
 		name string
 		cfg  armonik.Config
 	}{
-		{"armonik-minimal", armonik.Config{Layers: armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage()}}}},
-		{"armonik-two-partitions-uds", armonik.Config{Layers: armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage()}}, Partitions: twoPartitions(armonik.UnixDomainSocket)}},
-		{"armonik-two-partitions-tcp", armonik.Config{Layers: armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage()}}, Partitions: twoPartitions(armonik.TCP)}},
+		{"armonik-minimal", armonik.Config{Layers: armonik.Layers{Core: splitStorage()}}},
+		{"armonik-two-partitions-uds", armonik.Config{Layers: armonik.Layers{Core: splitStorage()}, Partitions: twoPartitions(armonik.UnixDomainSocket)}},
+		{"armonik-two-partitions-tcp", armonik.Config{Layers: armonik.Layers{Core: splitStorage()}, Partitions: twoPartitions(armonik.TCP)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, raw, _ := build(t, tc.cfg)
@@ -131,7 +142,7 @@ func sortedNames(m map[string]map[string]any, keep func(map[string]any) bool) []
 func TestLayersReachExactlyTheirContainers(t *testing.T) {
 	cfg := armonik.Config{
 		Layers: armonik.Layers{
-			Core:    []outputs.ModuleOutputs{stubStorage(), mark("CORE")},
+			Core:    append(splitStorage(), mark("CORE")),
 			Log:     []outputs.ModuleOutputs{mark("LOG")},
 			Control: []outputs.ModuleOutputs{mark("CONTROL")},
 			Compute: []outputs.ModuleOutputs{mark("COMPUTE")},
@@ -143,21 +154,25 @@ func TestLayersReachExactlyTheirContainers(t *testing.T) {
 		Partitions: twoPartitions(armonik.UnixDomainSocket),
 	}
 	cfg.Partitions[0].PollingAgent.Conf = []outputs.ModuleOutputs{mark("ALPHA_POLLING")}
-	cfg.Partitions[0].Workers[1].Conf = []outputs.ModuleOutputs{mark("ALPHA_STREAM")}
+	cfg.Partitions[0].Worker.Conf = []outputs.ModuleOutputs{mark("ALPHA_WORKER")}
+	cfg.Partitions[0].Sidecars[0].Conf = []outputs.ModuleOutputs{mark("ALPHA_SIDECAR")}
 	_, _, out := build(t, cfg)
 	all := containers(out)
 
+	// The metrics exporter receives only the table-storage modules of the core layer: a module
+	// with no table-storage key (MARK_CORE) does not reach it; stub-storage does.
 	want := map[string][]string{
-		"CORE":          {"compute-plane-alpha/polling-agent", "compute-plane-beta/polling-agent", "control-plane/control-plane", "init/init", "metrics-exporter/metrics-exporter"},
-		"LOG":           {"compute-plane-alpha/htc-0", "compute-plane-alpha/polling-agent", "compute-plane-alpha/stream-1", "compute-plane-beta/bench-1", "compute-plane-beta/htc-0", "compute-plane-beta/polling-agent", "control-plane/control-plane", "metrics-exporter/metrics-exporter"},
+		"CORE":          {"compute-plane-alpha/polling-agent", "compute-plane-beta/polling-agent", "control-plane/control-plane", "init/init"},
+		"LOG":           {"compute-plane-alpha/htc", "compute-plane-alpha/log-shipper", "compute-plane-alpha/polling-agent", "compute-plane-beta/bench", "compute-plane-beta/polling-agent", "control-plane/control-plane", "metrics-exporter/metrics-exporter"},
 		"CONTROL":       {"control-plane/control-plane"},
-		"COMPUTE":       {"compute-plane-alpha/htc-0", "compute-plane-alpha/polling-agent", "compute-plane-alpha/stream-1", "compute-plane-beta/bench-1", "compute-plane-beta/htc-0", "compute-plane-beta/polling-agent"},
+		"COMPUTE":       {"compute-plane-alpha/htc", "compute-plane-alpha/polling-agent", "compute-plane-beta/bench", "compute-plane-beta/polling-agent"},
 		"POLLING":       {"compute-plane-alpha/polling-agent", "compute-plane-beta/polling-agent"},
-		"WORKER":        {"compute-plane-alpha/htc-0", "compute-plane-alpha/stream-1", "compute-plane-beta/bench-1", "compute-plane-beta/htc-0"},
+		"WORKER":        {"compute-plane-alpha/htc", "compute-plane-beta/bench"},
 		"METRICS":       {"metrics-exporter/metrics-exporter"},
 		"JOBS":          {"init/init"},
 		"ALPHA_POLLING": {"compute-plane-alpha/polling-agent"},
-		"ALPHA_STREAM":  {"compute-plane-alpha/stream-1"},
+		"ALPHA_WORKER":  {"compute-plane-alpha/htc"},
+		"ALPHA_SIDECAR": {"compute-plane-alpha/log-shipper"},
 	}
 	for layer, w := range want {
 		got := sortedNames(all, func(c map[string]any) bool { return synthtest.Env(c, "MARK_"+layer) != nil })
@@ -185,7 +200,7 @@ func asList(v any) []any { l, _ := v.([]any); return l }
 // TestComputePlaneShape checks the pod of a partition: volumes, mounts, channel env, probes.
 func TestComputePlaneShape(t *testing.T) {
 	cfg := armonik.Config{
-		Layers:     armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage()}},
+		Layers:     armonik.Layers{Core: splitStorage()},
 		Partitions: twoPartitions(armonik.TCP),
 	}
 	cfg.Partitions[0].SharedCache = armonik.SharedCache{Memory: true, SizeLimit: "1Gi"}
@@ -208,8 +223,17 @@ func TestComputePlaneShape(t *testing.T) {
 	}
 	cs := synthtest.Containers(d)
 	if len(cs) != 3 {
-		t.Fatalf("want polling-agent + 2 workers, got %d containers", len(cs))
+		t.Fatalf("want polling-agent, one worker and one sidecar, got %d containers", len(cs))
 	}
+	// The sidecar gets no channel, no shared socket volume and no probe on the agent's port.
+	sidecar := cs["log-shipper"]
+	if synthtest.Env(sidecar, "ComputePlane__AgentChannel__Address") != nil || sidecar["volume_mount"] != nil || sidecar["liveness_probe"] != nil {
+		t.Errorf("the sidecar must receive no channel, mount or probe: %v", sidecar)
+	}
+	if got := fmt.Sprint(sidecar["args"]); got != "[-c /fluent-bit/etc/fluent-bit.conf]" {
+		t.Errorf("sidecar args %s", got)
+	}
+	delete(cs, "log-shipper")
 	for name, c := range cs {
 		paths := map[string]bool{}
 		for _, m := range asList(c["volume_mount"]) {
@@ -238,11 +262,17 @@ func TestComputePlaneShape(t *testing.T) {
 	}
 	agent := cs["polling-agent"]
 	for k, v := range map[string]string{
-		"Pollster__PartitionId": "alpha", "Amqp__PartitionId": "alpha", "PubSub__PartitionId": "alpha", "SQS__PartitionId": "alpha",
-		"Pollster__CacheEvictionThreshold": "80", "Amqp__LinkCredit": "2",
+		"Pollster__PartitionId": "alpha", "Pollster__CacheEvictionThreshold": "80", "Submitter__DeletePayload": "true",
 	} {
 		if got := synthtest.Get(synthtest.Env(agent, k), "value"); got != v {
 			t.Errorf("polling agent %s = %v, want %s", k, got, v)
+		}
+	}
+	// Keys Core 0.37.2 never reads are not emitted.
+	for _, k := range []string{"Amqp__PartitionId", "PubSub__PartitionId", "SQS__PartitionId", "InitServices__InitQueue",
+		"InitServices__InitObjectStorage", "Authenticator__RequireAuthentication", "Amqp__LinkCredit"} {
+		if synthtest.Env(agent, k) != nil {
+			t.Errorf("polling agent receives %s, which it does not read", k)
 		}
 	}
 	if got := synthtest.Get(d, "spec.template.spec.security_context.run_as_user"); got != "5000" {
@@ -270,14 +300,14 @@ func TestComputePlaneShape(t *testing.T) {
 }
 
 func TestDefaultsReplacedShowInExplain(t *testing.T) {
-	amqp := outputs.NewModule("amqp-tuning").Env("Amqp__LinkCredit", "8")
-	a, _, out := build(t, armonik.Config{Layers: armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage(), amqp}}})
+	tuning := outputs.NewModule("grace-tuning").Env("Pollster__GraceDelay", "00:01:00")
+	a, _, out := build(t, armonik.Config{Layers: armonik.Layers{Core: append(splitStorage(), tuning)}})
 	agent := synthtest.Containers(out.Named(t, "kubernetes_deployment_v1", "compute-plane-default"))["polling-agent"]
-	if got := synthtest.Get(synthtest.Env(agent, "Amqp__LinkCredit"), "value"); got != "8" {
-		t.Errorf("Amqp__LinkCredit = %v, want the module's 8", got)
+	if got := synthtest.Get(synthtest.Env(agent, "Pollster__GraceDelay"), "value"); got != "00:01:00" {
+		t.Errorf("Pollster__GraceDelay = %v, want the module's 00:01:00", got)
 	}
 	ex := a.Explain()
-	if !regexp.MustCompile(`Amqp__LinkCredit\s+"8"\s+core\s+amqp-tuning\s+replaces default armonik \(defaults\)`).MatchString(ex) {
+	if !regexp.MustCompile(`Pollster__GraceDelay\s+"00:01:00"\s+core\s+grace-tuning\s+replaces default armonik \(defaults\)`).MatchString(ex) {
 		t.Errorf("explain does not show the replaced default:\n%s", ex)
 	}
 	if strings.Contains(ex, "password\"") {
@@ -290,7 +320,7 @@ func TestErrorsAreCollectedBeforeAnyResource(t *testing.T) {
 	other := outputs.NewModule("other-object-store").Env("Components__ObjectStorageAdaptorSettings__ClassName", "ArmoniK.Core.Adapters.S3.ObjectBuilder")
 	_, err := armonik.New(e.stack, "armonik", armonik.Config{
 		Namespace:  e.ns,
-		Layers:     armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage(), other}},
+		Layers:     armonik.Layers{Core: append(splitStorage(), other)},
 		Partitions: []armonik.Partition{{Name: "Bad_Name"}, {Name: "ok", SocketType: "pipe"}},
 	})
 	if err == nil {
@@ -305,11 +335,11 @@ func TestErrorsAreCollectedBeforeAnyResource(t *testing.T) {
 		}
 	}
 	// A conflict between two modules names both, the key and the container.
-	_, err = armonik.New(e.stack, "armonik", armonik.Config{Namespace: e.ns, Layers: armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage(), other}}})
+	_, err = armonik.New(e.stack, "armonik", armonik.Config{Namespace: e.ns, Layers: armonik.Layers{Core: append(splitStorage(), other)}})
 	if err == nil {
 		t.Fatal("two object stores accepted")
 	}
-	for _, want := range []string{`stub-storage`, `other-object-store`, `Components__ObjectStorageAdaptorSettings__ClassName`, `container "control-plane"`, `container "polling-agent"`} {
+	for _, want := range []string{`module "object"`, `other-object-store`, `Components__ObjectStorageAdaptorSettings__ClassName`, `container "control-plane"`, `container "polling-agent"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("conflict error lacks %q:\n%v", want, err)
 		}
@@ -320,10 +350,10 @@ func TestErrorsAreCollectedBeforeAnyResource(t *testing.T) {
 		t.Fatal("no storage accepted")
 	}
 	for _, want := range []string{
-		`control-plane, container "control-plane": no queue adapter (none of Components__QueueAdaptorSettings__ClassName, Components__QueueStorage is set)`,
-		`compute-plane-default, container "polling-agent": no table store adapter`,
-		`metrics-exporter, container "metrics-exporter": no table store adapter`,
-		`init, container "init": no object store adapter`,
+		`control-plane, container "control-plane": no queue module (no module of its layers provides the queue family): add a queue module`,
+		`compute-plane-default, container "polling-agent": no table-storage module`,
+		`metrics-exporter, container "metrics-exporter": no table-storage module`,
+		`init, container "init": no object-storage module`,
 		`add an object-storage module`,
 	} {
 		if !strings.Contains(err.Error(), want) {
@@ -348,7 +378,7 @@ func hashOf(t *testing.T, out synthtest.JSON, deployment string) string {
 
 func TestConfigHash(t *testing.T) {
 	base := func(level string) armonik.Config {
-		return armonik.Config{Layers: armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage()}}, Logging: armonik.Logging{Level: level}}
+		return armonik.Config{Layers: armonik.Layers{Core: splitStorage()}, Logging: armonik.Logging{Level: level}}
 	}
 	_, _, a := build(t, base("Information"))
 	_, _, b := build(t, base("Debug"))
@@ -370,7 +400,7 @@ func TestConfigHash(t *testing.T) {
 			t.Fatal(err)
 		}
 		mod := outputs.NewModule("db").EnvFromSecret("Db__Password", outputs.Named("creds").WithToken(sec.Name), "password")
-		if _, err := armonik.New(e.stack, "armonik", armonik.Config{Namespace: e.ns, Layers: armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage(), mod}}}); err != nil {
+		if _, err := armonik.New(e.stack, "armonik", armonik.Config{Namespace: e.ns, Layers: armonik.Layers{Core: append(splitStorage(), mod)}}); err != nil {
 			t.Fatal(err)
 		}
 		_, out := synthtest.Synth(t, e.stack)

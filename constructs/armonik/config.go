@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 )
 
 // Default images (ArmoniK 2.23.0: Core 0.37.2, admin GUI 0.15.1, extcsharp worker 0.21.2).
@@ -42,7 +43,8 @@ type Config struct {
 
 	// Logging sets Serilog's minimum level (default "Information").
 	Logging Logging `json:"logging,omitempty" yaml:"logging,omitempty"`
-	// Authentication sets Authenticator__RequireAuthentication/RequireAuthorization (default false).
+	// Authentication switches Core's authentication and authorization on (default off) and
+	// lists the users, roles and client certificates the init Job loads.
 	Authentication Authentication `json:"authentication,omitempty" yaml:"authentication,omitempty"`
 
 	// ControlPlane configures the control plane (the gRPC API).
@@ -71,6 +73,27 @@ type Config struct {
 	Wait *bool `json:"wait,omitempty" yaml:"wait,omitempty"`
 	// ImagePullSecrets are added to every pod.
 	ImagePullSecrets []string `json:"image_pull_secrets,omitempty" yaml:"image_pull_secrets,omitempty"`
+
+	// Front is the bundled front door (on by default): nginx with TLS (and optional mutual TLS)
+	// routing gRPC to the control plane and /admin to the GUI, exposed as a LoadBalancer
+	// Service by default.
+	Front Front `json:"front,omitempty" yaml:"front,omitempty"`
+	// Environment is the admin GUI's environment banner (served as /static/environment.json by
+	// the front door; none by default).
+	Environment *Environment `json:"environment,omitempty" yaml:"environment,omitempty"`
+	// ClusterDomain is the cluster's DNS domain, used in the front door's certificate and the
+	// in-cluster URLs (default "cluster.local").
+	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
+	// Metrics is the metrics source (a Prometheus scraping the metrics exporter and the polling
+	// agents) that queue-length scaling and the pod-deletion-cost updater query. A stack sets
+	// it from monitoring.prometheus (deployed) or monitoring.prometheus_url (existing).
+	Metrics outputs.MetricsSource `json:"-" yaml:"-"`
+	// PodDeletionCost configures the updater that lets scale-downs remove idle pods first (on
+	// whenever a partition scales and a metrics source is set).
+	PodDeletionCost PodDeletionCost `json:"pod_deletion_cost,omitempty" yaml:"pod_deletion_cost,omitempty"`
+	// PriorityClasses gives the compute planes PriorityClasses following the partitions'
+	// priorities (off by default).
+	PriorityClasses PriorityClasses `json:"priority_classes,omitempty" yaml:"priority_classes,omitempty"`
 }
 
 // Layers holds the modules of each layer. Which containers a layer reaches is fixed (see the
@@ -118,11 +141,25 @@ type Logging struct {
 
 // Authentication configures Core's authenticator.
 type Authentication struct {
-	// RequireAuthentication makes Core authenticate clients (by certificate, behind an ingress
-	// doing mutual TLS).
+	// RequireAuthentication makes Core authenticate every call by its client certificate
+	// (Authenticator__RequireAuthentication): needs front.mtls, or your own ingress setting
+	// Core's certificate headers.
 	RequireAuthentication bool `json:"require_authentication,omitempty" yaml:"require_authentication,omitempty"`
 	// RequireAuthorization makes Core check the authenticated user's roles.
 	RequireAuthorization bool `json:"require_authorization,omitempty" yaml:"require_authorization,omitempty"`
+
+	// Users are loaded into Core's database by the init Job, with Roles and Certificates
+	// (users of generated client certificates, front.mtls.clients, are added automatically).
+	Users []User `json:"users,omitempty" yaml:"users,omitempty"`
+	// Roles are named permission sets; the built-in Submitter and Monitoring roles are
+	// available by name.
+	Roles []Role `json:"roles,omitempty" yaml:"roles,omitempty"`
+	// Certificates map client certificates (CN and optional fingerprint) to users.
+	Certificates []UserCertificate `json:"certificates,omitempty" yaml:"certificates,omitempty"`
+	// DataFile is upstream's authentication JSON file (users_list, roles_list,
+	// certificates_list), read at synth time (path relative to the working directory) and
+	// added to the lists above.
+	DataFile string `json:"data_file,omitempty" yaml:"data_file,omitempty"`
 }
 
 // Image is a container image.
@@ -135,13 +172,9 @@ type Image struct {
 	PullPolicy string `json:"pull_policy,omitempty" yaml:"pull_policy,omitempty"`
 }
 
-// Ref returns "repository:tag", or the repository alone without a tag.
-func (i Image) Ref() string {
-	if i.Tag == "" {
-		return i.Repository
-	}
-	return i.Repository + ":" + i.Tag
-}
+// Ref returns "repository:tag", or the repository alone without a tag or when it is pinned by
+// digest.
+func (i Image) Ref() string { return k8s.ImageRef(i.Repository, i.Tag) }
 
 func (i Image) or(def Image) Image {
 	if i.Repository == "" {
@@ -226,6 +259,9 @@ type AdminGUI struct {
 	Workload `json:",inline" yaml:",inline"`
 	// Service defaults to ClusterIP on port 1080.
 	Service Service `json:"service,omitempty" yaml:"service,omitempty"`
+	// Languages the GUI is built in (default [en, fr]; must contain en): the front door
+	// redirects / and /admin to /admin/<language>/ after the browser's Accept-Language.
+	Languages []string `json:"languages,omitempty" yaml:"languages,omitempty"`
 }
 
 // Ingress exposes the control plane's gRPC API (paths /armonik.*) and the admin GUI
@@ -304,9 +340,11 @@ type Partition struct {
 	// Name is the partition id (a DNS-1123 label: it names the Deployment compute-plane-<name>).
 	Name string `json:"name" yaml:"name"`
 
-	// Priority of the partition for Core (default 1); with the next fields, the partition
-	// definition InitServices__Partitioning__Partitions__<i>.
-	Priority int `json:"priority,omitempty" yaml:"priority,omitempty"`
+	// Priority of the partition for Core (default 1; 0 is kept as given, negative values are
+	// errors); with the next fields, the partition definition
+	// InitServices__Partitioning__Partitions__<i> (Core 0.37.2
+	// Common/src/Injection/Options/Database/Partition.cs).
+	Priority *int `json:"priority,omitempty" yaml:"priority,omitempty"`
 	// ReservedPods is the number of pods the partition keeps (default 0).
 	ReservedPods int `json:"reserved_pods,omitempty" yaml:"reserved_pods,omitempty"`
 	// MaxPods is the most pods the partition may take (default 1).
@@ -332,13 +370,35 @@ type Partition struct {
 
 	// Workload holds the compute-plane Deployment's replicas (default 1), scheduling and
 	// autoscaling (e.g. on the partition's queue length); its Resources are unused: set the
-	// agent's and each worker's.
+	// agent's and the worker's.
 	Workload `json:",inline" yaml:",inline"`
 	// PollingAgent configures the partition's polling agent.
 	PollingAgent PollingAgent `json:"polling_agent,omitempty" yaml:"polling_agent,omitempty"`
-	// Workers of each pod (default: one worker named "worker" running ArmoniK's dynamic .NET
-	// worker image). A declared worker must name its image.
-	Workers []Worker `json:"workers,omitempty" yaml:"workers,omitempty"`
+	// Worker is the partition's ArmoniK worker (default: ArmoniK's dynamic .NET worker image).
+	// A pod runs exactly one: the polling agent serves one worker channel (Core 0.37.2
+	// Common/src/Injection/ServiceCollectionExt.cs, AddArmoniKWorkerConnection), and a second
+	// worker would either fail to bind the TCP port or take over the Unix socket (ArmoniK.Api's
+	// WorkerServer deletes an existing socket file before listening), so one of them would
+	// silently get no task. Run another partition for another worker.
+	Worker Worker `json:"worker,omitempty" yaml:"worker,omitempty"`
+	// Sidecars are extra containers of the partition's pods that are not ArmoniK workers (a log
+	// shipper, a proxy...). They receive the log layer and their own conf only: no channel
+	// address, no storage module, no shared socket volume.
+	Sidecars []Sidecar `json:"sidecars,omitempty" yaml:"sidecars,omitempty"`
+	// Scaling scales the partition on its queue length with KEDA, from min_replicas (0 allowed)
+	// to max_replicas; Core's reserved_pods and max_pods then follow those bounds. It excludes
+	// replicas and autoscaling, and needs a metrics source and KEDA.
+	Scaling *Scaling `json:"scaling,omitempty" yaml:"scaling,omitempty"`
+}
+
+// KeyHint explains the keys a partition no longer accepts.
+func (Partition) KeyHint(key string) string {
+	if key == "workers" {
+		return "a partition runs exactly one ArmoniK worker: write worker: {name, image, runtime, resources, conf}, " +
+			"and put other containers under sidecars (Core's polling agent serves one worker channel: a second worker " +
+			"would fail to bind its port or take over the socket, Core 0.37.2 Common/src/Injection/ServiceCollectionExt.cs)"
+	}
+	return ""
 }
 
 // SharedCache configures the /cache/shared emptyDir.
@@ -369,17 +429,78 @@ type PollingAgent struct {
 	Conf Conf `json:"-" yaml:"conf,omitempty"`
 }
 
-// Worker configures one worker container of the partition's pods.
+// Worker runtimes: which ArmoniK worker program an image runs, which decides what it reads.
+const (
+	// RuntimeDynamic is ArmoniK.Extensions.CSharp.New's dynamic .NET worker (the default
+	// image): it loads the user's library from the task's data and reads no shared storage.
+	RuntimeDynamic = "dynamic"
+	// RuntimeDLL is ArmoniK.Extensions.Csharp's DLL worker (dockerhubaneo/armonik_worker_dll):
+	// it loads the application packages from the shared storage (FileStorageType FS or S3) and
+	// fails every task without it.
+	RuntimeDLL = "dll"
+	// RuntimeCustom is any other worker built on ArmoniK.Api: only the channel is checked.
+	RuntimeCustom = "custom"
+)
+
+// Runtimes lists the worker runtimes.
+var Runtimes = []string{RuntimeDynamic, RuntimeDLL, RuntimeCustom}
+
+// Image repositories of ArmoniK's own worker programs (their last path element), from which the
+// runtime is inferred.
+const (
+	dynamicWorkerRepo = "armonik-dynamic-dotnet-worker"
+	dllWorkerRepo     = "armonik_worker_dll"
+)
+
+// Worker configures the ArmoniK worker container of a partition's pods.
 type Worker struct {
-	// Name of the worker; the container is <name>-<index> (default "worker").
+	// Name of the worker container (default "worker").
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
-	// Image of the worker (required for a declared worker).
+	// Image of the worker (default dockerhubaneo/armonik-dynamic-dotnet-worker:0.21.2).
 	Image Image `json:"image,omitempty" yaml:"image,omitempty"`
+	// Runtime is the worker program the image runs: "dynamic" (ArmoniK's dynamic .NET worker),
+	// "dll" (ArmoniK's DLL worker, which needs shared storage) or "custom" (default: inferred
+	// from the image repository, armonik-dynamic-dotnet-worker or armonik_worker_dll, else
+	// custom). It selects the Core rules the worker is checked against.
+	Runtime string `json:"runtime,omitempty" yaml:"runtime,omitempty"`
 	// Resources of the worker container.
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
-	// Conf is this worker's own layer (each worker its own conf; upstream applied worker[0]'s
-	// to every worker).
+	// Conf is this partition's worker layer.
 	Conf Conf `json:"-" yaml:"conf,omitempty"`
+	// WaitForAgent gives the worker a preStop hook that keeps it running until the polling
+	// agent has stopped, so the agent's running task completes. The hook runs /bin/sh and
+	// waits for the agent's socket file: default true for the dynamic and dll runtimes (their
+	// images have a shell), false for custom (set true when the image has /bin/sh); Unix
+	// sockets only.
+	WaitForAgent *bool `json:"wait_for_agent,omitempty" yaml:"wait_for_agent,omitempty"`
+}
+
+// Sidecar is a container of the partition's pods that is not an ArmoniK worker.
+type Sidecar struct {
+	// Name of the container (required; not polling-agent nor the worker's name).
+	Name string `json:"name" yaml:"name"`
+	// Image of the container (required).
+	Image Image `json:"image" yaml:"image"`
+	// Command replaces the image's entrypoint (default: the image's).
+	Command []string `json:"command,omitempty" yaml:"command,omitempty"`
+	// Args are the arguments (default: the image's).
+	Args []string `json:"args,omitempty" yaml:"args,omitempty"`
+	// Resources of the container.
+	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
+	// Conf is the container's own AEP 5 outputs (after the log layer).
+	Conf Conf `json:"-" yaml:"conf,omitempty"`
+}
+
+// runtimeOf infers the runtime of an image repository.
+func runtimeOf(repository string) string {
+	last := repository[strings.LastIndex(repository, "/")+1:]
+	switch last {
+	case dynamicWorkerRepo:
+		return RuntimeDynamic
+	case dllWorkerRepo:
+		return RuntimeDLL
+	}
+	return RuntimeCustom
 }
 
 // WithDefaults returns cfg with every zero value replaced by its documented default.
@@ -423,9 +544,10 @@ func (cfg Config) WithDefaults() Config {
 	}
 	parts := make([]Partition, len(cfg.Partitions))
 	for i, p := range cfg.Partitions {
-		if p.Priority == 0 {
-			p.Priority = 1
+		if p.Priority == nil {
+			p.Priority = ptr(1)
 		}
+		p.scalingDefaults()
 		if p.MaxPods == 0 {
 			p.MaxPods = 1
 		}
@@ -441,25 +563,22 @@ func (cfg Config) WithDefaults() Config {
 			p.RunAsUser = &v
 		}
 		p.PollingAgent.Image = p.PollingAgent.Image.or(Image{Repository: PollingImage, Tag: CoreTag})
-		if len(p.Workers) == 0 {
-			// Only a partition without workers gets the default worker image; a declared worker
-			// names its own image.
-			p.Workers = []Worker{{Image: Image{Repository: WorkerImage, Tag: WorkerTag}}}
+		p.Worker.Image = p.Worker.Image.or(Image{Repository: WorkerImage, Tag: WorkerTag})
+		if p.Worker.Name == "" {
+			p.Worker.Name = "worker"
 		}
-		workers := make([]Worker, len(p.Workers))
-		for j, w := range p.Workers {
-			if w.Name == "" {
-				w.Name = "worker"
-			}
-			workers[j] = w
+		if p.Worker.Runtime == "" {
+			p.Worker.Runtime = runtimeOf(p.Worker.Image.Repository)
 		}
-		p.Workers = workers
+		p.Sidecars = slices.Clone(p.Sidecars)
 		parts[i] = p
 	}
 	cfg.Partitions = parts
 	if cfg.DefaultPartition == "" {
 		cfg.DefaultPartition = cfg.Partitions[0].Name
 	}
+	cfg.frontDefaults()
+	cfg.elasticDefaults()
 	return cfg
 }
 
@@ -468,7 +587,7 @@ func (cfg *Config) wait() bool { return cfg.Wait == nil || *cfg.Wait }
 var logLevels = []string{"Verbose", "Debug", "Information", "Warning", "Error", "Fatal"}
 
 // Validate returns every problem of the settings at once (defaults applied first), each
-// starting with the configuration path of the setting (partitions[1].workers[0].name: ...).
+// starting with the configuration path of the setting (partitions[1].worker.name: ...).
 // The namespace, which a configuration file never holds, is checked by New.
 func (cfg Config) Validate() error {
 	d := cfg.WithDefaults()
@@ -483,8 +602,16 @@ func (cfg *Config) validate() error {
 		add("logging.level: %q must be one of %s", cfg.Logging.Level, strings.Join(logLevels, ", "))
 	}
 	checkImage := func(path string, img Image) {
-		if img.Repository == "" {
+		switch {
+		case img.Repository == "":
 			add("%s: required (repository and tag)", path)
+		case strings.Contains(img.Repository, ":") && img.Tag != "" && !strings.Contains(img.Repository, "@") &&
+			strings.LastIndex(img.Repository, ":") > strings.LastIndex(img.Repository, "/"):
+			add("%s.repository: %q already holds a tag: give the tag in tag only", path, img.Repository)
+		default:
+			if err := k8s.ValidateImage(img.Ref()); err != nil {
+				add("%s: %v", path, err)
+			}
 		}
 		if img.PullPolicy != "" && !slices.Contains([]string{"Always", "IfNotPresent", "Never"}, img.PullPolicy) {
 			add("%s.pull_policy: %q must be Always, IfNotPresent or Never", path, img.PullPolicy)
@@ -561,11 +688,15 @@ func (cfg *Config) validate() error {
 		}
 		names[p.Name] = i
 		checkWorkload(path, p.Workload)
+		errs = append(errs, cfg.validateScaling(path, &p)...)
 		if p.SocketType != UnixDomainSocket && p.SocketType != TCP {
 			add("%s.socket_type: %q must be %q or %q", path, p.SocketType, UnixDomainSocket, TCP)
 		}
 		if p.ReservedPods < 0 || p.MaxPods < 1 || p.ReservedPods > p.MaxPods {
 			add("%s: reserved_pods %d and max_pods %d must satisfy 0 <= reserved_pods <= max_pods and max_pods >= 1", path, p.ReservedPods, p.MaxPods)
+		}
+		if *p.Priority < 0 {
+			add("%s.priority: %d must be >= 0", path, *p.Priority)
 		}
 		if p.PreemptionPercentage < 0 || p.PreemptionPercentage > 100 {
 			add("%s.preemption_percentage: %d is not in 0-100", path, p.PreemptionPercentage)
@@ -577,29 +708,55 @@ func (cfg *Config) validate() error {
 			add("%s.run_as_user: %d must be a user id, or -1 to keep the image's user", path, u)
 		}
 		checkImage(path+".polling_agent.image", p.PollingAgent.Image)
-		workers := map[string]int{}
-		for j, w := range p.Workers {
-			wp := fmt.Sprintf("%s.workers[%d]", path, j)
-			if err := dnsLabel(w.Name); err != "" {
-				add("%s.name: %q %s", wp, w.Name, err)
+		if err := dnsLabel(p.Worker.Name); err != "" {
+			add("%s.worker.name: %q %s", path, p.Worker.Name, err)
+		} else if p.Worker.Name == agentContainer {
+			add("%s.worker.name: %q is the polling agent's container", path, p.Worker.Name)
+		}
+		checkImage(path+".worker.image", p.Worker.Image)
+		if !slices.Contains(Runtimes, p.Worker.Runtime) {
+			add("%s.worker.runtime: %q must be one of %s", path, p.Worker.Runtime, strings.Join(Runtimes, ", "))
+		}
+		containers := map[string]string{agentContainer: "the polling agent", p.Worker.Name: "the worker"}
+		for j, sc := range p.Sidecars {
+			sp := fmt.Sprintf("%s.sidecars[%d]", path, j)
+			if err := dnsLabel(sc.Name); err != "" {
+				add("%s.name: %q %s", sp, sc.Name, err)
+			} else if what, dup := containers[sc.Name]; dup {
+				add("%s.name: %q is already the name of %s", sp, sc.Name, what)
 			}
-			if k, dup := workers[w.Name]; dup {
-				add("%s.name: %q is already the name of workers[%d]", wp, w.Name, k)
-			}
-			workers[w.Name] = j
-			checkImage(wp+".image", w.Image)
+			containers[sc.Name] = fmt.Sprintf("sidecars[%d]", j)
+			checkImage(sp+".image", sc.Image)
 		}
 	}
 	for i, p := range cfg.Partitions {
-		for _, parent := range p.ParentPartitionIDs {
-			if _, ok := names[parent]; !ok {
-				add("partitions[%d].parent_partition_ids: %q is not a partition", i, parent)
+		seen := map[string]bool{}
+		for j, parent := range p.ParentPartitionIDs {
+			pp := fmt.Sprintf("partitions[%d].parent_partition_ids[%d]", i, j)
+			switch _, ok := names[parent]; {
+			case parent == p.Name:
+				add("%s: %q is the partition itself", pp, parent)
+			case !ok:
+				add("%s: %q is not a partition", pp, parent)
+			case seen[parent]:
+				add("%s: %q is listed twice", pp, parent)
 			}
+			seen[parent] = true
 		}
+	}
+	for _, cycle := range parentCycles(cfg.Partitions) {
+		add("partitions[%d].parent_partition_ids: the parents form a cycle (%s): a partition cannot inherit from itself", names[cycle[0]], strings.Join(cycle, " -> "))
 	}
 	if _, ok := names[cfg.DefaultPartition]; !ok {
 		add("default_partition: %q is not a partition (partitions: %s)", cfg.DefaultPartition, strings.Join(partitionNames(cfg.Partitions), ", "))
 	}
+	if !cfg.Front.Disabled {
+		checkImage("front.image", cfg.Front.Image)
+		checkWorkload("front", cfg.Front.Workload)
+	}
+	errs = append(errs, cfg.validateAuth()...)
+	errs = append(errs, cfg.validateFront()...)
+	errs = append(errs, cfg.validateElastic()...)
 	return joinErrors(errs)
 }
 
@@ -610,6 +767,65 @@ func (as *Autoscaling) spec() *k8s.AutoscalerSpec {
 		CPUUtilization: as.CPUUtilization, MemoryUtilization: as.MemoryUtilization,
 		Pods: as.Pods, External: as.External, ScaleUp: as.ScaleUp, ScaleDown: as.ScaleDown,
 	}
+}
+
+// parentCycles returns each cycle of parent partitions (longer than one: a partition that is
+// its own parent is reported alone), once, starting at its first partition in declaration
+// order.
+func parentCycles(ps []Partition) [][]string {
+	parents := map[string][]string{}
+	order := map[string]int{}
+	for i, p := range ps {
+		parents[p.Name] = p.ParentPartitionIDs
+		order[p.Name] = i
+	}
+	var cycles [][]string
+	reported := map[string]bool{}
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var stack []string
+	var visit func(n string)
+	visit = func(n string) {
+		color[n] = grey
+		stack = append(stack, n)
+		for _, m := range parents[n] {
+			if _, known := order[m]; !known || m == n {
+				continue
+			}
+			switch color[m] {
+			case grey:
+				i := slices.Index(stack, m)
+				cycle := append([]string(nil), stack[i:]...)
+				// Start at the partition declared first, so the message is stable.
+				first := 0
+				for k, c := range cycle {
+					if order[c] < order[cycle[first]] {
+						first = k
+					}
+				}
+				cycle = append(cycle[first:], cycle[:first]...)
+				key := strings.Join(slices.Sorted(slices.Values(cycle)), ",")
+				if !reported[key] {
+					reported[key] = true
+					cycles = append(cycles, append(cycle, cycle[0]))
+				}
+			case white:
+				visit(m)
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[n] = black
+	}
+	for _, p := range ps {
+		if color[p.Name] == white {
+			visit(p.Name)
+		}
+	}
+	return cycles
 }
 
 func partitionNames(ps []Partition) []string {

@@ -20,23 +20,36 @@
 //     ports 1080 (gRPC) and 1081 (health, metrics), liveness /liveness:1081 (15/5/1/1),
 //     startup /startup:1081 (1/3/1/20).
 //   - compute-plane-<partition>: one Deployment per partition; container polling-agent
-//     (port 1080, liveness 15/10/10/3, startup 1/3/1/20, optional readiness) and one container
-//     <worker>-<index> per worker, probed on the agent's port; /cache/shared (emptyDir,
+//     (port 1080, liveness 15/10/10/3, startup 1/3/1/20, optional readiness), the worker
+//     container (Partition.Worker, one per pod), probed on the agent's port, and the
+//     partition's sidecars; /cache/shared (emptyDir,
 //     optionally in memory with a size limit) in every container, /cache/internal (emptyDir or
 //     a hostPath) in the agent; channel env for Unix sockets or TCP; pod user 5000 by default.
 //   - metrics-exporter: Deployment + Service 9419 -> 1080.
 //   - admin-gui: Deployment + Service (ClusterIP 1080), node selector and tolerations honoured
 //     (upstream forgot the selector). AdminGUI.Disabled drops it.
+//   - front (on by default, front.go): the front door, an unprivileged nginx routing gRPC to the
+//     control plane and /admin to the GUI, with TLS (generated certificates), optional mutual
+//     TLS forwarding the client certificate's CN and fingerprint in Core's headers, exposed as a
+//     LoadBalancer (or NodePort, ClusterIP) Service; and the stack outputs clients need
+//     (control_plane_url, admin_gui_url, ca_certificate, client_certificates).
+//   - Authentication data (auth.go): users, roles and client certificates, rendered as the init
+//     Job's InitServices__Authentication__* variables.
 //   - Ingress (off by default): two kubernetes_ingress_v1, "armonik-grpc" (/armonik. to the
 //     control plane) and "armonik-gui" (/admin), sharing class, host and TLS Secret; each may
 //     carry its own annotations (a controller needs to be told the gRPC backend speaks HTTP/2).
-//     Upstream's nginx Deployment with mutual TLS is out of scope: terminate TLS in your
-//     ingress controller.
+//     It is the option for a cluster that runs an ingress controller already.
 //   - Autoscaling (per component, per partition): kubernetes_horizontal_pod_autoscaler_v2 with
 //     CPU/memory utilization and pods/external metrics passed through (e.g. the queue length
 //     armonik_<partition>_tasks_queued served by a metrics adapter). The Deployment then sets
 //     no replicas and ignores changes to spec[0].replicas, so plans stay empty while the
 //     autoscaler scales (upstream's HPA and Deployment diffed on every apply).
+//   - Queue-length scaling (Partition.Scaling): a KEDA ScaledObject compute-plane-<partition>
+//     (kubernetes_manifest) with a prometheus trigger on the partition's queued-task gauge, from
+//     min_replicas (0 allowed) to max_replicas; see "Elastic compute" below.
+//   - pod-deletion-cost: the updater Deployment with its ServiceAccount, Role (get and patch
+//     pods) and RoleBinding, whenever a partition scales and Config.Metrics is set.
+//   - PriorityClasses (opt-in): one per distinct partition priority.
 //   - ServiceAccounts listed in Config.ServiceAccounts are created (cloud identities are their
 //     annotations); components run as the one Workload.ServiceAccount names.
 //
@@ -60,7 +73,8 @@
 //
 //	control-plane       defaults, armonik, core, log, control, override
 //	polling agent (p)   defaults, armonik, core, log, compute, polling, partition p polling, override
-//	worker w of p       defaults, armonik, log, compute, worker, partition p worker w, override (never core)
+//	worker of p         defaults, armonik, log, compute, worker, partition p worker, override (never core)
+//	sidecar s of p      defaults (log levels), log, partition p sidecar s (no channel, no storage)
 //	metrics-exporter    defaults, core, log, metrics, override
 //	init                defaults, armonik, core, jobs, override
 //
@@ -82,6 +96,37 @@
 // (Components__ObjectStorageAdaptorSettings__ClassName or Components__ObjectStorage); the
 // metrics exporter a table store. A missing one is an error naming the container and the
 // layer to add a module to (upstream only found out at run time).
+//
+// # Elastic compute
+//
+// Partition.Scaling scales a partition on the length of its own queue with KEDA (scaling.go):
+// the ScaledObject's prometheus trigger queries Config.Metrics (an outputs.MetricsSource: the
+// in-cluster modules/prometheus or an existing Prometheus) for
+// max(armonik_<partition>_tasks_queued{namespace="<namespace>"}), the gauge of Core's metrics
+// exporter (Control/Metrics/src/ArmoniKMeter.cs: queued counts submitted, dispatched and
+// processing tasks, and '-' becomes '_'). The Deployment starts at min_replicas and ignores
+// later changes of its replicas (KEDA owns them). Core's partition bounds follow the scaler:
+// reserved_pods defaults to min_replicas and max_pods to max_replicas, and other values are an
+// error. Scaling excludes replicas and autoscaling, and needs a metrics source; the CRDs of KEDA
+// must exist when the stack is planned (modules/keda in an earlier stack, or KEDA already
+// installed). The metrics exporter's Service carries prometheus.io/scrape, port (1080, the pods'
+// port) and path annotations.
+//
+// Sparing busy pods, from Core 0.37.2's own shutdown (scaling.go, graceDelay and
+// workerPreStop):
+//   - the pod-deletion-cost updater (ArmoniK.Infra.Plugins pdc-update 0.3.0) annotates each
+//     compute-plane pod with controller.kubernetes.io/pod-deletion-cost from its agent's
+//     TaskStartTime_Seconds, so scale-downs remove idle pods first; the pods of scaled partitions
+//     carry prometheus.io annotations for their agent's /metrics;
+//   - on SIGTERM the polling agent stops acquiring at once and lets the running task go on for
+//     Pollster__GraceDelay, then cancels and requeues it (Common/src/Utils/ExceptionManager.cs,
+//     TaskHandler.ExecuteTask); GraceDelay defaults to half the partition's
+//     termination_grace_period_seconds (the agent's host gets twice GraceDelay to stop);
+//   - the worker's preStop hook waits while the agent's socket exists (Core deletes it when
+//     the agent stops: Common/src/Pollster/AgentHandler.cs), so the worker keeps serving the
+//     task; it runs /bin/sh, which ArmoniK's dynamic and DLL worker images have: it is on by
+//     default for those runtimes, off for a custom image unless Worker.WaitForAgent is true
+//     (false drops it for any runtime); TCP partitions (no socket file) and sidecars have none.
 //
 // # Wait switch
 //

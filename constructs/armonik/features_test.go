@@ -6,12 +6,11 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
-	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
 )
 
-func storage() armonik.Layers { return armonik.Layers{Core: []outputs.ModuleOutputs{stubStorage()}} }
+func storage() armonik.Layers { return armonik.Layers{Core: splitStorage()} }
 
 func autoscaled() armonik.Config {
 	return armonik.Config{

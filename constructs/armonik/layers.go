@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -59,41 +59,57 @@ func logDefaults(level string) map[string]string {
 	return env
 }
 
-// coreDefaults are the core layer's built-in values (Infra armonik/core-configmap.tf).
-func coreDefaults(a Authentication) map[string]string {
+// authDefaults are the authenticator's settings (Infra armonik/core-configmap.tf), read by the
+// Submitter only (Core 0.37.2 Common/src/Auth/Authentication/Authenticator.cs): the control
+// plane gets them, the agents and the metrics exporter do not.
+func authDefaults(a Authentication) map[string]string {
 	return map[string]string{
 		"Authenticator__RequireAuthentication": strconv.FormatBool(a.RequireAuthentication),
 		"Authenticator__RequireAuthorization":  strconv.FormatBool(a.RequireAuthorization),
 	}
 }
 
+// payloadDefaults delete each task's input payload once the task completes
+// (Submitter__DeletePayload, default false in Core 0.37.2 Common/src/Injection/Options/Submitter.cs),
+// so the object store does not keep every payload until its TTL. Core reads it where tasks
+// complete (Common/src/Storage/TaskLifeCycleHelper.cs, CompleteTaskAsync): in the polling agents
+// and the control plane. Upstream's quick-deploy sets it in core.env.
+func payloadDefaults() map[string]string {
+	return map[string]string{"Submitter__DeletePayload": "true"}
+}
+
 // pollingDefaults are the polling agents' built-in tuning (Infra armonik/locals.tf,
-// polling_all_aggregation).
+// polling_all_aggregation). Upstream's Amqp__LinkCredit=2 is left to the image's
+// appsettings.json, which holds the same value and applies to the AMQP adapter only.
 func pollingDefaults() map[string]string {
 	return map[string]string{
 		"ComputePlane__MessageBatchSize": "1",
 		"InitWorker__WorkerCheckRetries": "10",
 		"InitWorker__WorkerCheckDelay":   "00:00:10",
-		"Amqp__LinkCredit":               "2",
 		"Pollster__GraceDelay":           "00:00:15",
 	}
 }
 
-// workerDefaults are the workers' built-in values (Infra armonik/locals.tf,
-// worker_all_aggregation). The shared-storage module adds FileStorageType and its keys.
-func workerDefaults() map[string]string {
-	return map[string]string{"target_data_path": "/data"}
+// workerDefaults are the worker's built-in values for its runtime. The DLL worker copies the
+// application packages to target_zip_path, /data by default, which is the read-only shared
+// storage with FileStorageType=FS: upstream's quick-deploy moves it to /tmp (worker.env), and
+// so does ArmoniK here (Extensions.Csharp 0.19.3 Worker/src/DLLWorker/ApplicationPackageManager.cs).
+// The dynamic worker reads its own ZipPath and ServiceAssemblyPath under /tmp.
+func workerDefaults(runtime string) map[string]string {
+	if runtime == RuntimeDLL {
+		return map[string]string{"target_zip_path": "/tmp"}
+	}
+	return nil
 }
 
-// initFlags says whether a component initialises the database, object storage and queue
-// itself (InitServices__*), which it does only when there is no init Job.
+// initFlags says whether a component initialises the database (InitServices__InitDatabase),
+// which it does only when there is no init Job, and whether it stops afterwards. Core 0.37.2
+// binds InitServices__InitQueue and InitObjectStorage but never reads them
+// (Common/src/Injection/Options/InitServices.cs): they are not emitted.
 func initFlags(init, stopAfter bool) map[string]string {
-	v := strconv.FormatBool(init)
 	return map[string]string{
-		"InitServices__InitDatabase":      v,
-		"InitServices__InitObjectStorage": v,
-		"InitServices__InitQueue":         v,
-		"InitServices__StopAfterInit":     strconv.FormatBool(stopAfter),
+		"InitServices__InitDatabase":  strconv.FormatBool(init),
+		"InitServices__StopAfterInit": strconv.FormatBool(stopAfter),
 	}
 }
 
@@ -123,7 +139,7 @@ func partitionEnv(parts []Partition) map[string]string {
 		}
 		raw, _ := json.Marshal(partitionJSON{
 			PartitionId: p.Name, ParentPartitionIds: parents, PodReserved: p.ReservedPods, PodMax: p.MaxPods,
-			PreemptionPercentage: p.PreemptionPercentage, Priority: p.Priority, PodConfiguration: podConf,
+			PreemptionPercentage: p.PreemptionPercentage, Priority: *p.Priority, PodConfiguration: podConf,
 		})
 		env[fmt.Sprintf("InitServices__Partitioning__Partitions__%d", i)] = string(raw)
 	}
@@ -168,10 +184,10 @@ func (a *builder) controlLayers() []outputs.Layer {
 		initFlags(cfg.Init.Disabled, false),
 	}
 	if cfg.Init.Disabled {
-		fixed = append(fixed, partitionEnv(cfg.Partitions))
+		fixed = append(fixed, partitionEnv(cfg.Partitions), cfg.authEnv())
 	}
 	return []outputs.Layer{
-		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), coreDefaults(cfg.Authentication))),
+		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), authDefaults(cfg.Authentication), payloadDefaults())),
 		outputs.ModulesLayer(LayerArmoniK, static(fixed...)),
 		modules(LayerCore, cfg.Layers.Core),
 		modules(LayerLog, cfg.Layers.Log),
@@ -189,11 +205,10 @@ func (a *builder) pollingLayers(p *Partition) []outputs.Layer {
 	fixed := outputs.NewModule(builtin).Add(outputs.Outputs{Env: mergeMaps(
 		initFlags(cfg.Init.Disabled, false),
 		channelEnv(p.SocketType),
+		// The partition is Pollster__PartitionId only: Core 0.37.2 has no PartitionId option in
+		// its Amqp, SQS or PubSub sections, which upstream still sets.
 		map[string]string{
 			"Pollster__PartitionId":            p.Name,
-			"Amqp__PartitionId":                p.Name,
-			"PubSub__PartitionId":              p.Name,
-			"SQS__PartitionId":                 p.Name,
 			"Pollster__CacheEvictionThreshold": threshold,
 		},
 	)}).MountEmptyDir(sharedVolume, sharedPath, sharedCache(p))
@@ -203,7 +218,7 @@ func (a *builder) pollingLayers(p *Partition) []outputs.Layer {
 		fixed.MountEmptyDir(cacheVolume, cachePath, outputs.EmptyDir{})
 	}
 	return []outputs.Layer{
-		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), coreDefaults(cfg.Authentication), pollingDefaults())),
+		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), payloadDefaults(), pollingDefaults(), graceDelay(p))),
 		outputs.ModulesLayer(LayerArmoniK, fixed),
 		modules(LayerCore, cfg.Layers.Core),
 		modules(LayerLog, cfg.Layers.Log),
@@ -214,26 +229,51 @@ func (a *builder) pollingLayers(p *Partition) []outputs.Layer {
 	}
 }
 
-func (a *builder) workerLayers(p *Partition, w *Worker) []outputs.Layer {
+func (a *builder) workerLayers(p *Partition) []outputs.Layer {
 	cfg := a.cfg
+	w := &p.Worker
 	fixed := outputs.NewModule(builtin).Add(outputs.Outputs{Env: channelEnv(p.SocketType)}).
 		MountEmptyDir(sharedVolume, sharedPath, sharedCache(p))
 	return []outputs.Layer{
-		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), workerDefaults())),
+		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), workerDefaults(w.Runtime))),
 		outputs.ModulesLayer(LayerArmoniK, fixed),
 		modules(LayerLog, cfg.Layers.Log),
 		modules(LayerCompute, cfg.Layers.Compute),
 		modules(LayerWorker, cfg.Layers.Worker),
-		modules(fmt.Sprintf("partition %s worker %s", p.Name, w.Name), w.Conf),
+		modules(fmt.Sprintf("partition %s worker", p.Name), w.Conf),
 		outputs.OverrideLayer(LayerOverride, cfg.Overrides.Worker...),
 	}
+}
+
+// sidecarLayers are the layers of a sidecar: the log settings and its own conf, nothing of the
+// worker channel or the storage.
+func (a *builder) sidecarLayers(p *Partition, s *Sidecar) []outputs.Layer {
+	cfg := a.cfg
+	return []outputs.Layer{
+		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level))),
+		modules(LayerLog, cfg.Layers.Log),
+		modules(fmt.Sprintf("partition %s sidecar %s", p.Name, s.Name), s.Conf),
+	}
+}
+
+// tableModules are the modules of a layer that provide the table storage (declared, or
+// inferred from their keys): all the metrics exporter reads (Core 0.37.2
+// Control/Metrics/src/Program.cs calls AddMongoComponents only).
+func tableModules(ms []outputs.ModuleOutputs) []outputs.ModuleOutputs {
+	var out []outputs.ModuleOutputs
+	for _, m := range ms {
+		if m != nil && slices.Contains(outputs.FamiliesOf(m), outputs.FamilyTable) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (a *builder) metricsLayers() []outputs.Layer {
 	cfg := a.cfg
 	return []outputs.Layer{
-		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), coreDefaults(cfg.Authentication))),
-		modules(LayerCore, cfg.Layers.Core),
+		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level))),
+		modules(LayerCore, tableModules(cfg.Layers.Core)),
 		modules(LayerLog, cfg.Layers.Log),
 		modules(LayerMetrics, cfg.Layers.Metrics),
 		outputs.OverrideLayer(LayerOverride, cfg.Overrides.Metrics...),
@@ -245,12 +285,12 @@ func (a *builder) initLayers() []outputs.Layer {
 	return []outputs.Layer{
 		outputs.DefaultsLayer(LayerDefaults, static(
 			map[string]string{"Serilog__MinimumLevel": cfg.Logging.Level},
-			coreDefaults(cfg.Authentication),
 		)),
 		outputs.ModulesLayer(LayerArmoniK, static(
 			initFlags(true, true),
 			map[string]string{"Serilog__Properties__Application": "ArmoniK.Control.Init"},
 			partitionEnv(cfg.Partitions),
+			cfg.authEnv(),
 		)),
 		modules(LayerCore, cfg.Layers.Core),
 		modules(LayerJobs, cfg.Layers.Jobs),
@@ -284,45 +324,45 @@ func mergeMaps(ms ...map[string]string) map[string]string {
 	return out
 }
 
-// Required adapters: the keys, or their legacy forms, a component cannot start without.
-type adapter struct {
-	what string
-	keys []string
-	hint string
+// Required adapter families: a component cannot start without a module of each of its layers
+// providing them (a module declares its family, outputs.FamilyProvider, or it is inferred from
+// its keys). The keys each family must set are then checked by the Core rules (corerules).
+var familyHints = map[outputs.Family]string{
+	outputs.FamilyQueue:  "add a queue module (activemq, rabbitmq, amazonmq, sqs, pubsub) to Layers.Core",
+	outputs.FamilyTable:  "add a table-storage module (mongodb, an external MongoDB) to Layers.Core",
+	outputs.FamilyObject: "add an object-storage module (redis, minio, nfs, s3, elasticache, gcs, memorystore) to Layers.Core",
 }
 
 var (
-	queueAdapter = adapter{"queue", []string{"Components__QueueAdaptorSettings__ClassName", "Components__QueueStorage"},
-		"add a queue module (activemq, rabbitmq, Amazon MQ, SQS, Pub/Sub) to Layers.Core"}
-	tableAdapter = adapter{"table store", []string{"Components__TableStorage"},
-		"add a table-storage module (mongodb, an external MongoDB) to Layers.Core"}
-	objectAdapter = adapter{"object store", []string{"Components__ObjectStorageAdaptorSettings__ClassName", "Components__ObjectStorage"},
-		"add an object-storage module (redis, minio, S3, NFS...) to Layers.Core"}
+	coreFamilies    = []outputs.Family{outputs.FamilyQueue, outputs.FamilyTable, outputs.FamilyObject}
+	metricsFamilies = []outputs.Family{outputs.FamilyTable}
 )
 
-// checkAdapters reports the adapters missing from a merged container.
-func checkAdapters(component string, c *outputs.Container, need ...adapter) []error {
-	names := map[string]bool{}
-	for _, e := range c.Env {
-		names[e.Name] = true
-	}
-	for _, f := range c.EnvFrom {
-		for _, k := range f.Keys {
-			names[f.Prefix+k.Key] = true
+// missingFamilies reports the families need that no module of layers provides.
+func missingFamilies(component, container string, layers []outputs.Layer, need []outputs.Family) []error {
+	have := map[outputs.Family]bool{}
+	for _, l := range layers {
+		for _, m := range l.Modules {
+			if m == nil || m.ModuleName() == builtin {
+				continue
+			}
+			for _, f := range outputs.FamiliesOf(m) {
+				have[f] = true
+			}
 		}
 	}
 	var errs []error
-	for _, a := range need {
-		found := false
-		for _, k := range a.keys {
-			found = found || names[k]
-		}
-		if !found {
-			errs = append(errs, fmt.Errorf("%s, container %q: no %s adapter (none of %s is set): %s",
-				component, c.Name, a.what, strings.Join(a.keys, ", "), a.hint))
+	for _, f := range need {
+		if !have[f] {
+			errs = append(errs, fmt.Errorf("%s, container %q: no %s module (no module of its layers provides the %s family): %s",
+				component, container, familyNames[f], f, familyHints[f]))
 		}
 	}
 	return errs
+}
+
+var familyNames = map[outputs.Family]string{
+	outputs.FamilyQueue: "queue", outputs.FamilyTable: "table-storage", outputs.FamilyObject: "object-storage",
 }
 
 func dnsLabel(s string) string {

@@ -2,7 +2,6 @@ package k8s
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -110,20 +109,7 @@ func (s *AutoscalerSpec) Validate(where string) error {
 		}
 	}
 	for dir, r := range map[string]*ScalingRules{"scale_up": s.ScaleUp, "scale_down": s.ScaleDown} {
-		if r == nil {
-			continue
-		}
-		if r.SelectPolicy != "" && !slices.Contains([]string{"Max", "Min", "Disabled"}, r.SelectPolicy) {
-			errs.add("%s: %s.select_policy %q must be Max, Min or Disabled", where, dir, r.SelectPolicy)
-		}
-		for _, p := range r.Policies {
-			if p.Type != "Pods" && p.Type != "Percent" {
-				errs.add("%s: %s policy type %q must be Pods or Percent", where, dir, p.Type)
-			}
-			if p.Value < 1 || p.PeriodSeconds < 1 || p.PeriodSeconds > 1800 {
-				errs.add("%s: %s policy needs value >= 1 and period_seconds in 1-1800", where, dir)
-			}
-		}
+		checkRules(where, dir, r, &errs)
 	}
 	return errs.join()
 }

@@ -230,3 +230,49 @@ func TestGeneratedSecretKeepsValuesOutOfTheJSON(t *testing.T) {
 		t.Errorf("bad keys and lengths must be reported together, got %v", err)
 	}
 }
+
+// TestValidateImage checks image references with the runtimes' grammar.
+func TestValidateImage(t *testing.T) {
+	for image, ok := range map[string]bool{
+		"redis:8.6.0-alpine":                                                            true,
+		"dockerhubaneo/armonik_control:0.37.2":                                          true,
+		"quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z":                              true,
+		"registry.corp:5000/mirror/redis:8":                                             true,
+		"redis@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef": true,
+		"":                                     false,
+		" redis":                               false,
+		"redis:8.6 alpine":                     false,
+		"Redis:8":                              false,
+		"dockerhubaneo/ArmoniK_control:0.37.2": false,
+		"redis@@sha256:abc":                    false,
+		"redis:":                               false,
+		"redis:tag with spaces":                false,
+	} {
+		if err := k8s.ValidateImage(image); (err == nil) != ok {
+			t.Errorf("ValidateImage(%q) = %v, want ok=%v", image, err, ok)
+		}
+	}
+}
+
+// TestNamesFromGoAreValidated: what the YAML path rejects, the Go API rejects too.
+func TestNamesFromGoAreValidated(t *testing.T) {
+	for _, name := range []string{"Kube_System", strings.Repeat("a", 64), "", "-ns"} {
+		if _, err := k8s.ExistingNamespace(name); err == nil {
+			t.Errorf("ExistingNamespace(%q) accepted", name)
+		}
+	}
+	if ns, err := k8s.ExistingNamespace("kube-system"); err != nil || ns.Display != "kube-system" {
+		t.Errorf("ExistingNamespace(kube-system) = %v, %v", ns, err)
+	}
+	st := cdk.NewStack(cdk.NewTestApp(), "names")
+	_, err := k8s.NewService(st, "svc", k8s.ServiceSpec{Meta: k8s.Meta{Name: "1st.service", Namespace: "Bad_NS"},
+		Selector: map[string]string{"a": "b"}, Ports: []k8s.ServicePort{{Name: "p", Port: 80, TargetPort: "80"}}})
+	if err == nil || !strings.Contains(err.Error(), `Service "1st.service": name:`) || !strings.Contains(err.Error(), `namespace "Bad_NS"`) {
+		t.Errorf("a bad Service name and namespace: %v", err)
+	}
+	_, err = k8s.NewDeployment(st, "dep", k8s.DeploymentSpec{Meta: k8s.Meta{Name: "d", Namespace: "ns"}, Selector: map[string]string{"a": "b"},
+		Template: k8s.PodTemplate{Labels: map[string]string{"a": "b"}, Spec: k8s.PodSpec{Containers: []k8s.Container{{Name: "c", Image: "Not An Image"}}}}})
+	if err == nil || !strings.Contains(err.Error(), `container "c": image: "Not An Image" is not an image reference`) {
+		t.Errorf("a bad image: %v", err)
+	}
+}

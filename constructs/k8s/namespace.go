@@ -6,7 +6,6 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-kubernetes-go/kubernetes/v12/namespacev1"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 )
@@ -28,8 +27,8 @@ type NamespaceSpec struct {
 
 // NewNamespace creates a kubernetes_namespace_v1.
 func NewNamespace(scope constructs.Construct, id string, spec NamespaceSpec) (*Namespace, error) {
-	if errs := validation.IsDNS1123Label(spec.Name); len(errs) > 0 {
-		return nil, fmt.Errorf("namespace %q: %v", spec.Name, errs)
+	if msg := CheckName("Namespace", spec.Name); msg != "" {
+		return nil, fmt.Errorf("namespace %q: %s", spec.Name, msg)
 	}
 	var ns *Namespace
 	err := cdk.Guard("namespace "+spec.Name, func() error {
@@ -58,5 +57,11 @@ func stringMap(m map[string]string) *map[string]*string {
 }
 
 // ExistingNamespace refers to a namespace created outside the stack: objects go into it by
-// name, and Terraform neither creates nor deletes it.
-func ExistingNamespace(name string) *Namespace { return &Namespace{Display: name, Name: name} }
+// name, and Terraform neither creates nor deletes it. The name must be a DNS-1123 label, as for
+// a namespace the stack creates.
+func ExistingNamespace(name string) (*Namespace, error) {
+	if msg := CheckName("Namespace", name); msg != "" {
+		return nil, fmt.Errorf("namespace %q: %s", name, msg)
+	}
+	return &Namespace{Display: name, Name: name}, nil
+}

@@ -1,7 +1,9 @@
 package k8s
 
 import (
+	"encoding/json"
 	"maps"
+	"net"
 	"slices"
 	"strconv"
 
@@ -23,6 +25,18 @@ type NetworkPolicySpec struct {
 	PodSelector map[string]string
 	// Ingress lists the allowed traffic; none means nothing may connect.
 	Ingress []IngressRule
+	// RestrictEgress adds the Egress policy type: the selected pods may then only open the
+	// connections some Egress rule allows (none: no connection at all, not even DNS).
+	RestrictEgress bool
+	// Egress lists the allowed outgoing traffic (used with RestrictEgress).
+	Egress []EgressRule
+}
+
+// EgressRule allows traffic to any of To on any of Ports. An empty To allows every
+// destination; empty Ports allow every port.
+type EgressRule struct {
+	To    []PolicyPeer
+	Ports []PolicyPort
 }
 
 // IngressRule allows traffic from any of From to any of Ports. An empty From allows every
@@ -32,11 +46,14 @@ type IngressRule struct {
 	Ports []PolicyPort
 }
 
-// PolicyPeer is a source of traffic: the pods matching PodSelector, in the policy's own
-// namespace unless NamespaceSelector is set (then in every namespace it matches).
+// PolicyPeer is a source (or, in an egress rule, a destination) of traffic: the pods matching
+// PodSelector, in the policy's own namespace unless NamespaceSelector is set (then in every
+// namespace it matches); or, with CIDR instead of selectors, the IP addresses of that block
+// (for what is not a pod, such as the Kubernetes API server).
 type PolicyPeer struct {
 	PodSelector       map[string]string
 	NamespaceSelector map[string]string
+	CIDR              string
 }
 
 // PolicyPort is a destination port of the protected pods: a number or a container port name,
@@ -56,12 +73,18 @@ func NewNetworkPolicy(scope constructs.Construct, id string, spec NetworkPolicyS
 	checkLabels("NetworkPolicy "+strconv.Quote(spec.Name)+": pod selector", spec.PodSelector, &errs)
 	for i, r := range spec.Ingress {
 		for j, f := range r.From {
-			where := "NetworkPolicy " + strconv.Quote(spec.Name) + ": ingress " + strconv.Itoa(i) + ": from " + strconv.Itoa(j)
-			if len(f.PodSelector) == 0 && len(f.NamespaceSelector) == 0 {
-				errs.add("%s: a pod or namespace selector is required (an empty peer would allow every pod)", where)
-			}
-			checkLabels(where+": pod selector", f.PodSelector, &errs)
-			checkLabels(where+": namespace selector", f.NamespaceSelector, &errs)
+			checkPeer("NetworkPolicy "+strconv.Quote(spec.Name)+": ingress "+strconv.Itoa(i)+": from "+strconv.Itoa(j), f, &errs)
+		}
+		for _, p := range r.Ports {
+			checkPolicyPort(spec.Name, p, &errs)
+		}
+	}
+	if len(spec.Egress) > 0 && !spec.RestrictEgress {
+		errs.add("NetworkPolicy %q: egress rules without RestrictEgress would never apply", spec.Name)
+	}
+	for i, r := range spec.Egress {
+		for j, f := range r.To {
+			checkPeer("NetworkPolicy "+strconv.Quote(spec.Name)+": egress "+strconv.Itoa(i)+": to "+strconv.Itoa(j), f, &errs)
 		}
 		for _, p := range r.Ports {
 			checkPolicyPort(spec.Name, p, &errs)
@@ -77,37 +100,60 @@ func NewNetworkPolicy(scope constructs.Construct, id string, spec NetworkPolicyS
 			rule := &np.NetworkPolicyV1SpecIngress{}
 			var from []*np.NetworkPolicyV1SpecIngressFrom
 			for _, f := range r.From {
-				peer := &np.NetworkPolicyV1SpecIngressFrom{}
-				if len(f.PodSelector) > 0 {
-					peer.PodSelector = &np.NetworkPolicyV1SpecIngressFromPodSelector{MatchLabels: stringMap(f.PodSelector)}
-				}
-				if len(f.NamespaceSelector) > 0 {
-					peer.NamespaceSelector = &np.NetworkPolicyV1SpecIngressFromNamespaceSelector{MatchLabels: stringMap(f.NamespaceSelector)}
-				}
-				from = append(from, peer)
+				from = append(from, renderPeer(f))
 			}
 			if len(from) > 0 {
 				rule.From = from
 			}
-			var ports []*np.NetworkPolicyV1SpecIngressPorts
-			for _, p := range r.Ports {
-				proto := p.Protocol
-				if proto == "" {
-					proto = "TCP"
-				}
-				ports = append(ports, &np.NetworkPolicyV1SpecIngressPorts{Port: jsii.String(p.Port), Protocol: jsii.String(proto)})
-			}
-			if len(ports) > 0 {
+			if ports := renderPorts(r.Ports); len(ports) > 0 {
 				rule.Ports = ports
 			}
 			rules = append(rules, rule)
+		}
+		var egress []*np.NetworkPolicyV1SpecEgress
+		for _, r := range spec.Egress {
+			// The egress types have the ingress ones' shape: convert the rendered rule.
+			in := &np.NetworkPolicyV1SpecIngress{}
+			var to []*np.NetworkPolicyV1SpecIngressFrom
+			for _, f := range r.To {
+				to = append(to, renderPeer(f))
+			}
+			if len(to) > 0 {
+				in.From = to
+			}
+			if ports := renderPorts(r.Ports); len(ports) > 0 {
+				in.Ports = ports
+			}
+			raw, err := json.Marshal(in)
+			if err != nil {
+				return err
+			}
+			var generic map[string]any
+			if err := json.Unmarshal(raw, &generic); err != nil {
+				return err
+			}
+			if from, ok := generic["from"]; ok {
+				delete(generic, "from")
+				generic["to"] = from
+			}
+			out, err := convertJSON[np.NetworkPolicyV1SpecEgress](generic)
+			if err != nil {
+				return err
+			}
+			egress = append(egress, out)
 		}
 		s := &np.NetworkPolicyV1Spec{
 			PodSelector: &np.NetworkPolicyV1SpecPodSelector{MatchLabels: stringMap(spec.PodSelector)},
 			PolicyTypes: jsii.Strings("Ingress"),
 		}
+		if spec.RestrictEgress {
+			s.PolicyTypes = jsii.Strings("Ingress", "Egress")
+		}
 		if len(rules) > 0 {
 			s.Ingress = rules
+		}
+		if len(egress) > 0 {
+			s.Egress = egress
 		}
 		r := np.NewNetworkPolicyV1(scope, jsii.String(id), &np.NetworkPolicyV1Config{
 			Metadata: &np.NetworkPolicyV1Metadata{
@@ -122,6 +168,23 @@ func NewNetworkPolicy(scope constructs.Construct, id string, spec NetworkPolicyS
 	return obj, err
 }
 
+// checkPeer records the problems of a peer: selectors, or a CIDR block, never neither nor both.
+func checkPeer(where string, f PolicyPeer, errs *errList) {
+	selectors := len(f.PodSelector) > 0 || len(f.NamespaceSelector) > 0
+	switch {
+	case f.CIDR != "" && selectors:
+		errs.add("%s: a peer is either selectors or a CIDR block, not both", where)
+	case f.CIDR != "":
+		if _, _, err := net.ParseCIDR(f.CIDR); err != nil {
+			errs.add("%s: CIDR %q: %v", where, f.CIDR, err)
+		}
+	case !selectors:
+		errs.add("%s: a pod or namespace selector is required (an empty peer would allow every pod)", where)
+	}
+	checkLabels(where+": pod selector", f.PodSelector, errs)
+	checkLabels(where+": namespace selector", f.NamespaceSelector, errs)
+}
+
 func checkLabels(where string, m map[string]string, errs *errList) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
@@ -131,6 +194,32 @@ func checkLabels(where string, m map[string]string, errs *errList) {
 			errs.add("%s: value %q of %q: %s", where, m[k], k, msgs[0])
 		}
 	}
+}
+
+func renderPeer(f PolicyPeer) *np.NetworkPolicyV1SpecIngressFrom {
+	peer := &np.NetworkPolicyV1SpecIngressFrom{}
+	if len(f.PodSelector) > 0 {
+		peer.PodSelector = &np.NetworkPolicyV1SpecIngressFromPodSelector{MatchLabels: stringMap(f.PodSelector)}
+	}
+	if len(f.NamespaceSelector) > 0 {
+		peer.NamespaceSelector = &np.NetworkPolicyV1SpecIngressFromNamespaceSelector{MatchLabels: stringMap(f.NamespaceSelector)}
+	}
+	if f.CIDR != "" {
+		peer.IpBlock = &np.NetworkPolicyV1SpecIngressFromIpBlock{Cidr: jsii.String(f.CIDR)}
+	}
+	return peer
+}
+
+func renderPorts(ps []PolicyPort) []*np.NetworkPolicyV1SpecIngressPorts {
+	var ports []*np.NetworkPolicyV1SpecIngressPorts
+	for _, p := range ps {
+		proto := p.Protocol
+		if proto == "" {
+			proto = "TCP"
+		}
+		ports = append(ports, &np.NetworkPolicyV1SpecIngressPorts{Port: jsii.String(p.Port), Protocol: jsii.String(proto)})
+	}
+	return ports
 }
 
 func checkPolicyPort(policy string, p PolicyPort, errs *errList) {

@@ -124,6 +124,7 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 		Hostname:                      str(s.Hostname),
 		Subdomain:                     str(s.Subdomain),
 		TerminationGracePeriodSeconds: nil,
+		PriorityClassName:             str(s.PriorityClassName),
 	}
 	if s.TerminationGracePeriodSeconds != nil {
 		out.TerminationGracePeriodSeconds = jsii.Number(float64(*s.TerminationGracePeriodSeconds))
@@ -372,7 +373,7 @@ func renderVolume(v Volume) (*dep.DeploymentV1SpecTemplateSpecVolume, error) {
 		}
 	case v.Secret != nil:
 		out.Secret = &dep.DeploymentV1SpecTemplateSpecVolumeSecret{
-			SecretName: jsii.String(v.Secret.Name), DefaultMode: str(v.Secret.DefaultMode),
+			SecretName: jsii.String(v.Secret.Name), DefaultMode: str(v.Secret.DefaultMode), Optional: optTrue(v.Secret.Optional),
 		}
 		if len(v.Secret.Items) > 0 {
 			out.Secret.Items = renderItems(v.Secret.Items)

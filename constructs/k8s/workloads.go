@@ -3,6 +3,7 @@ package k8s
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -48,14 +49,43 @@ type DeploymentSpec struct {
 	DependsOn []*Object
 }
 
+// checkMeta checks an object's name the way Kubernetes does for its kind (a Service name is a
+// DNS-1035 label, most others DNS-1123 subdomains) and its namespace: a DNS-1123 label, or the
+// Terraform reference of a namespace the stack created.
 func checkMeta(kind string, m *Meta, errs *errList) {
-	if msgs := validation.IsDNS1123Subdomain(m.Name); len(msgs) > 0 {
-		errs.add("%s %q: name: %s", kind, m.Name, msgs[0])
+	if msg := CheckName(kind, m.Name); msg != "" {
+		errs.add("%s %q: name: %s", kind, m.Name, msg)
 	}
-	if m.Namespace == "" {
+	switch {
+	case m.Namespace == "":
 		errs.add("%s %q: namespace: required", kind, m.Name)
+	case !isToken(m.Namespace):
+		if msgs := validation.IsDNS1123Label(m.Namespace); len(msgs) > 0 {
+			errs.add("%s %q: namespace %q: %s", kind, m.Name, m.Namespace, msgs[0])
+		}
 	}
 }
+
+// CheckName returns "" when name is a valid name for an object of kind, else why it is not:
+// Services and Namespaces take DNS-1035 and DNS-1123 labels, other kinds DNS-1123 subdomains.
+func CheckName(kind, name string) string {
+	var msgs []string
+	switch kind {
+	case "Service":
+		msgs = validation.IsDNS1035Label(name)
+	case "Namespace":
+		msgs = validation.IsDNS1123Label(name)
+	default:
+		msgs = validation.IsDNS1123Subdomain(name)
+	}
+	if len(msgs) > 0 {
+		return msgs[0]
+	}
+	return ""
+}
+
+// isToken reports whether s holds a Terraform reference (unresolved token or expression).
+func isToken(s string) bool { return strings.Contains(s, "${") }
 
 func checkSelector(kind, name string, sel, labels map[string]string, errs *errList) {
 	if len(sel) == 0 {

@@ -1,153 +1,166 @@
 // Package valkey is the worked example of docs/adding-a-module.md: an ArmoniK object store
 // backed by Valkey (the Linux Foundation fork of Redis), written only against the public
-// packages a third party has (constructs/k8s and constructs/outputs), compiled and tested by
-// go test with the rest of the repository.
+// packages a third party has (constructs/k8s, constructs/outputs and the module kit
+// modules/kit), compiled and tested by go test with the rest of the repository.
 //
 // Valkey speaks the Redis protocol, so ArmoniK uses it through its Redis adapter: the module
-// emits the keys Core's Redis adapter reads (armonik-reference §5.6) and nothing else. Swapping
-// the redis module for this one changes only those values and references; ArmoniK is untouched.
+// emits the keys Core's Redis adapter reads (armonik-reference §5.6, Core 0.37.2
+// Adaptors/Redis/src/Options/Redis.cs) and nothing else. Swapping the redis module for this one
+// changes only those values and references; ArmoniK is untouched.
 package valkey
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
+
+// Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
+const Kind = "valkey"
 
 // Port is Valkey's port, the server's and the Service's.
 const Port = 6379
 
+// The valkey user of the official image is 999:1000 (like Redis's).
+const uid, gid = 999, 1000
+
 // Config configures the module. Every field but Namespace has a default.
 type Config struct {
 	// Name of the instance (default "valkey"): the Deployment and Service are <name>, the
-	// Secret <name>-credentials.
+	// Secret <name>-credentials, the NetworkPolicy <name>.
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Namespace receives the objects (required; set by the caller, never read from a file).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
 	// ClusterDomain is the cluster's DNS domain in Redis__EndpointUrl (default "cluster.local").
 	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
-	// Image of the server (default "valkey/valkey:8.1-alpine").
+	// Image of the server (default "valkey/valkey").
 	Image string `json:"image,omitempty" yaml:"image,omitempty"`
+	// Tag of the image (default "8.1-alpine").
+	Tag string `json:"tag,omitempty" yaml:"tag,omitempty"`
+	// TTL is Redis__TtlTimeSpan: how long Core keeps payloads and results (default
+	// "1.00:00:00"; Core's own default never expires them).
+	TTL string `json:"ttl,omitempty" yaml:"ttl,omitempty"`
 	// Wait makes apply wait for the server to be ready (default true).
 	Wait *bool `json:"wait,omitempty" yaml:"wait,omitempty"`
 }
 
 // WithDefaults returns c with every unset field at its default.
 func (c Config) WithDefaults() Config {
-	if c.Name == "" {
-		c.Name = "valkey"
-	}
-	if c.ClusterDomain == "" {
-		c.ClusterDomain = "cluster.local"
-	}
-	if c.Image == "" {
-		c.Image = "valkey/valkey:8.1-alpine"
-	}
-	if c.Wait == nil {
-		t := true
-		c.Wait = &t
-	}
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, "valkey/valkey")
+	c.Tag = kit.Or(c.Tag, "8.1-alpine")
+	c.TTL = kit.Or(c.TTL, "1.00:00:00")
+	c.Wait = kit.OrTrue(c.Wait)
 	return c
 }
 
-// Validate returns every problem of c at once, each naming the instance and the key.
+// common is the part of the configuration every in-cluster module shares, for the kit.
+func (c *Config) common() kit.Common {
+	return kit.Common{
+		Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
+		Image: c.Image, Tag: c.Tag, PullPolicy: "IfNotPresent",
+	}
+}
+
+// Validate returns every problem of c (defaults applied) at once, each naming the instance and
+// the key: `valkey "v": cluster_domain: ...`.
 func (c Config) Validate() error {
-	var errs []error
-	add := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("valkey %q: %s: %s", c.Name, key, fmt.Sprintf(format, args...)))
-	}
-	if msgs := validation.IsDNS1035Label(c.Name); len(msgs) > 0 {
-		add("name", "%s", msgs[0])
-	}
-	if c.Namespace == nil {
-		add("namespace", "required")
-	}
-	if msgs := validation.IsDNS1123Subdomain(c.ClusterDomain); len(msgs) > 0 {
-		add("cluster_domain", "%s", msgs[0])
-	}
-	return errors.Join(errs...)
+	cm := c.common()
+	e := kit.NewErrors(Kind, c.Name)
+	cm.Validate(e)
+	kit.ValidateTimeSpan(e, "ttl", c.TTL)
+	return e.Err()
 }
 
-// Module is a deployed Valkey and the outputs ArmoniK reads.
+// Module is a deployed Valkey and the outputs ArmoniK reads. It implements
+// outputs.ModuleOutputs, outputs.Reporter and outputs.FamilyProvider through the embedded
+// kit.ModuleOutputs.
 type Module struct {
-	*outputs.Module
-	// Deployment, Service and Credentials are the created objects.
-	Deployment, Service, Credentials *k8s.Object
-	// Endpoint is host:port.
+	// Deployment, Service, Credentials and NetworkPolicy are the created objects.
+	Deployment, Service, Credentials, NetworkPolicy *k8s.Object
+	// Endpoint is host:port, Redis__EndpointUrl.
 	Endpoint string
+
+	kit.ModuleOutputs
 }
 
-// New deploys Valkey into scope and returns its outputs.
+// New deploys Valkey into scope and returns its outputs. It returns every configuration
+// problem at once and never panics.
 func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	meta := func(name string) k8s.Meta { return k8s.Meta{Name: name, Namespace: cfg.Namespace.Name} }
-	labels := map[string]string{"app.kubernetes.io/name": "valkey", "app.kubernetes.io/instance": cfg.Name}
+	cm := cfg.common()
+	e := kit.NewErrors(Kind, cfg.Name)
+	m := &Module{Endpoint: kit.HostPort(cm.Host(cfg.Name), Port)}
 
-	// 1. Credentials: generated, kept in a Secret, never in the synthesized JSON.
+	// 1. Credentials: generated by Terraform (random_password), kept in a Secret, never in the
+	//    synthesized JSON; the keys are the names Core reads, so ArmoniK loads the Secret whole.
 	creds, err := k8s.NewGeneratedSecret(scope, id+"-credentials", k8s.GeneratedSecretSpec{
-		Meta:      meta(cfg.Name + "-credentials"),
+		Meta:      cm.Meta(cfg.Name + "-credentials"),
 		Passwords: map[string]k8s.Password{"Redis__Password": {}},
 		Data:      map[string]string{"Redis__User": ""},
 	})
 	if err != nil {
-		return nil, err
+		return nil, e.Fail(err)
 	}
-	// 2. The server reads the password from the Secret; Kubernetes expands $(VALKEY_PASSWORD).
-	uid := int64(999)
-	no, yes := false, true
-	tmpl := k8s.PodTemplate{Labels: labels, Spec: k8s.PodSpec{
-		Containers: []k8s.Container{{
-			Name: "valkey", Image: cfg.Image,
-			Args:      []string{"valkey-server", "--requirepass", "$(VALKEY_PASSWORD)"},
-			Env:       []k8s.EnvVar{{Name: "VALKEY_PASSWORD", SecretKey: &k8s.KeyRef{Name: creds.Name, Key: "Redis__Password"}}},
-			Ports:     []k8s.Port{{Name: "valkey", ContainerPort: Port}},
-			Readiness: &k8s.Probe{TCPPort: "valkey", PeriodSeconds: 5},
-			Security: &k8s.ContainerSecurity{RunAsUser: &uid, RunAsNonRoot: &yes, AllowPrivilegeEscalation: &no,
-				DropCapabilities: []string{"ALL"}, SeccompRuntimeDefault: true},
+	m.Credentials = creds.Object
+	// The config hash rolls the server when its Secret changes.
+	hash, err := cm.ConfigHash(creds.Name)
+	if err != nil {
+		return nil, e.Fail(err)
+	}
+
+	// 2. The server reads the password from the Secret; Kubernetes expands $(VALKEY_PASSWORD)
+	//    in the arguments. Secure defaults from the kit.
+	one := 1
+	m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
+		Meta: cm.Meta(cfg.Name), Replicas: &one, Selector: cm.Selector(), Wait: kit.Bool(cfg.Wait, true),
+		Template: k8s.PodTemplate{Labels: cm.Labels(), Annotations: hash, Spec: k8s.PodSpec{
+			AutomountServiceAccountToken: new(bool),
+			Security:                     kit.PodSecurity(uid, gid, gid),
+			Containers: []k8s.Container{{
+				Name: Kind, Image: cm.ImageRef(), ImagePullPolicy: "IfNotPresent",
+				Args:      []string{"valkey-server", "--requirepass", "$(VALKEY_PASSWORD)"},
+				Env:       []k8s.EnvVar{{Name: "VALKEY_PASSWORD", SecretKey: &k8s.KeyRef{Name: creds.Name, Key: "Redis__Password"}}},
+				Ports:     []k8s.Port{{Name: Kind, ContainerPort: Port}},
+				Readiness: &k8s.Probe{TCPPort: Kind, PeriodSeconds: 5},
+				Security:  kit.ContainerSecurity(),
+			}},
 		}},
-	}}
-	dep, err := k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
-		Meta: meta(cfg.Name), Selector: labels, Template: tmpl, Wait: *cfg.Wait,
 	})
 	if err != nil {
-		return nil, err
+		return nil, e.Fail(err)
 	}
-	svc, err := k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
-		Meta: meta(cfg.Name), Selector: labels, Ports: []k8s.ServicePort{{Name: "valkey", Port: Port, TargetPort: "valkey"}},
+	m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
+		Meta: cm.Meta(cfg.Name), Selector: cm.Selector(), Ports: []k8s.ServicePort{{Name: Kind, Port: Port, TargetPort: Kind}},
 	})
 	if err != nil {
-		return nil, err
+		return nil, e.Fail(err)
 	}
+
 	// 3. Only ArmoniK's pods (labelled app.kubernetes.io/part-of=armonik) may connect.
-	if _, err := k8s.NewNetworkPolicy(scope, id+"-network-policy", k8s.NetworkPolicySpec{
-		Meta: meta(cfg.Name), PodSelector: labels,
-		Ingress: []k8s.IngressRule{{
-			From:  []k8s.PolicyPeer{{PodSelector: map[string]string{"app.kubernetes.io/part-of": "armonik"}}},
-			Ports: []k8s.PolicyPort{{Port: strconv.Itoa(Port)}},
-		}},
-	}); err != nil {
-		return nil, err
+	if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
+		return nil, e.Fail(err)
 	}
-	// 4. The outputs: exactly the keys of Core's Redis adapter. The Secret is referenced by
-	//    its Terraform token, so ArmoniK's pods are created after it.
-	endpoint := fmt.Sprintf("%s.%s.svc.%s:%d", cfg.Name, cfg.Namespace.Display, cfg.ClusterDomain, Port)
+
+	// 4. The outputs: exactly the keys of Core's Redis adapter. kit.Ref refers to the Secret
+	//    with its Terraform token, so ArmoniK's pods are created after it.
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", "ArmoniK.Core.Adapters.Redis.ObjectBuilder").
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll").
-		Env("Components__ObjectStorage", "ArmoniK.Adapters.Redis.ObjectStorage").
-		Env("Redis__EndpointUrl", endpoint).
+		Env("Redis__EndpointUrl", m.Endpoint).
 		Env("Redis__Ssl", strconv.FormatBool(false)).
 		Env("Redis__ClientName", "ArmoniK.Core").
 		Env("Redis__InstanceName", "ArmoniKRedis").
-		EnvSecret(outputs.Named(cfg.Name+"-credentials").WithToken(creds.Name), "Redis__User", "Redis__Password")
-	return &Module{Module: out, Deployment: dep, Service: svc, Credentials: creds.Object, Endpoint: endpoint}, nil
+		Env("Redis__TtlTimeSpan", cfg.TTL).
+		EnvSecret(kit.Ref(creds.Object), "Redis__User", "Redis__Password")
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyObject, out)
+	return m, nil
 }

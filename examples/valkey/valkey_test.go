@@ -21,11 +21,21 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// queueAndTable stands in for the other storage modules of the test.
-func queueAndTable() outputs.ModuleOutputs {
-	return outputs.NewModule("queue-and-table").
+// queue and table stand in for the other storage modules of the test, with the keys Core's
+// startup rules require.
+func queue() outputs.ModuleOutputs {
+	return outputs.NewModule("queue").
 		Env("Components__QueueAdaptorSettings__ClassName", "ArmoniK.Core.Adapters.Amqp.QueueBuilder").
-		Env("Components__TableStorage", "ArmoniK.Adapters.MongoDB.TableStorage")
+		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll").
+		Env("Amqp__Host", "queue.armonik.svc.cluster.local").Env("Amqp__Port", "5672").Env("Amqp__Scheme", "AMQP").
+		Env("Amqp__MaxPriority", "10").
+		EnvSecret(outputs.Named("queue-credentials"), "Amqp__User", "Amqp__Password")
+}
+
+func table() outputs.ModuleOutputs {
+	return outputs.NewModule("table").
+		Env("Components__TableStorage", "ArmoniK.Adapters.MongoDB.TableStorage").
+		EnvFromSecret("MongoDB__ConnectionString", outputs.Named("table-connection"), "uri")
 }
 
 func TestValkeyWiredIntoArmoniK(t *testing.T) {
@@ -43,7 +53,7 @@ func TestValkeyWiredIntoArmoniK(t *testing.T) {
 	}
 	if _, err := armonik.New(st, "armonik", armonik.Config{
 		Namespace: ns,
-		Layers:    armonik.Layers{Core: armonik.Conf{queueAndTable(), vk}},
+		Layers:    armonik.Layers{Core: armonik.Conf{queue(), table(), vk}},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -58,14 +68,14 @@ func TestValkeyWiredIntoArmoniK(t *testing.T) {
 		}
 	}
 	sort.Strings(redisKeys)
-	want := "Components__ObjectStorage Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath Components__ObjectStorageAdaptorSettings__ClassName Redis__ClientName Redis__EndpointUrl Redis__InstanceName Redis__Ssl"
+	want := "Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath Components__ObjectStorageAdaptorSettings__ClassName Redis__ClientName Redis__EndpointUrl Redis__InstanceName Redis__Ssl Redis__TtlTimeSpan"
 	if got := strings.Join(redisKeys, " "); got != want {
 		t.Errorf("control plane object-store keys:\n got %s\nwant %s", got, want)
 	}
-	if got := synthtest.Get(cp, "env_from.0.secret_ref.name"); got != "${kubernetes_secret_v1.valkey-credentials.metadata[0].name}" {
+	if got := synthtest.Get(cp, "env_from.1.secret_ref.name"); got != "${kubernetes_secret_v1.valkey-credentials.metadata[0].name}" {
 		t.Errorf("credentials come from %v", got)
 	}
-	worker := synthtest.Containers(out.Named(t, "kubernetes_deployment_v1", "compute-plane-default"))["worker-0"]
+	worker := synthtest.Containers(out.Named(t, "kubernetes_deployment_v1", "compute-plane-default"))["worker"]
 	if synthtest.Env(worker, "Redis__EndpointUrl") != nil || worker["env_from"] != nil {
 		t.Error("workers must not receive the object store")
 	}
@@ -76,11 +86,12 @@ func TestValkeyWiredIntoArmoniK(t *testing.T) {
 
 func TestValkeyConfigErrors(t *testing.T) {
 	st := cdk.NewStack(cdk.NewTestApp(), "example")
-	_, err := valkey.New(st, "valkey", valkey.Config{Name: "Bad_Name", ClusterDomain: "bad domain"})
+	_, err := valkey.New(st, "valkey", valkey.Config{Name: "Bad_Name", ClusterDomain: "bad domain", Image: "Valkey/Valkey", TTL: "forever"})
 	if err == nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []string{`valkey "Bad_Name": name:`, `valkey "Bad_Name": namespace: required`, `valkey "Bad_Name": cluster_domain:`} {
+	for _, want := range []string{`valkey "Bad_Name": name:`, `valkey "Bad_Name": namespace: required`, `valkey "Bad_Name": cluster_domain:`,
+		`valkey "Bad_Name": image: "Valkey/Valkey:8.1-alpine" is not an image reference`, `valkey "Bad_Name": ttl: "forever" is not a .NET TimeSpan`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

@@ -106,3 +106,12 @@ func LocalBackend(stack Stack, path string) error {
 		return nil
 	})
 }
+
+// DependOn makes stack depend on dependency: the cdktf CLI deploys dependency first and
+// destroys it last, and refuses to deploy stack alone unless told to ignore the dependency.
+func DependOn(stack, dependency Stack) error {
+	return Guard("stack dependency", func() error {
+		stack.AddDependency(dependency)
+		return nil
+	})
+}

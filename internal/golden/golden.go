@@ -7,8 +7,12 @@
 //
 //   - A missing golden file fails the test: a snapshot test that passes without a snapshot
 //     proves nothing.
-//   - UPDATE_GOLDEN=1 go test ./... rewrites the files that differ (review the git diff).
+//   - UPDATE_GOLDEN=1 (or true; 0 and false do not) go test ./... rewrites the files that
+//     differ, and logs each file it rewrote (review the git diff). A value that is not a
+//     boolean fails the test.
 //   - When CI is set, files are never rewritten, even with UPDATE_GOLDEN.
+//   - File does the same for any file a test keeps current (docs generated from the code, the
+//     README's graph), so every rewrite goes through this package.
 //   - A mismatch prints a unified diff of the lines that differ.
 package golden
 
@@ -19,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -33,9 +38,33 @@ func Path(name string) string {
 	return filepath.Join(Dir, safeName.ReplaceAllString(name, "_")+".golden.json")
 }
 
-// Updating reports whether goldens may be rewritten: UPDATE_GOLDEN set and CI unset.
+// Updating reports whether goldens may be rewritten: UPDATE_GOLDEN a true boolean
+// (strconv.ParseBool: 1, t, true...) and CI unset. An invalid value counts as false; the
+// comparing functions fail the test on it.
 func Updating() bool {
-	return os.Getenv("UPDATE_GOLDEN") != "" && os.Getenv("CI") == ""
+	u, err := requested()
+	return err == nil && u && os.Getenv("CI") == ""
+}
+
+// requested parses UPDATE_GOLDEN ("" is false).
+func requested() (bool, error) {
+	v := os.Getenv("UPDATE_GOLDEN")
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("UPDATE_GOLDEN=%q is not a boolean: use 1 or true to rewrite, 0 or false (or unset) to compare", v)
+	}
+	return b, nil
+}
+
+// checkEnv fails t on an invalid UPDATE_GOLDEN.
+func checkEnv(t testing.TB) {
+	t.Helper()
+	if _, err := requested(); err != nil {
+		t.Fatalf("%v", err)
+	}
 }
 
 // Canonical re-indents JSON with two spaces and a final newline; keys keep their order
@@ -62,7 +91,20 @@ func JSON(t testing.TB, name string, got []byte) {
 // Bytes compares got with the golden file of name byte for byte, or rewrites it when Updating.
 func Bytes(t testing.TB, name string, got []byte) {
 	t.Helper()
-	path := Path(name)
+	compare(t, "golden "+name, Path(name), got)
+}
+
+// File compares got with the file at path (relative to the test's package directory), or
+// rewrites it when Updating: for the files a test keeps equal to what the code generates
+// (docs/configuration.md, the JSON Schema, README.md with its graph).
+func File(t testing.TB, path string, got []byte) {
+	t.Helper()
+	compare(t, path, path, got)
+}
+
+func compare(t testing.TB, what, path string, got []byte) {
+	t.Helper()
+	checkEnv(t)
 	want, err := os.ReadFile(path)
 	if Updating() {
 		if err == nil && bytes.Equal(want, got) {
@@ -74,18 +116,18 @@ func Bytes(t testing.TB, name string, got []byte) {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("golden %s: wrote %s", name, path)
+		t.Logf("%s: rewrote %s", what, path)
 		return
 	}
 	if err != nil {
 		if os.IsNotExist(err) {
-			t.Fatalf("golden %s: %s does not exist; create it with UPDATE_GOLDEN=1 go test ./... (not possible when CI is set) and review it", name, path)
+			t.Fatalf("%s: %s does not exist; create it with UPDATE_GOLDEN=1 go test ./... (not possible when CI is set) and review it", what, path)
 		}
-		t.Fatalf("golden %s: %v", name, err)
+		t.Fatalf("%s: %v", what, err)
 	}
 	if !bytes.Equal(want, got) {
-		t.Errorf("golden %s: output differs from %s (- golden, + got); if the change is intended, run UPDATE_GOLDEN=1 go test ./... and review the diff\n%s",
-			name, path, Diff(string(want), string(got)))
+		t.Errorf("%s: output differs from %s (- file, + got); if the change is intended, run UPDATE_GOLDEN=1 go test ./... and review the diff\n%s",
+			what, path, Diff(string(want), string(got)))
 	}
 }
 

@@ -1,6 +1,7 @@
 package golden
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,8 +42,8 @@ type fakeT struct {
 }
 
 func (f *fakeT) Helper()                           {}
-func (f *fakeT) Errorf(format string, args ...any) { f.fail(format) }
-func (f *fakeT) Fatalf(format string, args ...any) { f.fail(format) }
+func (f *fakeT) Errorf(format string, args ...any) { f.fail(fmt.Sprintf(format, args...)) }
+func (f *fakeT) Fatalf(format string, args ...any) { f.fail(fmt.Sprintf(format, args...)) }
 
 // fail keeps the first message: unlike testing.T, fakeT's Fatalf does not stop the caller.
 func (f *fakeT) fail(msg string) {
@@ -96,5 +97,38 @@ func TestMissingGoldenFailsAndCIBlocksUpdate(t *testing.T) {
 	JSON(f, "missing", []byte(`{"a":2}`))
 	if !f.failed || !strings.Contains(f.msg, "differs") {
 		t.Fatalf("a different value must fail, got %v %q", f.failed, f.msg)
+	}
+}
+
+// TestUpdateGoldenIsABoolean: 0 and false compare, 1 and true rewrite (logging the file), and
+// anything else fails instead of being taken for "rewrite".
+func TestUpdateGoldenIsABoolean(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "doc.md")
+	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CI", "")
+	for _, v := range []string{"0", "false", "FALSE"} {
+		t.Setenv("UPDATE_GOLDEN", v)
+		f := &fakeT{TB: t}
+		File(f, path, []byte("new\n"))
+		if got, _ := os.ReadFile(path); string(got) != "old\n" || !f.failed {
+			t.Errorf("UPDATE_GOLDEN=%s rewrote the file or passed (file %q, failed %v)", v, got, f.failed)
+		}
+	}
+	t.Setenv("UPDATE_GOLDEN", "yes please")
+	f := &fakeT{TB: t}
+	File(f, path, []byte("new\n"))
+	if got, _ := os.ReadFile(path); string(got) != "old\n" || !f.failed || !strings.Contains(f.msg, "is not a boolean") {
+		t.Errorf("an invalid UPDATE_GOLDEN: file %q, failed %v, %q", got, f.failed, f.msg)
+	}
+	for _, v := range []string{"1", "true"} {
+		t.Setenv("UPDATE_GOLDEN", v)
+		f := &fakeT{TB: t}
+		File(f, path, []byte(v+"\n"))
+		if got, _ := os.ReadFile(path); string(got) != v+"\n" || f.failed {
+			t.Errorf("UPDATE_GOLDEN=%s did not rewrite (file %q, failed %v)", v, got, f.failed)
+		}
 	}
 }

@@ -137,3 +137,19 @@ func String(v any) string {
 	}
 	return string(b)
 }
+
+// Manifest returns the kubernetes_manifest of the given kind whose metadata.name is name; it
+// fails the test when there is not exactly one.
+func (j JSON) Manifest(t testing.TB, kind, name string) map[string]any {
+	t.Helper()
+	var found []map[string]any
+	for _, r := range j.Resources("kubernetes_manifest") {
+		if Get(r, "manifest.kind") == kind && Get(r, "manifest.metadata.name") == name {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want exactly one %s manifest named %q, found %d", kind, name, len(found))
+	}
+	return found[0]
+}

@@ -20,9 +20,11 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -39,7 +41,10 @@ type PathError struct {
 
 func (e *PathError) Error() string {
 	p := e.Path
-	if p == "" {
+	switch {
+	case p == "" && e.Line > 0:
+		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+	case p == "":
 		p = "(top level)"
 	}
 	if e.Line > 0 {
@@ -52,9 +57,18 @@ type callbackUnmarshaler interface {
 	UnmarshalYAML(unmarshal func(any) error) error
 }
 
+// PathUnmarshaler is implemented by types that decode themselves like callback unmarshalers
+// and want to know where they are in the document (their path, such as
+// "localhost.armonik.layers.core[1]"), for instance to name what they decode after it. The
+// callback decodes strictly, and its errors carry their lines and paths.
+type PathUnmarshaler interface {
+	UnmarshalYAMLAt(path string, unmarshal func(any) error) error
+}
+
 var (
-	callbackType = reflect.TypeOf((*callbackUnmarshaler)(nil)).Elem()
-	textType     = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+	pathCallbackType = reflect.TypeOf((*PathUnmarshaler)(nil)).Elem()
+	callbackType     = reflect.TypeOf((*callbackUnmarshaler)(nil)).Elem()
+	textType         = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 )
 
 type decoder struct {
@@ -76,11 +90,17 @@ func Decode(data []byte, out any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return errors.New("yamlconf: Decode needs a non-nil pointer")
 	}
+	if err := checkText(data); err != nil {
+		return err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if err == io.EOF {
 			return &PathError{Msg: "the document is empty"}
+		}
+		if line := tabIndented(data); line > 0 {
+			return &PathError{Line: line, Msg: "tabs are not allowed for indentation in YAML: indent with spaces"}
 		}
 		return &PathError{Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
@@ -104,6 +124,46 @@ func Decode(data []byte, out any) error {
 		return e
 	}
 	return errors.Join(d.errs...)
+}
+
+// checkText rejects a document that is not UTF-8, naming the byte offset and line of the first
+// invalid byte.
+func checkText(data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	for off := 0; off < len(data); {
+		r, size := utf8.DecodeRune(data[off:])
+		if r == utf8.RuneError && size <= 1 {
+			line := 1 + bytes.Count(data[:off], []byte("\n"))
+			return &PathError{Line: line, Msg: fmt.Sprintf("invalid UTF-8 at byte offset %d (byte 0x%02x): save the file as UTF-8", off, data[off])}
+		}
+		off += size
+	}
+	return nil
+}
+
+// tabIndented returns the first line (1-based) whose indentation holds a tab, or 0.
+func tabIndented(data []byte) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		indent := l[:len(l)-len(bytes.TrimLeft(l, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 && len(bytes.TrimSpace(l)) > 0 {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// MaxQuoted is the longest value an error message quotes whole; longer ones are cut (Quote).
+const MaxQuoted = 80
+
+// Quote quotes s like %q, cut to MaxQuoted characters with its length when it is longer, so
+// an oversized value never floods an error message.
+func Quote(s string) string {
+	if len([]rune(s)) <= MaxQuoted {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprintf("%s... (%d characters)", strconv.Quote(string([]rune(s)[:MaxQuoted])), len([]rune(s)))
 }
 
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
@@ -131,7 +191,7 @@ func kindName(n *yaml.Node) string {
 		if n.Tag == "!!null" {
 			return "null"
 		}
-		return fmt.Sprintf("%q", n.Value)
+		return Quote(n.Value)
 	}
 	return "an unexpected node"
 }
@@ -148,12 +208,18 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	// Types with their own decoding.
-	if v.CanAddr() && v.Addr().Type().Implements(callbackType) {
+	if v.CanAddr() && isChoice(v.Type()) {
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 			return
 		}
-		u := v.Addr().Interface().(callbackUnmarshaler)
-		err := u.UnmarshalYAML(func(target any) error {
+		d.decodeChoice(n, v.Addr().Interface().(Choice), path)
+		return
+	}
+	if v.CanAddr() && (v.Addr().Type().Implements(callbackType) || v.Addr().Type().Implements(pathCallbackType)) {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		unmarshal := func(target any) error {
 			sub := &decoder{budget: d.budget}
 			tv := reflect.ValueOf(target)
 			if tv.Kind() != reflect.Pointer || tv.IsNil() {
@@ -161,9 +227,22 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			}
 			sub.decode(n, tv.Elem(), path)
 			return errors.Join(sub.errs...)
-		})
+		}
+		var err error
+		if u, ok := v.Addr().Interface().(PathUnmarshaler); ok {
+			err = u.UnmarshalYAMLAt(path, unmarshal)
+		} else {
+			err = v.Addr().Interface().(callbackUnmarshaler).UnmarshalYAML(unmarshal)
+		}
 		if err != nil {
-			d.fail(n, path, "%v", err)
+			// Errors of the nested decoding already carry their lines and paths: keep them as
+			// they are rather than under this node's.
+			var pe *PathError
+			if errors.As(err, &pe) {
+				d.errs = append(d.errs, err)
+			} else {
+				d.fail(n, path, "%v", err)
+			}
 		}
 		return
 	}
@@ -311,6 +390,13 @@ func Fields(t reflect.Type) []Field {
 	return out
 }
 
+// KeyHinter is implemented by a struct type that knows keys users may write but it does not
+// accept (a key it once had, another tool's spelling): KeyHint returns what to tell them about
+// key, or "" for an ordinary unknown key.
+type KeyHinter interface {
+	KeyHint(key string) string
+}
+
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
 		d.fail(n, path, "want a mapping, got %s", kindName(n))
@@ -326,6 +412,12 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	d.pairs(n, path, func(k, val *yaml.Node) {
 		index, ok := fs[k.Value]
 		if !ok {
+			if h, isHinter := reflect.New(v.Type()).Interface().(KeyHinter); isHinter {
+				if hint := h.KeyHint(k.Value); hint != "" {
+					d.fail(k, join(path, k.Value), "%s", hint)
+					return
+				}
+			}
 			d.fail(k, join(path, k.Value), "unknown key (known keys: %s)", strings.Join(names, ", "))
 			return
 		}
@@ -351,4 +443,19 @@ func (d *decoder) pairs(n *yaml.Node, path string, fn func(k, v *yaml.Node)) {
 			fn(k, val)
 		}
 	}
+}
+
+// quoted matches a Go-quoted string (as %q writes it) in a message.
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// ShortenQuoted cuts every quoted value of msg longer than MaxQuoted characters (see Quote):
+// for messages built by code that quotes values whole.
+func ShortenQuoted(msg string) string {
+	return quoted.ReplaceAllStringFunc(msg, func(q string) string {
+		s, err := strconv.Unquote(q)
+		if err != nil || len([]rune(s)) <= MaxQuoted {
+			return q
+		}
+		return Quote(s)
+	})
 }

@@ -59,6 +59,9 @@ func (g *schemaGen) of(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if isChoice(t) {
+		return g.choiceSchema(t)
+	}
 	if t.Implements(schemerType) || reflect.PointerTo(t).Implements(schemerType) {
 		return reflect.New(t).Interface().(Schemer).JSONSchema(g.of)
 	}
@@ -202,6 +205,10 @@ func Reference(v any, docs Docs) []Row {
 			for ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
+			if isChoice(ft) {
+				choiceRows(ft, p, func(r Row) { rows = append(rows, r) }, walk)
+				continue
+			}
 			switch ft.Kind() {
 			case reflect.Struct:
 				walk(ft, p)
@@ -219,6 +226,9 @@ func Reference(v any, docs Docs) []Row {
 func typeName(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if isChoice(t) {
+		return "one of " + altKeys(choiceOf(t))
 	}
 	if t.Implements(schemerType) || reflect.PointerTo(t).Implements(schemerType) {
 		return "outputs"

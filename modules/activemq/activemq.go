@@ -11,7 +11,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -23,9 +23,6 @@ const (
 	QueueAdapterClassName = "ArmoniK.Core.Adapters.Amqp.QueueBuilder"
 	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath.
 	QueueAdapterPath = "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll"
-	// LegacyQueueStorage is Components__QueueStorage, read by old Core versions only
-	// ("ObjectStorage" is upstream's spelling).
-	LegacyQueueStorage = "ArmoniK.Adapters.Amqp.ObjectStorage"
 	// Port is the AMQP 1.0 port of the broker and of its Service; TLSPort replaces it with TLS
 	// on (AMQPS, its IANA port).
 	Port    = 5672
@@ -108,26 +105,30 @@ type Config struct {
 	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods may connect to the
 	// broker, on its AMQP port (default true).
 	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
+	// AMQP holds Amqp__MaxPriority (max_priority, default 10) and Amqp__AllowInsecureTls
+	// (allow_insecure_tls, TLS only). See modules.AMQP.
+	modules.AMQP `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.User = base.Or(c.User, DefaultUser)
-	c.JavaMemory = base.Or(c.JavaMemory, DefaultJavaMemory)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	c.AMQP = c.AMQP.WithDefaults()
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.User = kit.Or(c.User, DefaultUser)
+	c.JavaMemory = kit.Or(c.JavaMemory, DefaultJavaMemory)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
-func (c *Config) common() base.Common {
-	return base.Common{
+func (c *Config) common() kit.Common {
+	return kit.Common{
 		Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
@@ -137,9 +138,9 @@ func (c *Config) common() base.Common {
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
-	base.ValidateUserName(e, "user", c.User)
+	kit.ValidateUserName(e, "user", c.User)
 	for _, f := range strings.Fields(c.JavaMemory) {
 		if !strings.HasPrefix(f, "-X") {
 			e.Add("java_memory", "%q is not a JVM memory option such as -Xmx3g", f)
@@ -148,7 +149,8 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.JavaMemory) == "" {
 		e.Add("java_memory", "required")
 	}
-	base.ValidateTLS(e, c.TLS)
+	kit.ValidateTLS(e, c.TLS)
+	kit.ValidateAMQP(e, c.AMQP, c.TLS.Enabled)
 	return e.Err()
 }
 
@@ -175,175 +177,231 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New deploys an ActiveMQ broker on scope (a stack) with the configuration cfg, defaults
-// applied. It returns every configuration problem at once and never panics.
+// applied. It returns every configuration problem at once and never panics. The steps: the
+// Secrets and configuration the broker reads, its claim, the Deployment and Service, the Secret
+// ArmoniK reads, the NetworkPolicy, and the outputs.
 func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
-	tls := cfg.TLS.Enabled
-	port, portName, scheme := Port, "amqp", Scheme
-	if tls {
-		port, portName, scheme = TLSPort, "amqps", TLSScheme
+	b := newBuild(scope, id, cfg)
+	for _, step := range []func() error{b.serverSecret, b.brokerConfig, b.claim, b.deployment, b.service, b.credentials, b.networkPolicy} {
+		if err := step(); err != nil {
+			return nil, b.e.Fail(err)
+		}
 	}
-	m := &Module{Host: cm.Host(cfg.Name), Port: port}
-	wait := base.Bool(cfg.Wait, true)
+	b.outputs()
+	return b.m, nil
+}
 
+// build holds what the steps of New share.
+type build struct {
+	scope          constructs.Construct
+	id             string
+	cfg            Config
+	cm             kit.Common
+	e              *kit.Errors
+	m              *Module
+	tls            bool
+	port           int
+	portName       string
+	scheme         string
+	initContainers []k8s.Container
+}
+
+func newBuild(scope constructs.Construct, id string, cfg Config) *build {
+	b := &build{scope: scope, id: id, cfg: cfg, cm: cfg.common(), e: kit.NewErrors(Kind, cfg.Name), tls: cfg.TLS.Enabled,
+		port: Port, portName: "amqp", scheme: Scheme}
+	if b.tls {
+		b.port, b.portName, b.scheme = TLSPort, "amqps", TLSScheme
+	}
+	b.m = &Module{Host: b.cm.Host(cfg.Name), Port: b.port}
+	return b
+}
+
+// serverSecret creates <name>-server: the user name and generated passwords the broker reads.
+func (b *build) serverSecret() error {
 	passwords := map[string]k8s.Password{"password": {}}
-	if tls {
+	if b.tls {
 		passwords["keystore-password"] = k8s.Password{}
 	}
 	var err error
-	m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
-		Meta:      cm.Meta(cfg.Name + "-server"),
+	b.m.Server, err = k8s.NewGeneratedSecret(b.scope, b.id+"-server", k8s.GeneratedSecretSpec{
+		Meta:      b.cm.Meta(b.cfg.Name + "-server"),
 		Passwords: passwords,
-		Data:      map[string]string{"username": cfg.User},
+		Data:      map[string]string{"username": b.cfg.User},
 	})
-	if err != nil {
-		return nil, e.Fail(err)
-	}
-	m.BrokerConfig, err = k8s.NewConfigMap(scope, id+"-config", k8s.ConfigMapSpec{
-		Meta: cm.Meta(cfg.Name + "-config"),
-		Data: map[string]string{"activemq.xml": k8s.Literal(brokerXML(cfg.Name, cfg.Storage.Size, tls))},
+	return err
+}
+
+// brokerConfig creates <name>-config with activemq.xml.
+func (b *build) brokerConfig() error {
+	var err error
+	b.m.BrokerConfig, err = k8s.NewConfigMap(b.scope, b.id+"-config", k8s.ConfigMapSpec{
+		Meta: b.cm.Meta(b.cfg.Name + "-config"),
+		Data: map[string]string{"activemq.xml": k8s.Literal(brokerXML(b.cfg.Name, b.cfg.Storage.Size, b.tls))},
 	})
-	if err != nil {
-		return nil, e.Fail(err)
-	}
-	m.Claim, err = k8s.NewClaim(scope, id+"-data", k8s.ClaimSpec{
-		Meta: cm.Meta(cfg.Name + "-data"), Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass,
+	return err
+}
+
+// claim creates <name>-data, the message store.
+func (b *build) claim() error {
+	var err error
+	b.m.Claim, err = k8s.NewClaim(b.scope, b.id+"-data", k8s.ClaimSpec{
+		Meta: b.cm.Meta(b.cfg.Name + "-data"), Size: b.cfg.Storage.Size, StorageClass: b.cfg.Storage.StorageClass,
 	})
-	if err != nil {
-		return nil, e.Fail(err)
-	}
-	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name, m.BrokerConfig.Name)
-	if err != nil {
-		return nil, e.Fail(err)
-	}
-	secretKey := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
-	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = portName; return &p }
+	return err
+}
+
+func (b *build) secretKey(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: b.m.Server.Name, Key: k} }
+
+// container is the broker's container and the pod's volumes: heap options, credentials from
+// the server Secret, activemq.xml over the image's, the data claim, and with TLS the keystore
+// built by an init container.
+func (b *build) container() (k8s.Container, []k8s.Volume) {
 	env := []k8s.EnvVar{
 		// Setting ACTIVEMQ_OPTS keeps the entrypoint from adding -Djetty.host=0.0.0.0
 		// and makes the heap options count (6.2.0 ignored ACTIVEMQ_OPTS_MEMORY).
-		{Name: "ACTIVEMQ_OPTS", Value: cfg.JavaMemory + " -Djava.util.logging.config.file=logging.properties -Djava.security.auth.login.config=" + home + "/conf/login.config"},
+		{Name: "ACTIVEMQ_OPTS", Value: b.cfg.JavaMemory + " -Djava.util.logging.config.file=logging.properties -Djava.security.auth.login.config=" + home + "/conf/login.config"},
 		{Name: "ACTIVEMQ_TMP", Value: "/tmp"},
-		{Name: envUser, SecretKey: secretKey("username")},
-		{Name: envPassword, SecretKey: secretKey("password")},
+		{Name: envUser, SecretKey: b.secretKey("username")},
+		{Name: envPassword, SecretKey: b.secretKey("password")},
 	}
 	mounts := []k8s.Mount{
 		{Volume: "config", Path: confFile, SubPath: "activemq.xml", ReadOnly: true},
 		{Volume: "data", Path: dataDir},
 	}
 	volumes := []k8s.Volume{
-		{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: m.BrokerConfig.Name}},
-		{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}},
+		{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: b.m.BrokerConfig.Name}},
+		{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: b.m.Claim.Name}},
 	}
-	var initContainers []k8s.Container
-	if tls {
+	if b.tls {
 		// The broker needs a Java keystore; the user's Secret holds PEM files. The image's
 		// openssl (a dependency of Ubuntu's ca-certificates in the eclipse-temurin base)
 		// bundles them into a PKCS#12 file in a memory volume, protected by a generated
 		// password that activemq.xml reads from the environment.
-		env = append(env, k8s.EnvVar{Name: envKeystorePassword, SecretKey: secretKey("keystore-password")})
+		env = append(env, k8s.EnvVar{Name: envKeystorePassword, SecretKey: b.secretKey("keystore-password")})
 		mounts = append(mounts, k8s.Mount{Volume: "keystore", Path: keystoreDir, ReadOnly: true})
 		volumes = append(volumes,
-			base.TLSVolume("tls", cfg.TLS),
+			kit.TLSVolume("tls", b.cfg.TLS),
 			k8s.Volume{Name: "keystore", EmptyDir: &k8s.EmptyDirVolume{Medium: "Memory", SizeLimit: "1Mi"}},
 		)
-		initContainers = append(initContainers, k8s.Container{
+		b.initContainers = []k8s.Container{{
 			Name:            "keystore",
-			Image:           cm.ImageRef(),
-			ImagePullPolicy: cfg.PullPolicy,
+			Image:           b.cm.ImageRef(),
+			ImagePullPolicy: b.cfg.PullPolicy,
 			Command: []string{"sh", "-c", "rm -f " + keystoreFile + " && openssl pkcs12 -export" +
 				" -in " + tlsDir + "/" + modules.DefaultTLSCertKey + " -inkey " + tlsDir + "/" + modules.DefaultTLSKeyKey +
 				" -certfile " + tlsDir + "/" + modules.DefaultTLSCAKey + " -name activemq" +
 				" -passout env:" + envKeystorePassword + " -out " + keystoreFile},
-			Env: []k8s.EnvVar{{Name: envKeystorePassword, SecretKey: secretKey("keystore-password")}},
+			Env: []k8s.EnvVar{{Name: envKeystorePassword, SecretKey: b.secretKey("keystore-password")}},
 			Mounts: []k8s.Mount{
 				{Volume: "tls", Path: tlsDir, ReadOnly: true},
 				{Volume: "keystore", Path: keystoreDir},
 			},
-			Security: base.ContainerSecurity(),
-		})
+			Security: kit.ContainerSecurity(),
+		}}
 	}
+	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = b.portName; return &p }
+	return k8s.Container{
+		Name:            "activemq",
+		Image:           b.cm.ImageRef(),
+		ImagePullPolicy: b.cfg.PullPolicy,
+		Env:             env,
+		Ports:           []k8s.Port{{Name: b.portName, ContainerPort: b.port}},
+		Mounts:          mounts,
+		Resources:       b.cfg.Resources,
+		Startup:         tcp(k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
+		Readiness:       tcp(k8s.Probe{PeriodSeconds: 10}),
+		Liveness:        tcp(k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
+		Security:        kit.ContainerSecurity(),
+	}, volumes
+}
+
+// deployment creates the broker's Deployment (one replica, Recreate: KahaDB takes a lock), its
+// pod rolling when the Secrets or activemq.xml change.
+func (b *build) deployment() error {
+	hash, err := b.cm.ConfigHashWith(kit.TLSHashInputs(b.cfg.TLS), b.m.Server.Name, b.m.BrokerConfig.Name)
+	if err != nil {
+		return err
+	}
+	broker, volumes := b.container()
 	one := 1
-	m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
-		Meta:     cm.Meta(cfg.Name),
+	b.m.Deployment, err = k8s.NewDeployment(b.scope, b.id+"-deployment", k8s.DeploymentSpec{
+		Meta:     b.cm.Meta(b.cfg.Name),
 		Replicas: &one,
-		Selector: cm.Selector(),
+		Selector: b.cm.Selector(),
 		Strategy: "Recreate",
-		Wait:     wait,
+		Wait:     kit.Bool(b.cfg.Wait, true),
 		Template: k8s.PodTemplate{
-			Labels:      cm.Labels(),
+			Labels:      b.cm.Labels(),
 			Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(uid, gid, gid),
-				NodeSelector:                 cfg.NodeSelector,
-				Tolerations:                  cfg.Tolerations,
-				InitContainers:               initContainers,
-				Containers: []k8s.Container{{
-					Name:            "activemq",
-					Image:           cm.ImageRef(),
-					ImagePullPolicy: cfg.PullPolicy,
-					Env:             env,
-					Ports:           []k8s.Port{{Name: portName, ContainerPort: port}},
-					Mounts:          mounts,
-					Resources:       cfg.Resources,
-					Startup:         tcp(k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
-					Readiness:       tcp(k8s.Probe{PeriodSeconds: 10}),
-					Liveness:        tcp(k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
-					Security:        base.ContainerSecurity(),
-				}},
-				Volumes: volumes,
+				Security:                     kit.PodSecurity(uid, gid, gid),
+				NodeSelector:                 b.cfg.NodeSelector,
+				Tolerations:                  b.cfg.Tolerations,
+				InitContainers:               b.initContainers,
+				Containers:                   []k8s.Container{broker},
+				Volumes:                      volumes,
 			},
 		},
 	})
-	if err != nil {
-		return nil, e.Fail(err)
-	}
-	m.Service, err = k8s.NewService(scope, id+"-service", k8s.ServiceSpec{
-		Meta:     cm.Meta(cfg.Name),
-		Selector: cm.Selector(),
-		Ports:    []k8s.ServicePort{{Name: portName, Port: port, TargetPort: portName}},
-	})
-	if err != nil {
-		return nil, e.Fail(err)
-	}
-	m.Credentials, err = k8s.NewSecret(scope, id+"-credentials", k8s.SecretSpec{
-		Meta:      cm.Meta(cfg.Name + "-credentials"),
-		Data:      map[string]string{"Amqp__User": cfg.User, "Amqp__Password": m.Server.Values["password"]},
-		DependsOn: []*k8s.Object{m.Deployment},
-	})
-	if err != nil {
-		return nil, e.Fail(err)
-	}
+	return err
+}
 
-	if base.Bool(cfg.NetworkPolicy, true) {
-		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, port); err != nil {
-			return nil, e.Fail(err)
-		}
-	}
+// service exposes the AMQP port.
+func (b *build) service() error {
+	var err error
+	b.m.Service, err = k8s.NewService(b.scope, b.id+"-service", k8s.ServiceSpec{
+		Meta:     b.cm.Meta(b.cfg.Name),
+		Selector: b.cm.Selector(),
+		Ports:    []k8s.ServicePort{{Name: b.portName, Port: b.port, TargetPort: b.portName}},
+	})
+	return err
+}
 
-	creds := base.Ref(m.Credentials)
-	out := outputs.NewModule(cfg.Name).
-		Env("Components__QueueStorage", LegacyQueueStorage).
+// credentials creates <name>-credentials, which ArmoniK reads whole, once the broker is ready
+// (with Wait), so that ArmoniK's pods start after it.
+func (b *build) credentials() error {
+	var err error
+	b.m.Credentials, err = k8s.NewSecret(b.scope, b.id+"-credentials", k8s.SecretSpec{
+		Meta:      b.cm.Meta(b.cfg.Name + "-credentials"),
+		Data:      map[string]string{"Amqp__User": b.cfg.User, "Amqp__Password": b.m.Server.Values["password"]},
+		DependsOn: []*k8s.Object{b.m.Deployment},
+	})
+	return err
+}
+
+// networkPolicy admits only ArmoniK's pods, on the AMQP port.
+func (b *build) networkPolicy() error {
+	if !kit.Bool(b.cfg.NetworkPolicy, true) {
+		return nil
+	}
+	var err error
+	b.m.NetworkPolicy, err = b.cm.NetworkPolicy(b.scope, b.id+"-network-policy", false, b.port)
+	return err
+}
+
+// outputs are the keys Core's AMQP adapter reads.
+func (b *build) outputs() {
+	out := outputs.NewModule(b.cfg.Name).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
-		Env("Amqp__Host", m.Host).
-		Env("Amqp__Port", strconv.Itoa(port)).
-		Env("Amqp__Scheme", scheme).
-		EnvSecret(creds, "Amqp__User", "Amqp__Password")
-	if tls {
-		base.CAMount(out, "Amqp__CaPath", cfg.Name+"-ca", cfg.TLS)
+		Env("Amqp__Host", b.m.Host).
+		Env("Amqp__Port", strconv.Itoa(b.port)).
+		Env("Amqp__Scheme", b.scheme).
+		EnvSecret(kit.Ref(b.m.Credentials), "Amqp__User", "Amqp__Password")
+	kit.AMQPOutputs(out, b.cfg.AMQP)
+	if b.tls {
+		kit.CAMount(out, "Amqp__CaPath", b.cfg.Name+"-ca", b.cfg.TLS)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
-	return m, nil
+	b.m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyQueue, out)
 }
 
 // brokerXML is the broker configuration: upstream's queue policy (prioritized messages, which

@@ -9,19 +9,22 @@
 // Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
 // storage/onpremise/activemq/; see armonik-reference §5.1):
 //
-//	env  Components__QueueStorage = ArmoniK.Adapters.Amqp.ObjectStorage (sic; legacy, old Core)   outputs.tf, variables.tf
 //	env  Components__QueueAdaptorSettings__ClassName = ArmoniK.Core.Adapters.Amqp.QueueBuilder     outputs.tf, variables.tf
 //	env  Components__QueueAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll                                    outputs.tf, variables.tf
 //	env  Amqp__Host = <name>.<namespace>.svc.<cluster_domain>                                        locals.tf (domain was hard-coded)
 //	env  Amqp__Port = 5672, or 5671 with TLS                                                         outputs.tf (service port; upstream 5672 for amqp+ssl)
 //	env  Amqp__Scheme = AMQP, or AMQPS with TLS                                                      outputs.tf, variables.tf (upstream always AMQPS)
+//	env  Amqp__MaxPriority = 10 (max_priority)                                                  Core terraform/modules/storage/queue/activemq/outputs.tf (Infra left it to the user)
+//	env  Amqp__AllowInsecureTls = true, only with allow_insecure_tls (TLS)                        (Core 0.37.2 Adaptors/Amqp/src/ConnectionAmqp.cs)
 //	env  Amqp__CaPath = /amqp/ca.pem, with TLS only                                                  outputs.tf ("${var.path}/ca.pem")
 //	env_secret  <name>-credentials {Amqp__User, Amqp__Password}                                      secrets.tf (activemq-user-credentials)
 //	mount_secret  <name>-ca: the CA key of Config.TLS.Secret at /amqp/ca.pem (0444), with TLS only   outputs.tf certificate (Secret activemq at /amqp)
 //
-// Amqp__LinkCredit, MaxPriority and the other tuning keys are ArmoniK's defaults, not the
-// module's. TLS is off by default (see below and modules.TLS): inside the namespace, the
+// Amqp__MaxPriority is the module's: Core 0.37.2 exits at startup without it (>= 1,
+// Adaptors/QueueCommon/src/QueueStorageBase.cs). Amqp__LinkCredit and Amqp__MaxRetries come from
+// the Core images' appsettings.json (2 and 10). Components__QueueStorage, which upstream still
+// emits, is read by no Core since 0.13.0 and is not emitted. TLS is off by default (see below and modules.TLS): inside the namespace, the
 // NetworkPolicy already limits who can connect.
 //
 // # What is deployed
@@ -71,8 +74,10 @@
 // declares <sslContext keyStore=".../keystore.p12" keyStoreType="PKCS12"
 // keyStorePassword="${ARMONIK_KEYSTORE_PASSWORD}"/>. Upstream generated its own CA and stored a
 // PKCS#12 certificate.pfx next to the PEM files (certificates.tf); its certificate had no SAN,
-// hence Amqp__AllowHostMismatch=true in every deployment. The certificate must name
-// <name>.<namespace>.svc.<cluster_domain>, Amqp__Host.
+// hence Amqp__AllowHostMismatch=true in every deployment, a key Core 0.37.2's AMQP adapter does
+// not read (Adaptors/Amqp/src/ConnectionAmqp.cs passes Amqp__AllowInsecureTls to its certificate
+// check). The certificate must name <name>.<namespace>.svc.<cluster_domain>, Amqp__Host, or
+// allow_insecure_tls: true sets Amqp__AllowInsecureTls to accept the mismatch.
 //
 // # Image and security
 //

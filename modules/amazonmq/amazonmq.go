@@ -7,7 +7,8 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -19,8 +20,6 @@ const (
 	QueueAdapterClassName = "ArmoniK.Core.Adapters.Amqp.QueueBuilder"
 	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath.
 	QueueAdapterPath = "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll"
-	// LegacyQueueStorage is Components__QueueStorage, read by old Core versions only.
-	LegacyQueueStorage = "ArmoniK.Adapters.Amqp.ObjectStorage"
 )
 
 // Defaults.
@@ -55,26 +54,30 @@ type Config struct {
 	UserKey string `json:"user_key,omitempty" yaml:"user_key,omitempty"`
 	// PasswordKey is the Secret's key holding the password (default "password").
 	PasswordKey string `json:"password_key,omitempty" yaml:"password_key,omitempty"`
+	// AMQP holds Amqp__MaxPriority (max_priority, default 10) and Amqp__AllowInsecureTls
+	// (allow_insecure_tls, TLS only). See modules.AMQP.
+	modules.AMQP `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
+	c.AMQP = c.AMQP.WithDefaults()
+	c.Name = kit.Or(c.Name, Kind)
 	if c.Port == 0 {
 		c.Port = DefaultPort
 	}
-	c.Scheme = base.Or(c.Scheme, DefaultScheme)
-	c.UserKey = base.Or(c.UserKey, DefaultUserKey)
-	c.PasswordKey = base.Or(c.PasswordKey, DefaultPasswordKey)
+	c.Scheme = kit.Or(c.Scheme, DefaultScheme)
+	c.UserKey = kit.Or(c.UserKey, DefaultUserKey)
+	c.PasswordKey = kit.Or(c.PasswordKey, DefaultPasswordKey)
 	return c
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
-	return []base.Credential{
+func (c *Config) credentials() []kit.Credential {
+	return []kit.Credential{
 		{Env: "Amqp__User", Key: c.UserKey, Field: "user_key", Var: "user", What: "the Amazon MQ broker user"},
 		{Env: "Amqp__Password", Key: c.PasswordKey, Field: "password_key", Var: "password", What: "the Amazon MQ broker password"},
 	}
@@ -82,13 +85,14 @@ func (c *Config) credentials() []base.Credential {
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateHost(e, "host", c.Host)
-	base.ValidatePort(e, "port", c.Port)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateHost(e, "host", c.Host)
+	kit.ValidatePort(e, "port", c.Port)
 	if c.Scheme != "AMQPS" && c.Scheme != "AMQP" {
 		e.Add("scheme", "%q must be AMQPS or AMQP", c.Scheme)
 	}
+	kit.ValidateAMQP(e, c.AMQP, c.Scheme == "AMQPS")
 	p := c.endpoint()
 	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	return e.Err()
@@ -103,7 +107,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the Amazon MQ broker of cfg, defaults applied, declaring on scope's stack
@@ -116,17 +120,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	m := &Module{}
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__QueueStorage", LegacyQueueStorage).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("Amqp__Host", cfg.Host).
 		Env("Amqp__Port", strconv.Itoa(cfg.Port)).
 		Env("Amqp__Scheme", cfg.Scheme)
+	kit.AMQPOutputs(out, cfg.AMQP)
 	p := cfg.endpoint()
 	var err error
 	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
-		return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
+		return nil, kit.NewErrors(Kind, cfg.Name).Fail(err)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyQueue, out)
 	return m, nil
 }

@@ -12,13 +12,14 @@
 // Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
 // storage/aws/mq/; see armonik-reference §5.3):
 //
-//	env  Components__QueueStorage = ArmoniK.Adapters.Amqp.ObjectStorage (sic; legacy, old Core)   outputs.tf, variables.tf
 //	env  Components__QueueAdaptorSettings__ClassName = ArmoniK.Core.Adapters.Amqp.QueueBuilder     outputs.tf, variables.tf
 //	env  Components__QueueAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll                                    outputs.tf, variables.tf
 //	env  Amqp__Host = Config.Host                                                                    outputs.tf (host of the broker's endpoint)
 //	env  Amqp__Port = Config.Port (default 5671)                                                     outputs.tf (port of the endpoint)
 //	env  Amqp__Scheme = Config.Scheme (default AMQPS)                                                outputs.tf, variables.tf scheme
+//	env  Amqp__MaxPriority = 10 (max_priority)                                                  Core terraform/modules/storage/queue/activemq/outputs.tf (Infra left it to the user)
+//	env  Amqp__AllowInsecureTls = true, only with allow_insecure_tls (TLS)                        (Core 0.37.2 Adaptors/Amqp/src/ConnectionAmqp.cs)
 //	env_from_secret  Amqp__User     <- <secret>/<user_key>      (default <name>-credentials/username)  secrets.tf (activemq-user-credentials)
 //	env_from_secret  Amqp__Password <- <secret>/<password_key>  (default <name>-credentials/password)  secrets.tf
 //

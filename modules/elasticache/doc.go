@@ -11,7 +11,6 @@
 // Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
 // storage/aws/elasticache/; see armonik-reference §5.6):
 //
-//	env  Components__ObjectStorage = ArmoniK.Adapters.Redis.ObjectStorage (legacy, old Core)             outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__ClassName = ArmoniK.Core.Adapters.Redis.ObjectBuilder  outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll                                      outputs.tf, variables.tf
@@ -20,6 +19,7 @@
 //	env  Redis__ClientName = ArmoniK.Core                                                                 outputs.tf, variables.tf
 //	env  Redis__CaPath = "" (Amazon's certificate is publicly trusted)                                    outputs.tf
 //	env  Redis__InstanceName = ArmoniKRedis                                                               outputs.tf, variables.tf
+//	env  Redis__TtlTimeSpan = 1.00:00:00 (Config.TTL)                                                  AK quick-deploy parameters.tfvars (core.env)
 //	With Config.Auth only (upstream had no AUTH token):
 //	env  Redis__User = Config.User (default "": the default user)
 //	env_from_secret  Redis__Password <- <secret>/<password_key> (default <name>-credentials/auth-token)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -19,16 +19,17 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.Redis.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.Redis.ObjectStorage"
 )
 
 // Defaults.
 const (
 	DefaultPort         = 6379
 	DefaultInstanceName = "ArmoniKRedis"
-	DefaultClientName   = "ArmoniK.Core"
-	DefaultPasswordKey  = "auth-token"
+	// DefaultTTL is Redis__TtlTimeSpan: objects expire a day after they are written
+	// (upstream's quick-deploy value; Core's own default never expires them).
+	DefaultTTL         = "1.00:00:00"
+	DefaultClientName  = "ArmoniK.Core"
+	DefaultPasswordKey = "auth-token"
 )
 
 // Config configures the ElastiCache module: the primary endpoint of a Redis (or Valkey)
@@ -49,6 +50,10 @@ type Config struct {
 	Ssl *bool `json:"ssl,omitempty" yaml:"ssl,omitempty"`
 	// InstanceName is Redis__InstanceName, the key prefix Core uses (default "ArmoniKRedis").
 	InstanceName string `json:"instance_name,omitempty" yaml:"instance_name,omitempty"`
+	// TTL is Redis__TtlTimeSpan, a .NET TimeSpan: how long Core keeps payloads and results
+	// (default "1.00:00:00", one day, as upstream's quick-deploy; Core's own default never
+	// expires them and the cache fills up).
+	TTL string `json:"ttl,omitempty" yaml:"ttl,omitempty"`
 	// ClientName is Redis__ClientName (default "ArmoniK.Core").
 	ClientName string `json:"client_name,omitempty" yaml:"client_name,omitempty"`
 	// Auth passes an AUTH token (default false: upstream's group had none): Redis__User and
@@ -67,37 +72,39 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
+	c.Name = kit.Or(c.Name, Kind)
 	if c.Port == 0 {
 		c.Port = DefaultPort
 	}
-	c.Ssl = base.OrTrue(c.Ssl)
-	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
-	c.ClientName = base.Or(c.ClientName, DefaultClientName)
-	c.PasswordKey = base.Or(c.PasswordKey, DefaultPasswordKey)
+	c.Ssl = kit.OrTrue(c.Ssl)
+	c.InstanceName = kit.Or(c.InstanceName, DefaultInstanceName)
+	c.TTL = kit.Or(c.TTL, DefaultTTL)
+	c.ClientName = kit.Or(c.ClientName, DefaultClientName)
+	c.PasswordKey = kit.Or(c.PasswordKey, DefaultPasswordKey)
 	return c
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
-	return []base.Credential{
+func (c *Config) credentials() []kit.Credential {
+	return []kit.Credential{
 		{Env: "Redis__Password", Key: c.PasswordKey, Field: "password_key", Var: "auth_token", What: "the ElastiCache AUTH token"},
 	}
 }
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateHost(e, "host", c.Host)
-	base.ValidatePort(e, "port", c.Port)
-	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateHost(e, "host", c.Host)
+	kit.ValidatePort(e, "port", c.Port)
+	kit.ValidateRedisNames(e, c.InstanceName, c.ClientName)
+	kit.ValidateTimeSpan(e, "ttl", c.TTL)
 	if c.Auth {
 		if c.User != "" {
-			base.ValidateUserName(e, "user", c.User)
+			kit.ValidateUserName(e, "user", c.User)
 		}
 		p := c.endpoint()
 		p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
@@ -117,7 +124,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the replication group of cfg, defaults applied, declaring on scope's stack
@@ -130,22 +137,22 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	m := &Module{}
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
-		Env("Redis__EndpointUrl", base.HostPort(cfg.Host, cfg.Port)).
-		Env("Redis__Ssl", strconv.FormatBool(base.Bool(cfg.Ssl, true))).
+		Env("Redis__EndpointUrl", kit.HostPort(cfg.Host, cfg.Port)).
+		Env("Redis__Ssl", strconv.FormatBool(kit.Bool(cfg.Ssl, true))).
 		Env("Redis__ClientName", cfg.ClientName).
 		Env("Redis__CaPath", "").
-		Env("Redis__InstanceName", cfg.InstanceName)
+		Env("Redis__InstanceName", cfg.InstanceName).
+		Env("Redis__TtlTimeSpan", cfg.TTL)
 	if cfg.Auth {
 		out.Env("Redis__User", cfg.User)
 		p := cfg.endpoint()
 		var err error
 		if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
-			return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
+			return nil, kit.NewErrors(Kind, cfg.Name).Fail(err)
 		}
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }

@@ -12,23 +12,24 @@
 // storage/atlas/; see armonik-reference §5.5):
 //
 //	env  Components__TableStorage = ArmoniK.Adapters.MongoDB.TableStorage                         outputs.tf
-//	env  MongoDB__Tls = true (Config.TLS)                                                          outputs.tf
-//	env  MongoDB__DatabaseName = database (Config.DatabaseName)                                    outputs.tf
-//	env  MongoDB__DirectConnection = false                                                         outputs.tf
-//	env  MongoDB__AuthSource = admin (Config.AuthSource)                                           outputs.tf
-//	env  MongoDB__Sharding = false (Config.Sharding)                                               outputs.tf
+//	env  MongoDB__DataRetention = 1.00:00:00 (Config.DataRetention)                                AK quick-deploy parameters.tfvars (jobs.env)
+//	env  MongoDB__Sharding = true, only with Config.Sharding                                       outputs.tf
 //	env_from_secret  MongoDB__ConnectionString <- <secret>/<connection_string_key>
 //	                 (default <name>-credentials/connection-string)                                outputs.tf, secrets.tf (<cluster>-mongodbatlas-connection-string/string)
 //	With Config.CASecret only (a private CA):
 //	env  MongoDB__CAFile = /mongodb/certs/ca.crt
 //	mount_secret  <name>-ca: the CA key of Config.CASecret at /mongodb/certs/ca.crt (0444)
 //
-// Core reads a non-empty connection string before anything else: it overrides Host, Port,
-// User, Password, Tls, ReplicaSet and DirectConnection (ServiceCollectionExt.cs, images.md §3).
-// So the module does not emit upstream's MongoDB__Host (parsed from the SRV string) nor
-// MongoDB__User/Password (the Atlas admin user, also inside the string), and the string must
-// carry the user, the password and the options; the database is the string's path, so end it
-// with /<database_name> (MongoDB__DatabaseName is kept as upstream emitted it). TLS certificates
+// Core 0.37.2 reads a non-empty connection string before anything else: it then ignores Host,
+// Port, User, Password, Tls, ReplicaSet, DirectConnection, AuthSource, DatabaseName,
+// MaxConnectionPoolSize and ServerSelectionTimeout, and takes the database from the string's
+// path (Adaptors/MongoDB/src/ServiceCollectionExt.cs, GetMongoSettings and AddMongoStorages).
+// So the module emits none of those keys (upstream emitted Tls, DatabaseName, DirectConnection
+// and AuthSource, all dead), and the string must carry the user, the password, the options and
+// the database: a string without a path makes Core ask the driver for a null database and fail
+// at startup, so the variable has a validation block that rejects it before Terraform plans
+// (an existing Secret cannot be checked). MongoDB__Sharding is still read (the collections are
+// sharded); MongoDB__DataRetention sets the TTL of finished data. TLS certificates
 // are checked against MongoDB__CAFile when it is set, else the system store, and
 // MongoDB__AllowInsecureTls (an override) is the only way to skip the check.
 // MongoDB__MonitoringConnectionString belongs

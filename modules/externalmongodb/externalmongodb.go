@@ -1,14 +1,11 @@
 package externalmongodb
 
 import (
-	"regexp"
-	"strconv"
-
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -22,10 +19,11 @@ const (
 
 // Defaults.
 const (
-	DefaultDatabaseName        = "database"
-	DefaultAuthSource          = "admin"
 	DefaultConnectionStringKey = "connection-string"
-	DefaultCAKey               = "ca.crt"
+	// DefaultDataRetention is MongoDB__DataRetention: how long finished sessions, tasks and
+	// results are kept (upstream's localhost value; Core's own default keeps them forever).
+	DefaultDataRetention = "1.00:00:00"
+	DefaultCAKey         = "ca.crt"
 	// DefaultCAPath is MongoDB__CAFile when a CA is given (the in-cluster module's path).
 	DefaultCAPath = "/mongodb/certs/ca.crt"
 )
@@ -46,12 +44,10 @@ type Config struct {
 	// ConnectionStringKey is the Secret's key of the connection string (default
 	// "connection-string").
 	ConnectionStringKey string `json:"connection_string_key,omitempty" yaml:"connection_string_key,omitempty"`
-	// DatabaseName is MongoDB__DatabaseName (default "database", as upstream's Atlas module).
-	DatabaseName string `json:"database_name,omitempty" yaml:"database_name,omitempty"`
-	// AuthSource is MongoDB__AuthSource (default "admin", Atlas's).
-	AuthSource string `json:"auth_source,omitempty" yaml:"auth_source,omitempty"`
-	// TLS is MongoDB__Tls (default true: Atlas requires TLS).
-	TLS *bool `json:"tls,omitempty" yaml:"tls,omitempty"`
+	// DataRetention is MongoDB__DataRetention, a .NET TimeSpan: how long finished sessions,
+	// tasks and results stay in the database (default "1.00:00:00", one day, as upstream's
+	// quick-deploy; Core's own default never removes them).
+	DataRetention string `json:"data_retention,omitempty" yaml:"data_retention,omitempty"`
 	// Sharding is MongoDB__Sharding (default false; true for a sharded cluster).
 	Sharding bool `json:"sharding,omitempty" yaml:"sharding,omitempty"`
 	// CASecret is an existing Secret of the namespace holding the CA of a server whose
@@ -66,43 +62,40 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ConnectionStringKey = base.Or(c.ConnectionStringKey, DefaultConnectionStringKey)
-	c.DatabaseName = base.Or(c.DatabaseName, DefaultDatabaseName)
-	c.AuthSource = base.Or(c.AuthSource, DefaultAuthSource)
-	c.TLS = base.OrTrue(c.TLS)
-	c.CAKey = base.Or(c.CAKey, DefaultCAKey)
-	c.CAPath = base.Or(c.CAPath, DefaultCAPath)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ConnectionStringKey = kit.Or(c.ConnectionStringKey, DefaultConnectionStringKey)
+	c.DataRetention = kit.Or(c.DataRetention, DefaultDataRetention)
+	c.CAKey = kit.Or(c.CAKey, DefaultCAKey)
+	c.CAPath = kit.Or(c.CAPath, DefaultCAPath)
 	return c
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "table-storage", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "table-storage", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
-	return []base.Credential{{
+func (c *Config) credentials() []kit.Credential {
+	return []kit.Credential{{
 		Env: "MongoDB__ConnectionString", Key: c.ConnectionStringKey, Field: "connection_string_key", Var: "connection_string",
-		What: "the MongoDB connection string, with user and password (mongodb:// or mongodb+srv://)",
+		What: "the MongoDB connection string, with user, password and database (mongodb://user:password@host/<database>?... or mongodb+srv://)",
+		Validations: []k8s.VariableValidation{{
+			Condition: `can(regex("^mongodb([+]srv)?://[^/?#]+/[^/?#]+", VALUE))`,
+			ErrorMessage: "The MongoDB connection string must start with mongodb:// or mongodb+srv:// and name the database in its path " +
+				"(mongodb+srv://user:password@host/<database>?options): ArmoniK Core 0.37.2 takes the database from the path only " +
+				"and fails at startup without one (Adaptors/MongoDB/src/ServiceCollectionExt.cs).",
+		}},
 	}}
 }
 
-var identRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
-
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	if !identRE.MatchString(c.DatabaseName) {
-		e.Add("database_name", "%q must be 1 to 63 letters, digits, '_' or '-'", c.DatabaseName)
-	}
-	if !identRE.MatchString(c.AuthSource) {
-		e.Add("auth_source", "%q must be 1 to 63 letters, digits, '_' or '-'", c.AuthSource)
-	}
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateTimeSpan(e, "data_retention", c.DataRetention)
 	if c.CASecret != "" {
-		base.ValidateSecretName(e, "ca_secret", c.CASecret)
-		base.ValidateSecretKey(e, "ca_key", c.CAKey)
-		base.ValidateCAPath(e, "ca_path", c.CAPath)
+		kit.ValidateSecretName(e, "ca_secret", c.CASecret)
+		kit.ValidateSecretKey(e, "ca_key", c.CAKey)
+		kit.ValidateCAPath(e, "ca_path", c.CAPath)
 	}
 	p := c.endpoint()
 	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
@@ -118,7 +111,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the MongoDB of cfg, defaults applied, declaring on scope's stack the
@@ -132,19 +125,18 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	m := &Module{}
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__TableStorage", TableStorage).
-		Env("MongoDB__Tls", strconv.FormatBool(base.Bool(cfg.TLS, true))).
-		Env("MongoDB__DatabaseName", cfg.DatabaseName).
-		Env("MongoDB__DirectConnection", "false").
-		Env("MongoDB__AuthSource", cfg.AuthSource).
-		Env("MongoDB__Sharding", strconv.FormatBool(cfg.Sharding))
+		Env("MongoDB__DataRetention", cfg.DataRetention)
+	if cfg.Sharding {
+		out.Env("MongoDB__Sharding", "true")
+	}
 	if cfg.CASecret != "" {
-		base.MountCA(out, "MongoDB__CAFile", cfg.Name+"-ca", outputs.Named(cfg.CASecret), cfg.CAKey, cfg.CAPath)
+		kit.MountCA(out, "MongoDB__CAFile", cfg.Name+"-ca", outputs.Named(cfg.CASecret), cfg.CAKey, cfg.CAPath)
 	}
 	p := cfg.endpoint()
 	var err error
 	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
-		return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
+		return nil, kit.NewErrors(Kind, cfg.Name).Fail(err)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyTable, out)
 	return m, nil
 }

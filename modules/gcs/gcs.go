@@ -8,7 +8,8 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -21,8 +22,6 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.S3.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/s3/ArmoniK.Core.Adapters.S3.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.S3.ObjectStorage"
 )
 
 // Defaults.
@@ -52,25 +51,34 @@ type Config struct {
 	AccessIDKey string `json:"access_id_key,omitempty" yaml:"access_id_key,omitempty"`
 	// SecretKey is the Secret's key holding the HMAC secret (default "secret").
 	SecretKey string `json:"secret_key,omitempty" yaml:"secret_key,omitempty"`
+	// Role is "object-storage" (default: ArmoniK Core's object store, S3__*) or
+	// "shared-storage" (the workers' shared storage, read by the DLL worker through the S3
+	// API: FileStorageType=S3, S3Storage__*); the stacks set it from where the module is listed.
+	Role string `json:"-" yaml:"-"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.EndpointURL = base.Or(c.EndpointURL, DefaultEndpointURL)
-	c.AccessIDKey = base.Or(c.AccessIDKey, DefaultAccessIDKey)
-	c.SecretKey = base.Or(c.SecretKey, DefaultSecretKey)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Role = kit.Or(c.Role, modules.RoleObjectStorage)
+	c.EndpointURL = kit.Or(c.EndpointURL, DefaultEndpointURL)
+	c.AccessIDKey = kit.Or(c.AccessIDKey, DefaultAccessIDKey)
+	c.SecretKey = kit.Or(c.SecretKey, DefaultSecretKey)
 	return c
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
-	return []base.Credential{
-		{Env: "S3__Login", Key: c.AccessIDKey, Field: "access_id_key", Var: "access_id", What: "the access id of the Cloud Storage HMAC key"},
-		{Env: "S3__Password", Key: c.SecretKey, Field: "secret_key", Var: "secret", What: "the secret of the Cloud Storage HMAC key"},
+func (c *Config) credentials() []kit.Credential {
+	login, password := "S3__Login", "S3__Password"
+	if c.Role == modules.RoleSharedStorage {
+		login, password = "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey"
+	}
+	return []kit.Credential{
+		{Env: login, Key: c.AccessIDKey, Field: "access_id_key", Var: "access_id", What: "the access id of the Cloud Storage HMAC key"},
+		{Env: password, Key: c.SecretKey, Field: "secret_key", Var: "secret", What: "the secret of the Cloud Storage HMAC key"},
 	}
 }
 
@@ -79,12 +87,13 @@ var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,61}[a-z0-9]$`)
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
 	if !bucketRE.MatchString(c.Bucket) || strings.HasPrefix(c.Bucket, "goog") {
 		e.Add("bucket", "%q is not a Cloud Storage bucket name (3 to 63 lowercase letters, digits, '-', '_' and '.')", c.Bucket)
 	}
-	base.ValidateHTTPSURL(e, "endpoint_url", c.EndpointURL)
+	kit.ValidateHTTPSURL(e, "endpoint_url", c.EndpointURL)
+	kit.ValidateOneOf(e, "role", c.Role, []string{modules.RoleObjectStorage, modules.RoleSharedStorage})
 	p := c.endpoint()
 	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	return e.Err()
@@ -99,7 +108,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the bucket of cfg, defaults applied, declaring on scope's stack the
@@ -111,20 +120,28 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	m := &Module{}
-	out := outputs.NewModule(cfg.Name).
-		Env("Components__ObjectStorage", LegacyObjectStorage).
-		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
-		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
-		Env("S3__BucketName", cfg.Bucket).
-		Env("S3__UseChecksum", "false").
-		Env("S3__MustForcePathStyle", "false").
-		Env("S3__UseChunkEncoding", "false").
-		Env("S3__EndpointUrl", cfg.EndpointURL)
+	out := outputs.NewModule(cfg.Name)
+	family := outputs.FamilyObject
+	if cfg.Role == modules.RoleSharedStorage {
+		family = outputs.FamilySharedStorage
+		out.Env("FileStorageType", "S3").
+			Env("S3Storage__ServiceURL", cfg.EndpointURL).
+			Env("S3Storage__BucketName", cfg.Bucket).
+			Env("S3Storage__MustForcePathStyle", "false")
+	} else {
+		out.Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
+			Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
+			Env("S3__BucketName", cfg.Bucket).
+			Env("S3__UseChecksum", "false").
+			Env("S3__MustForcePathStyle", "false").
+			Env("S3__UseChunkEncoding", "false").
+			Env("S3__EndpointUrl", cfg.EndpointURL)
+	}
 	p := cfg.endpoint()
 	var err error
 	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
-		return nil, base.NewErrors(Kind, cfg.Name).Fail(err)
+		return nil, kit.NewErrors(Kind, cfg.Name).Fail(err)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = kit.NewModuleOutputs(family, out)
 	return m, nil
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name.
@@ -45,20 +45,20 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Path = base.Or(c.Path, DefaultPath)
-	c.Type = base.Or(c.Type, DefaultType)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Path = kit.Or(c.Path, DefaultPath)
+	c.Type = kit.Or(c.Type, DefaultType)
 	return c
 }
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
 	if !path.IsAbs(c.Path) || path.Clean(c.Path) != c.Path || c.Path == "/" {
 		e.Add("path", "%q must be an absolute, clean directory of the node other than /", c.Path)
 	}
-	base.ValidateOneOf(e, "type", c.Type, Types)
+	kit.ValidateOneOf(e, "type", c.Type, Types)
 	return e.Err()
 }
 
@@ -70,7 +70,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New returns the workers' shared storage on the node directory cfg.Path, defaults applied. It
@@ -83,7 +83,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	return &Module{
 		Path: cfg.Path,
-		ModuleOutputs: base.NewModuleOutputs(outputs.NewModule(cfg.Name).
+		ModuleOutputs: kit.NewModuleOutputs(outputs.FamilySharedStorage, outputs.NewModule(cfg.Name).
 			Env("FileStorageType", FileStorageType).
 			MountHostPath(cfg.Name, MountPath, outputs.HostPath{Path: cfg.Path, Type: cfg.Type}, outputs.ReadOnly())),
 	}, nil

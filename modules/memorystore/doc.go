@@ -12,7 +12,6 @@
 // Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
 // storage/gcp/memorystore/redis/; see armonik-reference §5.6):
 //
-//	env  Components__ObjectStorage = ArmoniK.Adapters.Redis.ObjectStorage (legacy, old Core)             outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__ClassName = ArmoniK.Core.Adapters.Redis.ObjectBuilder  outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll                                      outputs.tf, variables.tf
@@ -20,6 +19,7 @@
 //	env  Redis__Ssl = true (Config.Ssl)                                                                   outputs.tf, variables.tf ssl_option
 //	env  Redis__ClientName = ArmoniK.Core                                                                 outputs.tf, variables.tf
 //	env  Redis__InstanceName = ArmoniKRedis                                                               outputs.tf, variables.tf
+//	env  Redis__TtlTimeSpan = 1.00:00:00 (Config.TTL)                                                  AK quick-deploy parameters.tfvars (core.env)
 //	With Ssl:
 //	env  Redis__CaPath = /redis/chain.pem                                                                 outputs.tf ("${var.path}/chain.pem")
 //	mount_secret  <name>-ca: the CA key of the CA Secret at /redis/chain.pem (0444)                       outputs.tf redis-secret1, secrets.tf redis-ca

@@ -8,7 +8,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -20,8 +20,6 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.Redis.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.Redis.ObjectStorage"
 )
 
 // Defaults.
@@ -30,8 +28,11 @@ const (
 	DefaultTLSPort      = 6378
 	DefaultPort         = 6379
 	DefaultInstanceName = "ArmoniKRedis"
-	DefaultClientName   = "ArmoniK.Core"
-	DefaultCAKey        = "ca.crt"
+	// DefaultTTL is Redis__TtlTimeSpan: objects expire a day after they are written
+	// (upstream's quick-deploy value; Core's own default never expires them).
+	DefaultTTL        = "1.00:00:00"
+	DefaultClientName = "ArmoniK.Core"
+	DefaultCAKey      = "ca.crt"
 	// DefaultCAPath is Redis__CaPath: upstream's /redis/chain.pem (variables.tf path, outputs.tf).
 	DefaultCAPath      = "/redis/chain.pem"
 	DefaultPasswordKey = "auth-string"
@@ -54,6 +55,10 @@ type Config struct {
 	Ssl *bool `json:"ssl,omitempty" yaml:"ssl,omitempty"`
 	// InstanceName is Redis__InstanceName, the key prefix Core uses (default "ArmoniKRedis").
 	InstanceName string `json:"instance_name,omitempty" yaml:"instance_name,omitempty"`
+	// TTL is Redis__TtlTimeSpan, a .NET TimeSpan: how long Core keeps payloads and results
+	// (default "1.00:00:00", one day, as upstream's quick-deploy; Core's own default never
+	// expires them and the cache fills up).
+	TTL string `json:"ttl,omitempty" yaml:"ttl,omitempty"`
 	// ClientName is Redis__ClientName (default "ArmoniK.Core").
 	ClientName string `json:"client_name,omitempty" yaml:"client_name,omitempty"`
 	// CASecret is an existing Secret of the namespace holding the instance's server CA
@@ -79,47 +84,49 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Ssl = base.OrTrue(c.Ssl)
-	c.Auth = base.OrTrue(c.Auth)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Ssl = kit.OrTrue(c.Ssl)
+	c.Auth = kit.OrTrue(c.Auth)
 	if c.Port == 0 {
 		c.Port = DefaultPort
 		if *c.Ssl {
 			c.Port = DefaultTLSPort
 		}
 	}
-	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
-	c.ClientName = base.Or(c.ClientName, DefaultClientName)
-	c.CAKey = base.Or(c.CAKey, DefaultCAKey)
-	c.CAPath = base.Or(c.CAPath, DefaultCAPath)
-	c.PasswordKey = base.Or(c.PasswordKey, DefaultPasswordKey)
+	c.InstanceName = kit.Or(c.InstanceName, DefaultInstanceName)
+	c.TTL = kit.Or(c.TTL, DefaultTTL)
+	c.ClientName = kit.Or(c.ClientName, DefaultClientName)
+	c.CAKey = kit.Or(c.CAKey, DefaultCAKey)
+	c.CAPath = kit.Or(c.CAPath, DefaultCAPath)
+	c.PasswordKey = kit.Or(c.PasswordKey, DefaultPasswordKey)
 	return c
 }
 
-func (c *Config) endpoint() base.Endpoint {
-	return base.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
+func (c *Config) endpoint() kit.Endpoint {
+	return kit.Endpoint{Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace}
 }
 
-func (c *Config) credentials() []base.Credential {
-	return []base.Credential{
+func (c *Config) credentials() []kit.Credential {
+	return []kit.Credential{
 		{Env: "Redis__Password", Key: c.PasswordKey, Field: "password_key", Var: "auth_string", What: "the Memorystore AUTH string"},
 	}
 }
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateHost(e, "host", c.Host)
-	base.ValidatePort(e, "port", c.Port)
-	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
-	if base.Bool(c.Ssl, true) {
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateHost(e, "host", c.Host)
+	kit.ValidatePort(e, "port", c.Port)
+	kit.ValidateRedisNames(e, c.InstanceName, c.ClientName)
+	kit.ValidateTimeSpan(e, "ttl", c.TTL)
+	if kit.Bool(c.Ssl, true) {
 		switch {
 		case c.CASecret != "" && c.CACertificate != "":
 			e.Add("ca_secret", "set ca_secret or ca_certificate, not both")
 		case c.CASecret != "":
-			base.ValidateSecretName(e, "ca_secret", c.CASecret)
-			base.ValidateSecretKey(e, "ca_key", c.CAKey)
+			kit.ValidateSecretName(e, "ca_secret", c.CASecret)
+			kit.ValidateSecretKey(e, "ca_key", c.CAKey)
 		case c.CACertificate != "":
 			if !strings.Contains(c.CACertificate, "-----BEGIN CERTIFICATE-----") {
 				e.Add("ca_certificate", "must hold PEM certificates (-----BEGIN CERTIFICATE-----)")
@@ -130,11 +137,11 @@ func (c Config) Validate() error {
 		default:
 			e.Add("ca_secret", "required with ssl: the instance's server CA (ca_secret, or its PEM in ca_certificate)")
 		}
-		base.ValidateCAPath(e, "ca_path", c.CAPath)
+		kit.ValidateCAPath(e, "ca_path", c.CAPath)
 	} else if c.CASecret != "" || c.CACertificate != "" {
 		e.Add("ssl", "ca_secret and ca_certificate are only used with ssl: true")
 	}
-	if base.Bool(c.Auth, true) {
+	if kit.Bool(c.Auth, true) {
 		p := c.endpoint()
 		p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	} else if c.ExistingSecret != "" {
@@ -155,7 +162,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the Memorystore instance of cfg, defaults applied, declaring on scope's
@@ -166,17 +173,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	e := base.NewErrors(Kind, cfg.Name)
-	ssl := base.Bool(cfg.Ssl, true)
+	e := kit.NewErrors(Kind, cfg.Name)
+	ssl := kit.Bool(cfg.Ssl, true)
 	m := &Module{}
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
-		Env("Redis__EndpointUrl", base.HostPort(cfg.Host, cfg.Port)).
+		Env("Redis__EndpointUrl", kit.HostPort(cfg.Host, cfg.Port)).
 		Env("Redis__Ssl", strconv.FormatBool(ssl)).
 		Env("Redis__ClientName", cfg.ClientName).
-		Env("Redis__InstanceName", cfg.InstanceName)
+		Env("Redis__InstanceName", cfg.InstanceName).
+		Env("Redis__TtlTimeSpan", cfg.TTL)
 	p := cfg.endpoint()
 	if ssl {
 		ca := outputs.Named(cfg.CASecret)
@@ -188,17 +195,17 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			}); err != nil {
 				return nil, e.Fail(err)
 			}
-			ca = base.Ref(m.CA)
+			ca = kit.Ref(m.CA)
 		}
-		base.MountCA(out, "Redis__CaPath", cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)
+		kit.MountCA(out, "Redis__CaPath", cfg.Name+"-ca", ca, cfg.CAKey, cfg.CAPath)
 	}
-	if base.Bool(cfg.Auth, true) {
+	if kit.Bool(cfg.Auth, true) {
 		out.Env("Redis__User", "")
 		var err error
 		if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
 			return nil, e.Fail(err)
 		}
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }

@@ -13,7 +13,6 @@
 //
 // Role "object-storage" (storage/onpremise/minio/outputs.tf, secrets.tf):
 //
-//	env  Components__ObjectStorage = ArmoniK.Adapters.S3.ObjectStorage (legacy, old Core)
 //	env  Components__ObjectStorageAdaptorSettings__ClassName = ArmoniK.Core.Adapters.S3.ObjectBuilder
 //	env  Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath = /adapters/object/s3/ArmoniK.Core.Adapters.S3.dll
 //	env  S3__EndpointUrl = http://<name>.<namespace>.svc.<cluster_domain>:9000   (upstream http://<host>:9000)

@@ -10,7 +10,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -20,10 +20,10 @@ const Kind = "minio"
 const (
 	// RoleObjectStorage makes the instance ArmoniK Core's object store: S3__* and the S3 adapter
 	// keys, for the control plane and the polling agents (list the module in the core layer).
-	RoleObjectStorage = "object-storage"
+	RoleObjectStorage = modules.RoleObjectStorage
 	// RoleSharedStorage makes the instance the workers' shared storage: FileStorageType=S3 and
 	// S3Storage__*, for the workers (list the module in the worker layer).
-	RoleSharedStorage = "shared-storage"
+	RoleSharedStorage = modules.RoleSharedStorage
 )
 
 // Values ArmoniK Core reads (armonik-reference §5.7, Infra storage/onpremise/minio).
@@ -32,8 +32,6 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.S3.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/s3/ArmoniK.Core.Adapters.S3.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.S3.ObjectStorage"
 	// Port is the S3 API port of the server and of its Service; ConsolePort the web console's.
 	Port        = 9000
 	ConsolePort = 9001
@@ -69,8 +67,8 @@ type Config struct {
 	// Namespace is where the objects are created (required; set by the caller).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
 	// Role is "object-storage" (default: ArmoniK's object store) or "shared-storage" (the
-	// workers' shared storage).
-	Role string `json:"role,omitempty" yaml:"role,omitempty"`
+	// workers' shared storage); the stacks set it from where the module is listed.
+	Role string `json:"-" yaml:"-"`
 	// ClusterDomain is the cluster DNS domain in the endpoint URL (default "cluster.local").
 	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
 	// Image is the server image (default "quay.io/minio/minio": docker.io/minio/minio is gone).
@@ -105,22 +103,22 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Role = base.Or(c.Role, DefaultRole)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.User = base.Or(c.User, DefaultUser)
-	c.Bucket = base.Or(c.Bucket, DefaultBucket)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Role = kit.Or(c.Role, DefaultRole)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.User = kit.Or(c.User, DefaultUser)
+	c.Bucket = kit.Or(c.Bucket, DefaultBucket)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
-func (c *Config) common() base.Common {
-	return base.Common{
+func (c *Config) common() kit.Common {
+	return kit.Common{
 		Kind: Kind, Component: c.Role, Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
@@ -134,12 +132,12 @@ var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	if c.Role != RoleObjectStorage && c.Role != RoleSharedStorage {
 		e.Add("role", "%q must be %q or %q", c.Role, RoleObjectStorage, RoleSharedStorage)
 	}
-	if !base.UserName(c.User) || len(c.User) < 3 {
+	if !kit.UserName(c.User) || len(c.User) < 3 {
 		e.Add("user", "%q must be 3 to 64 letters, digits, '.', '_' or '-' (a MinIO access key)", c.User)
 	}
 	if !bucketRE.MatchString(c.Bucket) || strings.Contains(c.Bucket, "..") {
@@ -175,7 +173,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New deploys a MinIO server on scope (a stack) with the configuration cfg, defaults applied.
@@ -186,7 +184,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{Role: cfg.Role, Bucket: cfg.Bucket, Host: cm.Host(cfg.Name), Port: Port}
 	m.EndpointURL = "http://" + m.Host + ":" + strconv.Itoa(Port)
 
@@ -224,13 +222,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Replicas: &one,
 		Selector: cm.Selector(),
 		Strategy: "Recreate",
-		Wait:     base.Bool(cfg.Wait, true),
+		Wait:     kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
 			Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(uid, gid, gid),
+				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				// The bucket is a directory of the data directory, created before the server
@@ -242,7 +240,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					ImagePullPolicy: cfg.PullPolicy,
 					Command:         []string{"mkdir", "-p", dataDir + "/" + cfg.Bucket},
 					Mounts:          []k8s.Mount{{Volume: "data", Path: dataDir}},
-					Security:        base.ContainerSecurity(),
+					Security:        kit.ContainerSecurity(),
 				}},
 				Containers: []k8s.Container{{
 					Name:            "minio",
@@ -268,7 +266,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					Startup:   health("/minio/health/live", k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
 					Readiness: health("/minio/health/ready", k8s.Probe{PeriodSeconds: 10, TimeoutSeconds: 5}),
 					Liveness:  health("/minio/health/live", k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
-					Security:  base.ContainerSecurity(),
+					Security:  kit.ContainerSecurity(),
 				}},
 				Volumes: []k8s.Volume{
 					{Name: "data", Claim: &k8s.ClaimVolume{ClaimName: m.Claim.Name}},
@@ -300,17 +298,16 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
 			return nil, e.Fail(err)
 		}
 	}
 
-	creds := base.Ref(m.Credentials)
+	creds := kit.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name)
 	if cfg.Role == RoleObjectStorage {
-		out.Env("Components__ObjectStorage", LegacyObjectStorage).
-			Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
+		out.Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 			Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 			Env("S3__EndpointUrl", m.EndpointURL).
 			Env("S3__BucketName", cfg.Bucket).
@@ -325,6 +322,10 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			Env("S3Storage__MustForcePathStyle", "true").
 			EnvSecret(creds, "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey")
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	family := outputs.FamilyObject
+	if cfg.Role == RoleSharedStorage {
+		family = outputs.FamilySharedStorage
+	}
+	m.ModuleOutputs = kit.NewModuleOutputs(family, out)
 	return m, nil
 }

@@ -11,17 +11,9 @@
 // storage/onpremise/mongodb/; see armonik-reference §5.5):
 //
 //	env  Components__TableStorage = ArmoniK.Adapters.MongoDB.TableStorage      outputs.tf
-//	env  MongoDB__Host = <name>-headless.<namespace>.svc.<cluster_domain>      outputs.tf, locals.tf (domain was hard-coded)
-//	env  MongoDB__Port = 27017                                                 outputs.tf
-//	env  MongoDB__DatabaseName = database                                      outputs.tf
-//	env  MongoDB__ReplicaSet = rs0                                             outputs.tf
-//	env  MongoDB__DirectConnection = false                                     outputs.tf
-//	env  MongoDB__AuthSource = admin                                           outputs.tf (upstream "database": Bitnami's user lived there; ours lives in admin)
-//	env  MongoDB__Tls = false, or true with TLS                                outputs.tf (upstream always true)
-//	env  MongoDB__CAFile = /mongodb/certs/ca.crt, with TLS only                mongodb-percona/outputs.tf (Bitnami's: /mongodb/certificate/mongodb-ca-cert)
-//	env_from_secret  MongoDB__User             <- <name>-credentials/username  outputs.tf (mongodb-user)
-//	env_from_secret  MongoDB__Password         <- <name>-credentials/password  outputs.tf (mongodb-user)
+//	env  MongoDB__DataRetention = 1.00:00:00 (Config.DataRetention)            AK quick-deploy parameters.tfvars (jobs.env)
 //	env_from_secret  MongoDB__ConnectionString <- <name>-connection/uri        outputs.tf (mongodb-connection-string)
+//	env  MongoDB__CAFile = /mongodb/certs/ca.crt, with TLS only                mongodb-percona/outputs.tf (Bitnami's: /mongodb/certificate/mongodb-ca-cert)
 //	mount_secret  <name>-ca: the CA key of Config.TLS.Secret at /mongodb/certs/ca.crt (0444),
 //	              with TLS only                                                mongodb-percona/outputs.tf mongo-certificate at /mongodb/certs/
 //
@@ -29,11 +21,19 @@
 //
 //	mongodb://<user>:<password>@<host>:27017/<database>?replicaSet=rs0&authSource=admin[&tls=true]
 //
-// built by Terraform from the password's random_password reference. A non-empty one overrides Host, Port, User, Password, Tls, ReplicaSet and DirectConnection in
-// Core (ServiceCollectionExt.cs), and both agree. Upstream spelled it MongoDB_ConnectionString
-// (one underscore), so Core never saw it. With TLS the string carries tls=true, since it
-// overrides MongoDB__Tls. MongoDB__MonitoringConnectionString belongs with the
-// mongodb-exporter, not Core.
+// built by Terraform from the password's random_password reference (letters and digits only,
+// so it needs no URL escaping), with <host> the headless Service's name
+// <name>-headless.<namespace>.svc.<cluster_domain>. With a non-empty connection string, Core
+// 0.37.2 ignores MongoDB__Host, Port, User, Password, Tls, ReplicaSet, DirectConnection,
+// AuthSource, DatabaseName, MaxConnectionPoolSize and ServerSelectionTimeout and takes the
+// database from the string's path (Adaptors/MongoDB/src/ServiceCollectionExt.cs,
+// GetMongoSettings and AddMongoStorages): upstream emitted all of them besides the string
+// (which it misspelled MongoDB_ConnectionString, one underscore, so Core never saw it), and
+// this module emits none, only what Core reads. With TLS the string carries tls=true;
+// MongoDB__CAFile still applies. MongoDB__DataRetention is the TTL of finished data (Core's
+// default, TimeSpan.MaxValue, keeps it forever). The user and password also stay in the Secret
+// <name>-credentials (username, password) for other consumers such as an exporter.
+// MongoDB__MonitoringConnectionString belongs with the mongodb-exporter, not Core.
 //
 // # What is deployed
 //

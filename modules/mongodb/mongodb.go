@@ -10,7 +10,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -38,6 +38,9 @@ const (
 	DefaultDatabaseName = "database"
 	DefaultUser         = "armonik"
 	DefaultSize         = "8Gi"
+	// DefaultDataRetention is MongoDB__DataRetention: how long finished sessions, tasks and
+	// results are kept (upstream's quick-deploy value; Core's own default keeps them forever).
+	DefaultDataRetention = "1.00:00:00"
 	// DefaultCAPath is MongoDB__CAFile with TLS on (Infra
 	// storage/onpremise/mongodb-percona/outputs.tf).
 	DefaultCAPath = "/mongodb/certs/ca.crt"
@@ -92,6 +95,11 @@ type Config struct {
 	DatabaseName string `json:"database_name,omitempty" yaml:"database_name,omitempty"`
 	// User is the user ArmoniK connects as (default "armonik"); its password is generated.
 	User string `json:"user,omitempty" yaml:"user,omitempty"`
+	// DataRetention is MongoDB__DataRetention, a .NET TimeSpan: how long finished sessions,
+	// tasks and results stay in the database, through TTL indexes (default "1.00:00:00", one
+	// day, as upstream's quick-deploy; Core's own default keeps them forever and the volume
+	// fills up).
+	DataRetention string `json:"data_retention,omitempty" yaml:"data_retention,omitempty"`
 	// Resources are the server container's requests and limits (default none).
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
 	// Storage is the claim template of the data directory (default size "8Gi", the cluster's
@@ -118,26 +126,27 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
 	if c.Replicas == 0 {
 		c.Replicas = 1
 	}
-	c.ReplicaSet = base.Or(c.ReplicaSet, DefaultReplicaSet)
-	c.DatabaseName = base.Or(c.DatabaseName, DefaultDatabaseName)
-	c.User = base.Or(c.User, DefaultUser)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	c.ReplicaSet = kit.Or(c.ReplicaSet, DefaultReplicaSet)
+	c.DatabaseName = kit.Or(c.DatabaseName, DefaultDatabaseName)
+	c.User = kit.Or(c.User, DefaultUser)
+	c.DataRetention = kit.Or(c.DataRetention, DefaultDataRetention)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
-func (c *Config) common() base.Common {
-	return base.Common{
+func (c *Config) common() kit.Common {
+	return kit.Common{
 		Kind: Kind, Component: "table-storage", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
@@ -151,7 +160,7 @@ var identRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	if c.Replicas != 1 {
 		e.Add("replicas", "must be 1 (a single-member replica set), not %d", c.Replicas)
@@ -164,11 +173,12 @@ func (c Config) Validate() error {
 	} else if c.DatabaseName == "admin" || c.DatabaseName == "local" || c.DatabaseName == "config" {
 		e.Add("database_name", "%q is a MongoDB system database", c.DatabaseName)
 	}
-	base.ValidateUserName(e, "user", c.User)
+	kit.ValidateUserName(e, "user", c.User)
 	if c.User == RootUser {
 		e.Add("user", "%q is the root user of the server; ArmoniK's user needs another name", c.User)
 	}
-	base.ValidateTLS(e, c.TLS)
+	kit.ValidateTimeSpan(e, "data_retention", c.DataRetention)
+	kit.ValidateTLS(e, c.TLS)
 	return e.Err()
 }
 
@@ -201,7 +211,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New deploys a single-member MongoDB replica set on scope (a stack) with the configuration cfg,
@@ -212,7 +222,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	headless := cfg.Name + "-headless"
 	port := strconv.Itoa(Port)
 	m := &Module{
@@ -249,7 +259,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name, m.Scripts.Name)
+	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Name, m.Scripts.Name)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
@@ -277,7 +287,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			modules.DefaultTLSKeyKey + " > " + serverPEM + " && chmod 0400 " + serverPEM
 		tlsMounts = []k8s.Mount{{Volume: "tls", Path: tlsDir, ReadOnly: true}}
 		initMounts = append(initMounts, tlsMounts...)
-		tlsVolumes = []k8s.Volume{base.TLSVolume("tls", cfg.TLS)}
+		tlsVolumes = []k8s.Volume{kit.TLSVolume("tls", cfg.TLS)}
 	}
 	readiness := []string{"mongosh", "--quiet", "--norc", "--port", port}
 	if tls {
@@ -288,7 +298,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 
 	server := func(k string) *k8s.KeyRef { return &k8s.KeyRef{Name: m.Server.Name, Key: k} }
 	tcp := func(p k8s.Probe) *k8s.Probe { p.TCPPort = "mongodb"; return &p }
-	sec := base.ContainerSecurity
+	sec := kit.ContainerSecurity
 	image := cm.ImageRef()
 	replicas := cfg.Replicas
 	if m.StatefulSet, err = k8s.NewStatefulSet(scope, id+"-statefulset", k8s.StatefulSetSpec{
@@ -298,13 +308,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Selector:     cm.Selector(),
 		Claims:       []k8s.ClaimTemplate{{Name: "data", Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass}},
 		RetainClaims: cfg.RetainClaims,
-		Wait:         base.Bool(cfg.Wait, true),
+		Wait:         kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
 			Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(uid, gid, gid),
+				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				// mongod refuses a key file that its group may read, and Secret files belong to
@@ -408,30 +418,23 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		// The member also connects to itself through its Service name (replica-set checks).
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", true, Port); err != nil {
 			return nil, e.Fail(err)
 		}
 	}
 
-	creds := base.Ref(m.Credentials)
-	conn := base.Ref(m.Connection)
+	// The connection string carries everything else: Core ignores Host, Port, User, Password,
+	// Tls, ReplicaSet, DirectConnection, AuthSource and DatabaseName when it is set, so they are
+	// not emitted.
 	out := outputs.NewModule(cfg.Name).
 		Env("Components__TableStorage", TableStorage).
-		Env("MongoDB__Host", m.Host).
-		Env("MongoDB__Port", port).
-		Env("MongoDB__DatabaseName", cfg.DatabaseName).
-		Env("MongoDB__ReplicaSet", cfg.ReplicaSet).
-		Env("MongoDB__DirectConnection", "false").
-		Env("MongoDB__AuthSource", AuthSource).
-		Env("MongoDB__Tls", strconv.FormatBool(tls)).
-		EnvFromSecret("MongoDB__User", creds, "username").
-		EnvFromSecret("MongoDB__Password", creds, "password").
-		EnvFromSecret("MongoDB__ConnectionString", conn, "uri")
+		Env("MongoDB__DataRetention", cfg.DataRetention).
+		EnvFromSecret("MongoDB__ConnectionString", kit.Ref(m.Connection), "uri")
 	if tls {
-		base.CAMount(out, "MongoDB__CAFile", cfg.Name+"-ca", cfg.TLS)
+		kit.CAMount(out, "MongoDB__CAFile", cfg.Name+"-ca", cfg.TLS)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyTable, out)
 	return m, nil
 }

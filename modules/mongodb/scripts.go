@@ -2,8 +2,8 @@ package mongodb
 
 // The scripts of the ConfigMap <name>-scripts. None holds a credential: they read the user
 // names and passwords from their container's environment (secretKeyRef), through mongosh's
-// process.env. They avoid "${" (a Terraform template sequence); the ConfigMap escapes them
-// anyway with k8s.Literal.
+// process.env. The ConfigMap escapes Terraform's template sequences ("${", "%{") with
+// k8s.Literal. The shell scripts pass shellcheck (modules/shellcheck_test.go).
 
 // createUserJS runs once, from /docker-entrypoint-initdb.d, when the image's entrypoint
 // initializes an empty data directory: connected as root to a temporary server, it creates the
@@ -62,8 +62,9 @@ const rsInitSh = `#!/bin/bash
 # Brings up this member's single-member replica set (rs-init.js), then idles.
 set -u
 trap 'exit 0' TERM INT
-# MONGOSH_TLS_ARGS is empty, or the TLS options (split on purpose) when the server requires TLS.
-until mongosh --quiet --norc --host 127.0.0.1 --port "$MONGO_PORT" $MONGOSH_TLS_ARGS /scripts/rs-init.js; do
+# MONGOSH_TLS_ARGS is empty, or the TLS options (space-separated) when the server requires TLS.
+read -r -a tls_args <<<"${MONGOSH_TLS_ARGS:-}"
+until mongosh --quiet --norc --host 127.0.0.1 --port "$MONGO_PORT" ${tls_args[@]+"${tls_args[@]}"} /scripts/rs-init.js; do
   sleep 5 &
   wait $!
 done

@@ -13,7 +13,6 @@
 // Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
 // storage/onpremise/nfs/; see armonik-reference §5.8):
 //
-//	env  Components__ObjectStorage = ArmoniK.Adapters.LocalStorage.ObjectStorage (legacy, old Core)             outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__ClassName = ArmoniK.Core.Adapters.LocalStorage.ObjectBuilder outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/object/local_storage/ArmoniK.Core.Adapters.LocalStorage.dll                             outputs.tf, variables.tf

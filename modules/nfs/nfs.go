@@ -10,7 +10,8 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -22,8 +23,6 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.LocalStorage.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/local_storage/ArmoniK.Core.Adapters.LocalStorage.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.LocalStorage.ObjectStorage"
 )
 
 // Defaults.
@@ -56,24 +55,34 @@ type Config struct {
 	StorageClass string `json:"storage_class,omitempty" yaml:"storage_class,omitempty"`
 	// Size is the claim's requested capacity (default "10Gi"; NFS itself enforces no quota).
 	Size string `json:"size,omitempty" yaml:"size,omitempty"`
-	// MountPath is where ArmoniK's containers mount the claim, LocalStorage__Path (default
-	// "/local_storage").
+	// MountPath is where ArmoniK's containers mount the claim: LocalStorage__Path (default
+	// "/local_storage") as the object store, target_data_path (default "/data") as the workers'
+	// shared storage.
 	MountPath string `json:"mount_path,omitempty" yaml:"mount_path,omitempty"`
+	// Role is "object-storage" (default: ArmoniK Core's object store through the LocalStorage
+	// adapter, in the core layer) or "shared-storage" (the workers' shared storage: the claim
+	// mounted read-only at target_data_path with FileStorageType=FS, for the DLL worker); the
+	// stacks set it from where the module is listed.
+	Role string `json:"-" yaml:"-"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Size = base.Or(c.Size, DefaultSize)
-	c.MountPath = base.Or(c.MountPath, DefaultMountPath)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Size = kit.Or(c.Size, DefaultSize)
+	c.Role = kit.Or(c.Role, modules.RoleObjectStorage)
+	if c.Role == modules.RoleSharedStorage {
+		c.MountPath = kit.Or(c.MountPath, modules.SharedDataPath)
+	}
+	c.MountPath = kit.Or(c.MountPath, DefaultMountPath)
 	return c
 }
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateNamespace(e, c.Namespace)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateNamespace(e, c.Namespace)
 	static := c.Server != "" || c.Path != ""
 	switch {
 	case static && c.StorageClass != "":
@@ -113,6 +122,7 @@ func (c Config) Validate() error {
 	if !path.IsAbs(c.MountPath) || path.Clean(c.MountPath) != c.MountPath || c.MountPath == "/" {
 		e.Add("mount_path", "%q must be an absolute, clean directory other than /", c.MountPath)
 	}
+	kit.ValidateOneOf(e, "role", c.Role, []string{modules.RoleObjectStorage, modules.RoleSharedStorage})
 	return e.Err()
 }
 
@@ -131,7 +141,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New creates the claim (and, for an export, its PersistentVolume) on scope (a stack) with the
@@ -142,8 +152,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	p := base.Endpoint{Kind: Kind, Component: "object-storage", Name: cfg.Name, Namespace: cfg.Namespace}
-	e := base.NewErrors(Kind, cfg.Name)
+	p := kit.Endpoint{Kind: Kind, Component: cfg.Role, Name: cfg.Name, Namespace: cfg.Namespace}
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{MountPath: cfg.MountPath}
 	claimName := cfg.Name + "-data"
 	claim := k8s.ClaimSpec{
@@ -169,12 +179,19 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if m.Claim, err = k8s.NewClaim(scope, id+"-data", claim); err != nil {
 		return nil, e.Fail(err)
 	}
-	out := outputs.NewModule(cfg.Name).
-		Env("Components__ObjectStorage", LegacyObjectStorage).
-		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
+	out := outputs.NewModule(cfg.Name)
+	if cfg.Role == modules.RoleSharedStorage {
+		// The DLL worker only reads the packages (it copies them to target_zip_path).
+		out.Env("FileStorageType", "FS").
+			Env("target_data_path", cfg.MountPath).
+			MountClaim(claimName, kit.Ref(m.Claim), cfg.MountPath, outputs.ReadOnly())
+		m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilySharedStorage, out)
+		return m, nil
+	}
+	out.Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("LocalStorage__Path", cfg.MountPath).
-		MountClaim(claimName, base.Ref(m.Claim), cfg.MountPath)
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+		MountClaim(claimName, kit.Ref(m.Claim), cfg.MountPath)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }

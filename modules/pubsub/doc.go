@@ -17,7 +17,9 @@
 //	env  PubSub__KmsKeyName = Config.KmsKeyName (default "": Google-managed keys)                    outputs.tf, variables.tf kms_key_id (upstream: required)
 //	env  PubSub__Prefix = Config.Prefix (default "")                                                 outputs.tf, variables.tf prefix
 //
-// The ArmoniK construct adds PubSub__PartitionId per partition (armonik-reference §3.2).
+// Upstream's ArmoniK module also set PubSub__PartitionId per partition (armonik-reference §3.2):
+// Core 0.37.2 has no such option (Adaptors/PubSub/src/PubSub.cs; the partition is
+// Pollster__PartitionId), so it is not emitted. Topics and subscriptions are created lazily.
 //
 // # Cloud identity
 //

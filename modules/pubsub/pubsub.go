@@ -6,7 +6,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name.
@@ -39,7 +39,7 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
+	c.Name = kit.Or(c.Name, Kind)
 	return c
 }
 
@@ -52,8 +52,8 @@ var (
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
 	if !projectRE.MatchString(c.ProjectID) {
 		e.Add("project_id", "%q is not a Google Cloud project id (6 to 30 lowercase letters, digits and '-')", c.ProjectID)
 	}
@@ -70,7 +70,7 @@ func (c Config) Validate() error {
 type Module struct {
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the Pub/Sub settings of cfg, defaults applied. It creates nothing (scope and
@@ -80,7 +80,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Module{ModuleOutputs: base.NewModuleOutputs(outputs.NewModule(cfg.Name).
+	return &Module{ModuleOutputs: kit.NewModuleOutputs(outputs.FamilyQueue, outputs.NewModule(cfg.Name).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("PubSub__ProjectId", cfg.ProjectID).

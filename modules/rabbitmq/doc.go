@@ -10,13 +10,14 @@
 // Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
 // storage/onpremise/rabbitmq/; see armonik-reference §5.2, whose keys are §5.1's):
 //
-//	env  Components__QueueStorage = ArmoniK.Adapters.Amqp.ObjectStorage (sic; legacy, old Core)   outputs.tf, variables.tf
 //	env  Components__QueueAdaptorSettings__ClassName = ArmoniK.Core.Adapters.Amqp.QueueBuilder     outputs.tf, locals.tf
 //	env  Components__QueueAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll                                    outputs.tf, locals.tf
 //	env  Amqp__Host = <name>.<namespace>.svc.<cluster_domain>                                        locals.tf rabbitmq_dns (domain was hard-coded)
 //	env  Amqp__Port = 5672, or 5671 with TLS                                                         outputs.tf (service port)
 //	env  Amqp__Scheme = AMQP, or AMQPS with TLS                                                      outputs.tf, variables.tf (upstream always AMQPS)
+//	env  Amqp__MaxPriority = 10 (max_priority)                                                  Core terraform/modules/storage/queue/rabbitmq/outputs.tf (Infra left it to the user)
+//	env  Amqp__AllowInsecureTls = true, only with allow_insecure_tls (TLS)                        (Core 0.37.2 Adaptors/Amqp/src/ConnectionAmqp.cs)
 //	env  Amqp__CaPath = /amqp/ca.pem, with TLS only                                                  outputs.tf ("${var.path}/ca.pem")
 //	env_secret  <name>-credentials {Amqp__User, Amqp__Password}                                      secrets.tf (rabbitmq-user-credentials)
 //	mount_secret  <name>-ca: the CA key of Config.TLS.Secret at /amqp/ca.pem (0444), with TLS only   outputs.tf rabbitmq-secret1
@@ -70,8 +71,10 @@
 // 90-armonik.conf closes the plain listener (listeners.tcp = none) and opens AMQPS on 5671
 // (listeners.ssl.default, ssl_options.certfile, keyfile, cacertfile; verify_none: clients
 // authenticate with their password, not a certificate). The certificate must name
-// <name>.<namespace>.svc.<cluster_domain>, Amqp__Host, or ArmoniK needs
-// Amqp__AllowHostMismatch=true. Upstream's chart generated a self-signed certificate.
+// <name>.<namespace>.svc.<cluster_domain>, Amqp__Host, or allow_insecure_tls: true must set
+// Amqp__AllowInsecureTls (the key Core 0.37.2's AMQP adapter reads for the host check,
+// Adaptors/Amqp/src/ConnectionAmqp.cs; upstream's Amqp__AllowHostMismatch is not read by it).
+// Upstream's chart generated a self-signed certificate.
 //
 // # Image and security
 //

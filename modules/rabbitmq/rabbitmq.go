@@ -9,7 +9,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -22,9 +22,6 @@ const (
 	QueueAdapterClassName = "ArmoniK.Core.Adapters.Amqp.QueueBuilder"
 	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath.
 	QueueAdapterPath = "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll"
-	// LegacyQueueStorage is Components__QueueStorage, read by old Core versions only
-	// ("ObjectStorage" is upstream's spelling).
-	LegacyQueueStorage = "ArmoniK.Adapters.Amqp.ObjectStorage"
 	// Port is the AMQP port (0-9-1 and 1.0) of the broker and of its Service; TLSPort replaces
 	// it with TLS on.
 	Port    = 5672
@@ -100,25 +97,29 @@ type Config struct {
 	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods may connect to the
 	// broker, on its AMQP port (default true).
 	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
+	// AMQP holds Amqp__MaxPriority (max_priority, default 10) and Amqp__AllowInsecureTls
+	// (allow_insecure_tls, TLS only). See modules.AMQP.
+	modules.AMQP `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.User = base.Or(c.User, DefaultUser)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	c.AMQP = c.AMQP.WithDefaults()
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.User = kit.Or(c.User, DefaultUser)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
-func (c *Config) common() base.Common {
-	return base.Common{
+func (c *Config) common() kit.Common {
+	return kit.Common{
 		Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
@@ -128,13 +129,14 @@ func (c *Config) common() base.Common {
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
-	base.ValidateUserName(e, "user", c.User)
+	kit.ValidateUserName(e, "user", c.User)
 	if c.User == "guest" {
 		e.Add("user", "%q is RabbitMQ's well-known default user, limited to localhost connections; choose another name", c.User)
 	}
-	base.ValidateTLS(e, c.TLS)
+	kit.ValidateTLS(e, c.TLS)
+	kit.ValidateAMQP(e, c.AMQP, c.TLS.Enabled)
 	return e.Err()
 }
 
@@ -160,7 +162,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New deploys a RabbitMQ broker on scope (a stack) with the configuration cfg, defaults
@@ -171,7 +173,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	tls := cfg.TLS.Enabled
 	port, portName, scheme := Port, "amqp", Scheme
 	if tls {
@@ -202,7 +204,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name, m.BrokerConfig.Name)
+	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Name, m.BrokerConfig.Name)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
@@ -215,7 +217,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	volumes := []k8s.Volume{{Name: "config", ConfigMap: &k8s.ConfigMapVolume{Name: m.BrokerConfig.Name}}}
 	if tls {
 		mounts = append(mounts, k8s.Mount{Volume: "tls", Path: tlsDir, ReadOnly: true})
-		volumes = append(volumes, base.TLSVolume("tls", cfg.TLS))
+		volumes = append(volumes, kit.TLSVolume("tls", cfg.TLS))
 	}
 	one := 1
 	if m.StatefulSet, err = k8s.NewStatefulSet(scope, id+"-statefulset", k8s.StatefulSetSpec{
@@ -225,13 +227,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Selector:     cm.Selector(),
 		Claims:       []k8s.ClaimTemplate{{Name: "data", Size: cfg.Storage.Size, StorageClass: cfg.Storage.StorageClass}},
 		RetainClaims: cfg.RetainClaims,
-		Wait:         base.Bool(cfg.Wait, true),
+		Wait:         kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
 			Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(uid, gid, gid),
+				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{
@@ -252,7 +254,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					Startup:   tcp(k8s.Probe{PeriodSeconds: 5, FailureThreshold: 60}),
 					Readiness: tcp(k8s.Probe{PeriodSeconds: 10}),
 					Liveness:  tcp(k8s.Probe{PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3}),
-					Security:  base.ContainerSecurity(),
+					Security:  kit.ContainerSecurity(),
 				}},
 				Volumes: volumes,
 			},
@@ -267,25 +269,25 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, port); err != nil {
 			return nil, e.Fail(err)
 		}
 	}
 
-	creds := base.Ref(m.Credentials)
+	creds := kit.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__QueueStorage", LegacyQueueStorage).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("Amqp__Host", m.Host).
 		Env("Amqp__Port", strconv.Itoa(port)).
 		Env("Amqp__Scheme", scheme).
 		EnvSecret(creds, "Amqp__User", "Amqp__Password")
+	kit.AMQPOutputs(out, cfg.AMQP)
 	if tls {
-		base.CAMount(out, "Amqp__CaPath", cfg.Name+"-ca", cfg.TLS)
+		kit.CAMount(out, "Amqp__CaPath", cfg.Name+"-ca", cfg.TLS)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyQueue, out)
 	return m, nil
 }
 

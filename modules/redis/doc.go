@@ -9,7 +9,6 @@
 // Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
 // storage/onpremise/redis/; see armonik-reference §5.6):
 //
-//	env  Components__ObjectStorage = ArmoniK.Adapters.Redis.ObjectStorage (legacy, old Core)          outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__ClassName = ArmoniK.Core.Adapters.Redis.ObjectBuilder  outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll                                   outputs.tf, variables.tf
@@ -18,10 +17,22 @@
 //	env  Redis__CaPath = /redis/chain.pem, with TLS only                                               outputs.tf ("${var.path}/chain.pem")
 //	env  Redis__ClientName = ArmoniK.Core                                                              outputs.tf, variables.tf
 //	env  Redis__InstanceName = ArmoniKRedis                                                            outputs.tf, variables.tf
+//	env  Redis__TtlTimeSpan = 1.00:00:00 (Config.TTL)                                                  AK quick-deploy parameters.tfvars (core.env)
 //	env_secret  <name>-credentials {Redis__User (empty: the default user), Redis__Password}            secrets.tf (redis-user-credentials)
 //	mount_secret  <name>-ca: the CA key of Config.TLS.Secret at /redis/chain.pem (0444), with TLS only outputs.tf redis-secret1 (Secret redis at /redis)
 //
 // The endpoint is a DNS name, not a ClusterIP that changes when the Service is recreated.
+//
+// # Memory
+//
+// Core 0.37.2 writes payloads and results without expiry unless Redis__TtlTimeSpan is set
+// (Adaptors/Redis/src/ObjectStorage.cs: TimeSpan.MaxValue means no TTL), and upstream's
+// quick-deploy sets one day; so does this module (Config.TTL). The server gets a memory limit
+// (default 4Gi, request 1Gi) and --maxmemory at 75% of it unless Config.MaxMemory says
+// otherwise, with the noeviction policy: when full, Redis refuses writes (tasks fail with an
+// error) instead of being killed by the kernel (losing every object) or evicting objects tasks
+// still need (upstream's allkeys-lru). Components__ObjectStorage, which upstream still emits, is
+// read by no Core since 0.13.0 and is not emitted.
 //
 // # What is deployed
 //

@@ -6,11 +6,12 @@ import (
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -22,8 +23,6 @@ const (
 	ObjectAdapterClassName = "ArmoniK.Core.Adapters.Redis.ObjectBuilder"
 	// ObjectAdapterPath is Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath.
 	ObjectAdapterPath = "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll"
-	// LegacyObjectStorage is Components__ObjectStorage, read by old Core versions only.
-	LegacyObjectStorage = "ArmoniK.Adapters.Redis.ObjectStorage"
 	// Port is the Redis port of the server and of its Service.
 	Port = 6379
 )
@@ -37,6 +36,18 @@ const (
 	DefaultClientName      = "ArmoniK.Core"
 	DefaultMaxMemoryPolicy = "noeviction"
 	DefaultSize            = "8Gi"
+	// DefaultTTL is Redis__TtlTimeSpan: objects expire a day after they are written
+	// (upstream's quick-deploy value; Core's own default, TimeSpan.MaxValue, never expires them).
+	DefaultTTL = "1.00:00:00"
+	// DefaultMemoryLimit is the server container's memory limit when none is given, and
+	// DefaultMemoryRequest its request: without a limit, maxmemory could not be derived and
+	// the server would grow until the node kills it.
+	DefaultMemoryLimit   = "4Gi"
+	DefaultMemoryRequest = "1Gi"
+	// MaxMemoryPercent is the share of the memory limit given to maxmemory when it is not set:
+	// the rest covers the append-only file's rewrite (a fork), client buffers and
+	// fragmentation, so the server refuses writes before the kernel kills it.
+	MaxMemoryPercent = 75
 	// DefaultCAPath is Redis__CaPath with TLS on: upstream's /redis/chain.pem (Infra
 	// storage/onpremise/redis/outputs.tf).
 	DefaultCAPath = "/redis/chain.pem"
@@ -73,9 +84,13 @@ type Config struct {
 	InstanceName string `json:"instance_name,omitempty" yaml:"instance_name,omitempty"`
 	// ClientName is Redis__ClientName (default "ArmoniK.Core").
 	ClientName string `json:"client_name,omitempty" yaml:"client_name,omitempty"`
-	// MaxMemory is the server's maxmemory, in Redis units such as "2gb" (default "": no limit
-	// but the container's). Set it below the memory limit.
+	// MaxMemory is the server's maxmemory, in Redis units such as "2gb" (default: 75% of the
+	// container's memory limit, in bytes). It must stay below the memory limit.
 	MaxMemory string `json:"max_memory,omitempty" yaml:"max_memory,omitempty"`
+	// TTL is Redis__TtlTimeSpan, a .NET TimeSpan: how long Core keeps payloads and results
+	// (default "1.00:00:00", one day, as upstream's quick-deploy; Core's own default never
+	// expires them, and with noeviction the server then refuses writes once full).
+	TTL string `json:"ttl,omitempty" yaml:"ttl,omitempty"`
 	// MaxMemoryPolicy is what the server does at MaxMemory (default "noeviction": writes fail;
 	// upstream's allkeys-lru silently drops payloads and results that tasks still need).
 	MaxMemoryPolicy string `json:"max_memory_policy,omitempty" yaml:"max_memory_policy,omitempty"`
@@ -83,7 +98,8 @@ type Config struct {
 	// fsynced each second, so a restart loses at most a second; false keeps only Redis's
 	// periodic snapshots).
 	AppendOnly *bool `json:"append_only,omitempty" yaml:"append_only,omitempty"`
-	// Resources are the server container's requests and limits (default none).
+	// Resources are the server container's requests and limits (default: memory request 1Gi,
+	// memory limit 4Gi; a given memory limit sizes maxmemory).
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
 	// Storage is the claim holding the data directory (default size "8Gi", the cluster's
 	// default StorageClass).
@@ -105,24 +121,26 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.ClusterDomain = base.Or(c.ClusterDomain, base.DefaultClusterDomain)
-	c.Image = base.Or(c.Image, DefaultImage)
-	c.Tag = base.Or(c.Tag, DefaultTag)
-	c.PullPolicy = base.Or(c.PullPolicy, DefaultPullPolicy)
-	c.InstanceName = base.Or(c.InstanceName, DefaultInstanceName)
-	c.ClientName = base.Or(c.ClientName, DefaultClientName)
-	c.MaxMemoryPolicy = base.Or(c.MaxMemoryPolicy, DefaultMaxMemoryPolicy)
-	c.Storage.Size = base.Or(c.Storage.Size, DefaultSize)
+	c.Name = kit.Or(c.Name, Kind)
+	c.ClusterDomain = kit.Or(c.ClusterDomain, kit.DefaultClusterDomain)
+	c.Image = kit.Or(c.Image, DefaultImage)
+	c.Tag = kit.Or(c.Tag, DefaultTag)
+	c.PullPolicy = kit.Or(c.PullPolicy, DefaultPullPolicy)
+	c.InstanceName = kit.Or(c.InstanceName, DefaultInstanceName)
+	c.ClientName = kit.Or(c.ClientName, DefaultClientName)
+	c.MaxMemoryPolicy = kit.Or(c.MaxMemoryPolicy, DefaultMaxMemoryPolicy)
+	c.TTL = kit.Or(c.TTL, DefaultTTL)
+	c.Resources = withMemory(c.Resources)
+	c.Storage.Size = kit.Or(c.Storage.Size, DefaultSize)
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
-	c.AppendOnly = base.OrTrue(c.AppendOnly)
-	c.Wait = base.OrTrue(c.Wait)
-	c.NetworkPolicy = base.OrTrue(c.NetworkPolicy)
+	c.AppendOnly = kit.OrTrue(c.AppendOnly)
+	c.Wait = kit.OrTrue(c.Wait)
+	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
 	return c
 }
 
-func (c *Config) common() base.Common {
-	return base.Common{
+func (c *Config) common() kit.Common {
+	return kit.Common{
 		Kind: Kind, Component: "object-storage", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
@@ -140,14 +158,17 @@ var memoryRE = regexp.MustCompile(`(?i)^[0-9]+(k|kb|m|mb|g|gb)?$`)
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
 	cm := c.common()
-	e := base.NewErrors(Kind, c.Name)
+	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
-	base.ValidateRedisNames(e, c.InstanceName, c.ClientName)
+	kit.ValidateRedisNames(e, c.InstanceName, c.ClientName)
 	if c.MaxMemory != "" && !memoryRE.MatchString(c.MaxMemory) {
 		e.Add("max_memory", "%q is not a Redis memory size such as 2gb or 512mb", c.MaxMemory)
+	} else if limit, ok := memoryLimit(c.Resources); ok && c.MaxMemory != "" && redisBytes(c.MaxMemory) >= limit {
+		e.Add("max_memory", "%q is not below the container's memory limit %s: the kernel would kill the server before it refuses writes", c.MaxMemory, c.Resources.Limits["memory"])
 	}
-	base.ValidateOneOf(e, "max_memory_policy", c.MaxMemoryPolicy, MaxMemoryPolicies)
-	base.ValidateTLS(e, c.TLS)
+	kit.ValidateTimeSpan(e, "ttl", c.TTL)
+	kit.ValidateOneOf(e, "max_memory_policy", c.MaxMemoryPolicy, MaxMemoryPolicies)
+	kit.ValidateTLS(e, c.TLS)
 	return e.Err()
 }
 
@@ -173,7 +194,7 @@ type Module struct {
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New deploys a Redis server on scope (a stack) with the configuration cfg, defaults applied.
@@ -184,7 +205,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	cm := cfg.common()
-	e := base.NewErrors(Kind, cfg.Name)
+	e := kit.NewErrors(Kind, cfg.Name)
 	m := &Module{Host: cm.Host(cfg.Name), Port: Port}
 	m.Endpoint = m.Host + ":" + strconv.Itoa(Port)
 
@@ -202,12 +223,12 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err != nil {
 		return nil, e.Fail(err)
 	}
-	hash, err := cm.ConfigHashWith(base.TLSHashInputs(cfg.TLS), m.Server.Name)
+	hash, err := cm.ConfigHashWith(kit.TLSHashInputs(cfg.TLS), m.Server.Name)
 	if err != nil {
 		return nil, e.Fail(err)
 	}
 	appendOnly := "no"
-	if base.Bool(cfg.AppendOnly, true) {
+	if kit.Bool(cfg.AppendOnly, true) {
 		appendOnly = "yes"
 	}
 	// The entrypoint stays: given "redis-server" it runs the server as is (as the redis user).
@@ -227,7 +248,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		}
 		cli += " --tls --cacert " + tlsDir + "/" + modules.DefaultTLSCAKey
 		mounts = append(mounts, k8s.Mount{Volume: "tls", Path: tlsDir, ReadOnly: true})
-		volumes = append(volumes, base.TLSVolume("tls", cfg.TLS))
+		volumes = append(volumes, kit.TLSVolume("tls", cfg.TLS))
 	}
 	args = append(args,
 		"--dir", "/data",
@@ -235,8 +256,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		"--appendonly", appendOnly,
 		"--maxmemory-policy", cfg.MaxMemoryPolicy,
 	)
-	if cfg.MaxMemory != "" {
-		args = append(args, "--maxmemory", strings.ToLower(cfg.MaxMemory))
+	if mm := maxMemory(cfg); mm != "" {
+		args = append(args, "--maxmemory", mm)
 	}
 	one := 1
 	m.Deployment, err = k8s.NewDeployment(scope, id+"-deployment", k8s.DeploymentSpec{
@@ -244,13 +265,13 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Replicas: &one,
 		Selector: cm.Selector(),
 		Strategy: "Recreate",
-		Wait:     base.Bool(cfg.Wait, true),
+		Wait:     kit.Bool(cfg.Wait, true),
 		Template: k8s.PodTemplate{
 			Labels:      cm.Labels(),
 			Annotations: hash,
 			Spec: k8s.PodSpec{
 				AutomountServiceAccountToken: new(bool),
-				Security:                     base.PodSecurity(uid, gid, gid),
+				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
 				Containers: []k8s.Container{{
@@ -268,7 +289,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 					Startup:   &k8s.Probe{TCPPort: "redis", PeriodSeconds: 5, FailureThreshold: 60},
 					Readiness: &k8s.Probe{Exec: []string{"sh", "-c", cli + " ping | grep -q PONG"}, PeriodSeconds: 10, TimeoutSeconds: 5},
 					Liveness:  &k8s.Probe{TCPPort: "redis", PeriodSeconds: 20, TimeoutSeconds: 5, FailureThreshold: 3},
-					Security:  readOnlyRoot(base.ContainerSecurity()),
+					Security:  readOnlyRoot(kit.ContainerSecurity()),
 				}},
 				Volumes: volumes,
 			},
@@ -294,26 +315,26 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 
-	if base.Bool(cfg.NetworkPolicy, true) {
+	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
 			return nil, e.Fail(err)
 		}
 	}
 
-	creds := base.Ref(m.Credentials)
+	creds := kit.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__ObjectStorage", LegacyObjectStorage).
 		Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 		Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 		Env("Redis__EndpointUrl", m.Endpoint).
 		Env("Redis__Ssl", strconv.FormatBool(tls)).
 		Env("Redis__ClientName", cfg.ClientName).
 		Env("Redis__InstanceName", cfg.InstanceName).
+		Env("Redis__TtlTimeSpan", cfg.TTL).
 		EnvSecret(creds, "Redis__User", "Redis__Password")
 	if tls {
-		base.CAMount(out, "Redis__CaPath", cfg.Name+"-ca", cfg.TLS)
+		kit.CAMount(out, "Redis__CaPath", cfg.Name+"-ca", cfg.TLS)
 	}
-	m.ModuleOutputs = base.NewModuleOutputs(out)
+	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyObject, out)
 	return m, nil
 }
 
@@ -322,4 +343,63 @@ func readOnlyRoot(s *k8s.ContainerSecurity) *k8s.ContainerSecurity {
 	t := true
 	s.ReadOnlyRootFilesystem = &t
 	return s
+}
+
+// withMemory gives r the default memory request and limit when it sets no memory limit.
+func withMemory(r k8s.Resources) k8s.Resources {
+	if _, ok := r.Limits["memory"]; ok {
+		return r
+	}
+	limits := map[string]string{"memory": DefaultMemoryLimit}
+	for k, v := range r.Limits {
+		limits[k] = v
+	}
+	r.Limits = limits
+	if _, ok := r.Requests["memory"]; !ok {
+		requests := map[string]string{"memory": DefaultMemoryRequest}
+		for k, v := range r.Requests {
+			requests[k] = v
+		}
+		r.Requests = requests
+	}
+	return r
+}
+
+// memoryLimit returns the memory limit of r in bytes.
+func memoryLimit(r k8s.Resources) (int64, bool) {
+	q, err := resource.ParseQuantity(r.Limits["memory"])
+	if err != nil || q.Value() <= 0 {
+		return 0, false
+	}
+	return q.Value(), true
+}
+
+// maxMemory is the server's --maxmemory: Config.MaxMemory, else MaxMemoryPercent of the memory
+// limit in bytes.
+func maxMemory(cfg Config) string {
+	if cfg.MaxMemory != "" {
+		return strings.ToLower(cfg.MaxMemory)
+	}
+	if limit, ok := memoryLimit(cfg.Resources); ok {
+		return strconv.FormatInt(limit*MaxMemoryPercent/100, 10)
+	}
+	return ""
+}
+
+// redisBytes converts a Redis memory size (memoryRE) to bytes: k, m, g are powers of 1000,
+// kb, mb, gb powers of 1024, as redis.conf documents.
+func redisBytes(s string) int64 {
+	s = strings.ToLower(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"kb", 1 << 10}, {"mb", 1 << 20}, {"gb", 1 << 30}, {"k", 1000}, {"m", 1000 * 1000}, {"g", 1000 * 1000 * 1000}}
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			v, _ := strconv.ParseInt(n, 10, 64)
+			return v * u.mult
+		}
+	}
+	v, _ := strconv.ParseInt(s, 10, 64)
+	return v
 }

@@ -9,7 +9,6 @@
 // Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,
 // storage/aws/s3/; see armonik-reference §5.7):
 //
-//	env  Components__ObjectStorage = ArmoniK.Adapters.S3.ObjectStorage (legacy, old Core)          outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__ClassName = ArmoniK.Core.Adapters.S3.ObjectBuilder  outputs.tf, variables.tf
 //	env  Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath =
 //	         /adapters/object/s3/ArmoniK.Core.Adapters.S3.dll                                       outputs.tf, variables.tf

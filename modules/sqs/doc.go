@@ -16,8 +16,9 @@
 //	env  SQS__ServiceURL = https://sqs.<region>.amazonaws.com                                        outputs.tf (Config.ServiceURL overrides it)
 //	env  SQS__Prefix = Config.Prefix (default "armonik")                                             outputs.tf, main.tf (upstream: required)
 //
-// The ArmoniK construct adds SQS__PartitionId per partition (armonik-reference §3.2). There is
-// no legacy Components__QueueStorage for SQS.
+// Upstream's ArmoniK module also set SQS__PartitionId per partition (armonik-reference §3.2):
+// Core 0.37.2 has no such option (the partition is Pollster__PartitionId, Adaptors/SQS/src/SQS.cs),
+// so it is not emitted.
 //
 // # Cloud identity
 //
@@ -34,6 +35,8 @@
 // (armonik.Config.ServiceAccounts) and run as it the components that use the queue: the
 // control plane (ControlPlane.ServiceAccount), every partition's compute plane
 // (Partitions[i].ServiceAccount: the polling agents, and the workers of the same pods) and the
-// init Job (Init.ServiceAccount, which creates the queues with InitServices__InitQueue). The
-// metrics exporter reads only the table store and needs no role.
+// init Job (Init.ServiceAccount). Core creates the queues lazily, when a component first pushes
+// to or pulls from a partition (Adaptors/SQS/src/PushQueueStorage.cs, PullQueueStorage.cs):
+// InitServices__InitQueue is bound but never read by Core 0.37.2. The metrics exporter reads
+// only the table store and needs no role.
 package sqs

@@ -6,7 +6,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
-	"github.com/armonik-cdktf/armonik-cdktf/modules/internal/base"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
 )
 
 // Kind is the module kind: the default instance name.
@@ -40,8 +40,8 @@ type Config struct {
 
 // WithDefaults returns c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
-	c.Name = base.Or(c.Name, Kind)
-	c.Prefix = base.Or(c.Prefix, DefaultPrefix)
+	c.Name = kit.Or(c.Name, Kind)
+	c.Prefix = kit.Or(c.Prefix, DefaultPrefix)
 	if c.ServiceURL == "" && c.Region != "" {
 		c.ServiceURL = "https://sqs." + c.Region + ".amazonaws.com"
 	}
@@ -53,13 +53,13 @@ var prefixRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 
 // Validate returns every problem of c (after defaults) at once.
 func (c Config) Validate() error {
-	e := base.NewErrors(Kind, c.Name)
-	base.ValidateName(e, c.Name)
-	base.ValidateAWSRegion(e, "region", c.Region)
+	e := kit.NewErrors(Kind, c.Name)
+	kit.ValidateName(e, c.Name)
+	kit.ValidateAWSRegion(e, "region", c.Region)
 	if !prefixRE.MatchString(c.Prefix) {
 		e.Add("prefix", "%q must be 1 to 40 letters, digits, '-' or '_' (SQS queue names)", c.Prefix)
 	}
-	base.ValidateHTTPSURL(e, "service_url", c.ServiceURL)
+	kit.ValidateHTTPSURL(e, "service_url", c.ServiceURL)
 	return e.Err()
 }
 
@@ -67,7 +67,7 @@ func (c Config) Validate() error {
 type Module struct {
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
-	base.ModuleOutputs
+	kit.ModuleOutputs
 }
 
 // New gives ArmoniK the SQS settings of cfg, defaults applied. It creates nothing (scope and id
@@ -77,7 +77,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Module{ModuleOutputs: base.NewModuleOutputs(outputs.NewModule(cfg.Name).
+	return &Module{ModuleOutputs: kit.NewModuleOutputs(outputs.FamilyQueue, outputs.NewModule(cfg.Name).
 		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
 		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
 		Env("SQS__ServiceURL", cfg.ServiceURL).

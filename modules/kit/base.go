@@ -1,8 +1,27 @@
-// Package base holds what the storage module packages share: configuration errors that name the
-// module, the validation of the settings every module has, labels, DNS names and security
-// contexts, and the methods every Module gives ArmoniK (ModuleOutputs). It builds nothing by
-// itself.
-package base
+// Package kit is the module kit: what a module author needs to write an AEP 5 module for
+// ArmoniK the way this repository's modules are written (modules/activemq, modules/redis...,
+// and the worked example examples/valkey). Third-party modules import it like the in-repo
+// ones; see docs/adding-a-module.md.
+//
+//   - Errors: configuration problems that name the module, the instance and the key, collected
+//     and returned at once.
+//   - Common: the settings every in-cluster module has (name, namespace, cluster domain, image,
+//     pull policy, resources, storage, scheduling), their validation, labels, metadata, Service
+//     DNS names, the config-hash annotation, and a NetworkPolicy admitting only ArmoniK's pods
+//     (ConsumerSelector).
+//   - PodSecurity, ContainerSecurity: the secure defaults (non-root, no privilege escalation,
+//     every capability dropped, RuntimeDefault seccomp).
+//   - Endpoint and Credential: endpoint-only modules, whose credentials come from an existing
+//     Secret or from sensitive Terraform variables put into a Secret the module creates.
+//   - ValidateTLS, CAMount, TLSVolume: a server certificate from the user's Secret and its CA
+//     given to ArmoniK through mount_secret.
+//   - ModuleOutputs (embed it in your Module) and Ref: the module's AEP 5 outputs, its adapter
+//     family, and references to the objects it creates with their Terraform tokens.
+//   - Validate* helpers: hosts, ports, URLs, Secret names and keys, user names, one-of values,
+//     .NET TimeSpans, AMQP settings.
+//
+// It builds nothing by itself.
+package kit
 
 import (
 	"errors"
@@ -93,6 +112,8 @@ func (c *Common) Validate(e *Errors) {
 	}
 	if strings.TrimSpace(c.Image) == "" {
 		e.Add("image", "required")
+	} else if err := k8s.ValidateImage(c.ImageRef()); err != nil {
+		e.Add("image", "%v (image and tag)", err)
 	}
 	switch c.PullPolicy {
 	case "Always", "IfNotPresent", "Never":
@@ -100,10 +121,12 @@ func (c *Common) Validate(e *Errors) {
 		e.Add("pull_policy", "%q must be Always, IfNotPresent or Never", c.PullPolicy)
 	}
 	ValidateResources(e, "resources", c.Resources)
-	if q, err := resource.ParseQuantity(c.Storage.Size); err != nil {
-		e.Add("storage.size", "%q is not a Kubernetes quantity such as \"8Gi\"", c.Storage.Size)
-	} else if q.Sign() <= 0 {
-		e.Add("storage.size", "%q must be positive", c.Storage.Size)
+	if c.Storage.Size != "" || c.Storage.StorageClass != "" { // modules without storage leave both empty
+		if q, err := resource.ParseQuantity(c.Storage.Size); err != nil {
+			e.Add("storage.size", "%q is not a Kubernetes quantity such as \"8Gi\"", c.Storage.Size)
+		} else if q.Sign() <= 0 {
+			e.Add("storage.size", "%q must be positive", c.Storage.Size)
+		}
 	}
 	if c.Storage.StorageClass != "" {
 		if msgs := validation.IsDNS1123Subdomain(c.Storage.StorageClass); len(msgs) > 0 {
@@ -173,12 +196,7 @@ func ValidateResources(e *Errors, key string, r k8s.Resources) {
 
 // ImageRef is the container image: Image:Tag, or Image alone when it is pinned by digest
 // (holds "@") or Tag is empty.
-func (c *Common) ImageRef() string {
-	if c.Tag == "" || strings.Contains(c.Image, "@") {
-		return c.Image
-	}
-	return c.Image + ":" + c.Tag
-}
+func (c *Common) ImageRef() string { return k8s.ImageRef(c.Image, c.Tag) }
 
 // Host is the cluster DNS name of the Service called service: <service>.<namespace>.svc.<domain>.
 func (c *Common) Host(service string) string {

@@ -1,4 +1,4 @@
-package base
+package kit
 
 import (
 	"strings"
@@ -49,6 +49,9 @@ type Credential struct {
 	Var string
 	// What describes the value, for the variable's description.
 	What string
+	// Validations are checked by Terraform on the variable's value before it plans; Condition
+	// refers to the value as var.<name>, written here as VALUE (replaced by the variable).
+	Validations []k8s.VariableValidation
 }
 
 // VariableName is the name of the sensitive variable of instance name for the suffix.
@@ -96,8 +99,12 @@ func (p *Endpoint) Credentials(scope constructs.Construct, id, existing string, 
 	data := map[string]string{}
 	for _, c := range creds {
 		name := VariableName(p.Name, c.Var)
+		var checks []k8s.VariableValidation
+		for _, v := range c.Validations {
+			checks = append(checks, k8s.VariableValidation{Condition: strings.ReplaceAll(v.Condition, "VALUE", "var."+name), ErrorMessage: v.ErrorMessage})
+		}
 		v, err := k8s.NewSensitiveVariable(scope, name, p.Kind+" "+strings.TrimSpace(p.Name)+": "+c.What+
-			" (sensitive, no default: set TF_VAR_"+name+"); stored in the Secret "+p.Name+"-credentials")
+			" (sensitive, no default: set TF_VAR_"+name+"); stored in the Secret "+p.Name+"-credentials", checks...)
 		if err != nil {
 			return nil, nil, err
 		}
