@@ -102,8 +102,8 @@ build_tofu() {
 	start=$(date +%s)
 	(
 		cd "$MOD"
-		export CGO_ENABLED=0 GOWORK=off GOPROXY=$BUILD_GOPROXY GOFLAGS='-mod=readonly -buildvcs=false'
-		exec setsid go build -trimpath -ldflags "-s -w -X $MODULE/version.dev=no" -o "$BUILD_TMP/tofu" "$MODULE/cmd/tofu"
+		exec env CGO_ENABLED=0 GOWORK=off GOPROXY="$BUILD_GOPROXY" GOFLAGS='-mod=readonly -buildvcs=false' \
+			setsid go build -trimpath -ldflags "-s -w -X $MODULE/version.dev=no" -o "$BUILD_TMP/tofu" "$MODULE/cmd/tofu"
 	) >&2 &
 	BUILD_PID=$!
 	wait "$BUILD_PID" || rc=$?

@@ -177,7 +177,7 @@ for p in "${PROVIDERS[@]}"; do
 		fi
 		cp -r "$src/$sub" "$dst/"
 	done
-	rm -rf "$GEN/$p"
+	rm -rf "${GEN:?}/$p"
 	mv "$dst" "$GEN/$p"
 	say "wrote .gen/$p: $(find "$GEN/$p" -type f | wc -l) files, $(du -sh "$GEN/$p" | cut -f1) ($(grep -c "^$p/" <(printf '%s\n' "${WANT[@]}")) sub-packages)"
 done
