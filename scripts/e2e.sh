@@ -206,6 +206,8 @@ probe() {
 	timeout 180 "$2" -chdir="$dir" init -backend=false -no-color >"$dir.log" 2>&1
 }
 probe_error() { grep -m1 -E 'Error|error' "$WORK/probe-$1.log" | sed 's/^[│ ]*//'; }
+# probe_log ENGINE: the engine's error, indented (the work directory goes at exit).
+probe_log() { sed -n '/Error/,$p' "$WORK/probe-$1.log" | sed 's/^[│╷╵ ]*//; /^$/d; s/^/      /' | head -n 20; }
 
 # mirror_configured ENGINE: prints where the engine would take providers from besides its
 # registry (a mirror in a CLI configuration file, or an implicit local mirror directory), or
@@ -284,12 +286,14 @@ for e in "${ENGINES[@]}"; do
 		RUN+=("$e")
 	elif src=$(mirror_configured "$e"); then
 		[ "$e" = terraform ] && terraform_probe=failed
-		bad "$e init of the stacks' providers, with $src configured" "$(probe_error "$e")"
-		SUMMARY+=("e2e[$e]: FAILED: init of $PINS failed although $src is configured (incomplete mirror or bad pin; $WORK/probe-$e.log)")
+		bad "$e init of the stacks' providers, with $src configured" "$e init failed:"
+		probe_log "$e"
+		SUMMARY+=("e2e[$e]: FAILED: init of $PINS failed although $src is configured (an incomplete mirror or a bad pin; not a network problem)")
 	elif host=$(registry_reachable "$e"); then
 		[ "$e" = terraform ] && terraform_probe=failed
-		bad "$e init of the stacks' providers, with $host reachable" "$(probe_error "$e")"
-		SUMMARY+=("e2e[$e]: FAILED: init of $PINS failed although $host is reachable (bad pin or configuration?)")
+		bad "$e init of the stacks' providers, with $host reachable" "$e init failed:"
+		probe_log "$e"
+		SUMMARY+=("e2e[$e]: FAILED: init of $PINS failed although $host is reachable (a bad pin or configuration; not a network problem)")
 	else
 		[ "$e" = terraform ] && terraform_probe=skipped
 		SKIP[$e]="$e cannot obtain the providers: its registry is unreachable and no provider mirror is configured (\$TF_CLI_CONFIG_FILE with a filesystem mirror of $PINS; see README, 'Offline providers'): $(probe_error "$e")"
@@ -370,16 +374,17 @@ check_core() {
 # carry that label.
 # The two jq programs bring a policy to one shape: cdktf's JSON (snake_case, ports as strings)
 # and the API's (camelCase, ports as numbers).
+# (jq needs a function defined before its use: sel and peer first, then NP_COMMON.)
 NP_COMMON='def port: {port: (.port | tostring), protocol: (.protocol // "TCP")};
 def rules($peers): [(. // [])[] | {peers: [(.[$peers] // [])[] | peer], ports: [(.ports // [])[] | port]}];'
-NP_DECLARED="$NP_COMMON"'
-def sel: if . == null then null else (.match_labels // {}) end;
+NP_DECLARED='def sel: if . == null then null else (.match_labels // {}) end;
 def peer: {pod: (.pod_selector | sel), ns: (.namespace_selector | sel), cidr: (.ip_block.cidr // null)};
+'"$NP_COMMON"'
 .resource.kubernetes_network_policy_v1 // {} | .[] | select(.metadata.name == $n) | .spec |
 {pod: (.pod_selector | sel), types: (.policy_types | sort), ingress: (.ingress | rules("from")), egress: (.egress | rules("to"))}'
-NP_LIVE="$NP_COMMON"'
-def sel: if . == null then null else (.matchLabels // {}) end;
+NP_LIVE='def sel: if . == null then null else (.matchLabels // {}) end;
 def peer: {pod: (.podSelector | sel), ns: (.namespaceSelector | sel), cidr: (.ipBlock.cidr // null)};
+'"$NP_COMMON"'
 .spec | {pod: (.podSelector | sel), types: (.policyTypes | sort), ingress: (.ingress | rules("from")), egress: (.egress | rules("to"))}'
 
 check_netpols() {
@@ -388,13 +393,19 @@ check_netpols() {
 	live=$(k get networkpolicy -o json | jq -r '[.items[].metadata.name] | sort | join(" ")')
 	check "[$E] NetworkPolicies: the declared ones, no other" "$live" "$declared"
 	check "[$E] NetworkPolicies of the storage and Prometheus" "$declared" "activemq mongodb prometheus redis"
+	local want got
 	for n in $declared; do
-		check "[$E] NetworkPolicy $n reads back as declared (pod selector, types, peers, ports)" \
-			"$(k get networkpolicy "$n" -o json | jq -c "$NP_LIVE")" \
-			"$(jq -c --arg n "$n" "$NP_DECLARED" "$STACKDIR/cdk.tf.json")"
+		want=$(jq -c --arg n "$n" "$NP_DECLARED" "$STACKDIR/cdk.tf.json" 2>&1)
+		got=$(k get networkpolicy "$n" -o json | jq -c "$NP_LIVE" 2>&1)
+		if [ -z "$want" ] || [ "$want" = null ]; then
+			bad "[$E] NetworkPolicy $n reads back as declared" "nothing declared to compare with ($want)"
+		else
+			check "[$E] NetworkPolicy $n reads back as declared (pod selector, types, peers, ports)" "$got" "$want"
+		fi
 	done
 	# NAME WORKLOAD SERVICE: the policy selects the workload's pods, and admits ArmoniK's pods on
-	# the container port the Service targets; every peer is a pod of the namespace.
+	# the container port the Service targets; a storage policy admits pods of the namespace only,
+	# Prometheus's also KEDA's namespace (its scaler queries Prometheus) and nothing wider.
 	local spec
 	for spec in activemq:deploy:activemq redis:deploy:redis mongodb:sts:mongodb-headless prometheus:deploy:prometheus; do
 		IFS=: read -r n kind svc <<<"$spec"
@@ -414,10 +425,21 @@ check_netpols() {
 			 [$p[0].spec.ingress[]? | select(any(.from[]?; .podSelector.matchLabels == {"app.kubernetes.io/part-of": "armonik"}))
 			  | .ports[]? | select((.port | tostring) == ($port | tostring) and (.protocol // "TCP") == "TCP")] |
 			 if length > 0 then true else "no ingress rule admits ArmoniK pods on port \($port) (target \($t))" end'
-		check_true "[$E] NetworkPolicy $n admits only pods of the namespace (no open rule, no namespace or address peer)" jq \
-			'if ([.spec.ingress[]? | select((.from // []) | length == 0)] | length) == 0
-			    and all(.spec.ingress[]?.from[]?; .podSelector != null and .namespaceSelector == null and .ipBlock == null)
-			 then true else .spec.ingress end' "$W/np.json"
+		if [ "$n" = prometheus ]; then
+			check_true "[$E] NetworkPolicy $n admits ArmoniK's pods and the namespace $KEDA_NS only (no open rule, no address peer)" \
+				jq --arg keda "$KEDA_NS" \
+				'if ([.spec.ingress[]? | select((.from // []) | length == 0)] | length) == 0
+				    and all(.spec.ingress[]?.from[]?; .ipBlock == null and
+				      ((.podSelector != null and .namespaceSelector == null) or
+				       (.podSelector == null and .namespaceSelector.matchLabels == {"kubernetes.io/metadata.name": $keda})))
+				    and any(.spec.ingress[]?.from[]?; .namespaceSelector.matchLabels."kubernetes.io/metadata.name" == $keda)
+				 then true else .spec.ingress end' "$W/np.json"
+		else
+			check_true "[$E] NetworkPolicy $n admits only pods of the namespace (no open rule, no namespace or address peer)" jq \
+				'if ([.spec.ingress[]? | select((.from // []) | length == 0)] | length) == 0
+				    and all(.spec.ingress[]?.from[]?; .podSelector != null and .namespaceSelector == null and .ipBlock == null)
+				 then true else .spec.ingress end' "$W/np.json"
+		fi
 	done
 	check "[$E] prometheus network policy restricts egress" "$(k get networkpolicy prometheus -o jsonpath='{.spec.policyTypes}')" '["Ingress","Egress"]'
 	check_true "[$E] prometheus may reach the metrics exporter's pods on their container port" jq -n \
