@@ -22,9 +22,17 @@ STACK ?=
 DEPLOY_STACKS = $(if $(STACK),$(STACK),'*')
 FUZZTIME ?= 20s
 CDKTF := npx --no-install cdktf
+# The engine that plans and applies the stacks: terraform (from PATH) or tofu (OpenTofu, built
+# from tools/tofu into the cache on first use); see docs/engines.md. The cdktf CLI runs the binary
+# named by TERRAFORM_BINARY_NAME.
+ENGINE ?= terraform
+cdktf_with_engine = bin=$$(scripts/engine.sh path $(ENGINE)) && echo "TERRAFORM_BINARY_NAME=$$bin $(CDKTF) $(1)" && \
+	TERRAFORM_BINARY_NAME=$$bin $(CDKTF) $(1)
+# make e2e runs every engine unless ENGINE was given (command line or environment).
+E2E_ENGINE = $(if $(filter command line environment environment override,$(origin ENGINE)),$(ENGINE),all)
 
 .PHONY: help setup bindings npm synth list diff deploy destroy output test vet golden fuzz bench bench-synth \
-	explain graph e2e cluster-up cluster-down cluster-smoke cluster-build clean
+	explain graph e2e engine cluster-up cluster-down cluster-smoke cluster-build clean
 
 help: ## print the command list
 	@cat help
@@ -43,17 +51,20 @@ synth: setup ## synthesize the stacks into cdktf.out/stacks/<stack>/cdk.tf.json
 list: setup ## list the stacks
 	$(CDKTF) list
 
-diff: setup ## terraform plan of STACK (default armonik-localhost) against the cluster of your kubeconfig
-	$(CDKTF) diff $(or $(STACK),armonik-localhost) --skip-provider-lock
+diff: setup ## plan of STACK (default armonik-localhost) against the cluster of your kubeconfig (ENGINE=terraform|tofu)
+	@$(call cdktf_with_engine,diff $(or $(STACK),armonik-localhost) --skip-provider-lock)
 
-deploy: setup ## deploy STACK (default: every configured stack, in dependency order)
-	$(CDKTF) deploy $(DEPLOY_STACKS) --skip-provider-lock
+deploy: setup ## deploy STACK (default: every configured stack, in dependency order; ENGINE=terraform|tofu)
+	@$(call cdktf_with_engine,deploy $(DEPLOY_STACKS) --skip-provider-lock)
 
-destroy: setup ## destroy STACK (default: every configured stack, in reverse dependency order)
-	$(CDKTF) destroy $(DEPLOY_STACKS) --skip-provider-lock
+destroy: setup ## destroy STACK (default: every configured stack, in reverse dependency order; ENGINE=terraform|tofu)
+	@$(call cdktf_with_engine,destroy $(DEPLOY_STACKS) --skip-provider-lock)
 
-output: ## after deploy: URLs, CA, client certificates and the ArmoniK CLI configuration of STACK (default armonik-localhost) into generated/STACK/
-	@scripts/output.sh $(or $(STACK),armonik-localhost)
+output: ## after deploy: URLs, CA, client certificates and the ArmoniK CLI configuration of STACK (default armonik-localhost) into generated/STACK/ (ENGINE=terraform|tofu)
+	@ENGINE=$(ENGINE) scripts/output.sh $(or $(STACK),armonik-localhost)
+
+engine: ## print the ENGINE binary and its version (builds the pinned tofu when ENGINE=tofu)
+	@scripts/engine.sh path $(ENGINE) && scripts/engine.sh version $(ENGINE)
 
 vet: bindings
 	go vet ./...
@@ -70,8 +81,8 @@ fuzz: bindings ## run every fuzz target for FUZZTIME each (default 20s)
 bench: bindings ## Go benchmarks (merge and validation)
 	@scripts/go-test.sh bench
 
-e2e: ## deploy the default stack on the loopback cluster, check, change, destroy (skips when providers cannot be installed)
-	@scripts/e2e.sh
+e2e: ## deploy armonik-platform + armonik-localhost on the loopback cluster with each engine (or ENGINE), check, change, destroy (skips when providers cannot be obtained)
+	@ENGINE=$(E2E_ENGINE) scripts/e2e.sh
 
 bench-synth: ## whole-process synth timings: floor, default stack, 10 and 100 partitions
 	@scripts/bench-synth.sh

@@ -36,13 +36,18 @@ func selfSigned(t *testing.T, cn string) (string, string) {
 }
 
 // TestOutputScript runs scripts/output.sh (make output) against a stand-in terraform that
-// prints the outputs of a deployed stack, and checks the files it writes and their modes.
+// prints the outputs of a deployed stack, and checks the files it writes and their modes, and
+// that ENGINE=tofu reads them with tofu (scripts/engine.sh, $TOFU) instead.
 func TestOutputScript(t *testing.T) {
 	if _, err := exec.LookPath("jq"); err != nil {
 		t.Skip("jq is not on PATH")
 	}
 	root := t.TempDir()
 	script, err := os.ReadFile(filepath.Join("scripts", "output.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := os.ReadFile(filepath.Join("scripts", "engine.sh"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +58,7 @@ func TestOutputScript(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(root, "scripts", "output.sh"), script, 0o755)
+	os.WriteFile(filepath.Join(root, "scripts", "engine.sh"), engine, 0o755)
 	os.WriteFile(filepath.Join(stack, "cdk.tf.json"), []byte("{}"), 0o644)
 	ca, _ := selfSigned(t, "ArmoniK front CA")
 	subCert, subKey := selfSigned(t, "submitter")
@@ -74,7 +80,8 @@ func TestOutputScript(t *testing.T) {
 
 	run := func(env ...string) (string, error) {
 		cmd := exec.Command(filepath.Join(root, "scripts", "output.sh"))
-		cmd.Env = append(os.Environ(), append([]string{"PATH=" + filepath.Join(root, "bin") + ":" + os.Getenv("PATH"), "STACK=", "CLIENT="}, env...)...)
+		cmd.Env = append(os.Environ(), append([]string{"PATH=" + filepath.Join(root, "bin") + ":" + os.Getenv("PATH"),
+			"STACK=", "CLIENT=", "ENGINE=", "TERRAFORM=", "TOFU="}, env...)...)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
@@ -144,6 +151,18 @@ func TestOutputScript(t *testing.T) {
 	}
 	if out, err := run("CLIENT=nobody"); err == nil || !strings.Contains(out, "CLIENT=nobody: no such client certificate (generated: monitoring submitter)") {
 		t.Errorf("CLIENT=nobody: %v\n%s", err, out)
+	}
+	// ENGINE=tofu: the same outputs, read by tofu (here a stand-in named by $TOFU, as
+	// scripts/engine.sh allows), never by terraform.
+	tofuOutputs := map[string]any{"control_plane_url": map[string]any{"sensitive": false, "value": "https://10.9.9.9:5001"}}
+	raw, _ = json.Marshal(tofuOutputs)
+	os.WriteFile(filepath.Join(root, "tofu-outputs.json"), raw, 0o644)
+	os.WriteFile(filepath.Join(root, "tofu"), []byte("#!/bin/sh\ncase \"$*\" in *'output -json'*) cat "+filepath.Join(root, "tofu-outputs.json")+" ;; *) exit 3 ;; esac\n"), 0o755)
+	if out, err := run("ENGINE=tofu", "TOFU="+filepath.Join(root, "tofu")); err != nil || !strings.Contains(read("armonik-cli.yaml"), "endpoint: https://10.9.9.9:5001\n") {
+		t.Errorf("ENGINE=tofu: %v\n%s\n%s", err, out, read("armonik-cli.yaml"))
+	}
+	if out, err := run("ENGINE=opentofu"); err == nil || !strings.Contains(out, "unknown engine 'opentofu'") {
+		t.Errorf("ENGINE=opentofu: %v\n%s", err, out)
 	}
 	// Nothing deployed: a clear error.
 	os.RemoveAll(filepath.Join(stack, ".terraform"))

@@ -99,8 +99,9 @@ mod_version() { # GO_MOD MODULE_PATH
 }
 
 load_versions() {
-  [ -f "$TOOLS/kube/go.mod" ] && [ -f "$TOOLS/etcd/go.mod" ] ||
+  if [ ! -f "$TOOLS/kube/go.mod" ] || [ ! -f "$TOOLS/etcd/go.mod" ]; then
     die "tool modules not found under $TOOLS (expected tools/kube and tools/etcd)"
+  fi
   KUBE_VERSION=$(mod_version "$TOOLS/kube/go.mod" k8s.io/kubernetes)
   ETCD_VERSION=$(mod_version "$TOOLS/etcd/go.mod" go.etcd.io/etcd/server/v3)
   local hash
@@ -284,6 +285,7 @@ start_component() { # NAME ARG...
   rm -f "$f" "$f.tmp" "$STATE/$name.exit"
   : >"$log"
   LAUNCHED+=("$name")
+  # shellcheck disable=SC2016 # the wrapper's own script: its $1, $@, $! expand in that shell
   setsid bash -c '
     f=$1; shift
     "$@" </dev/null &
@@ -317,16 +319,20 @@ wait_ready() {
   exit 1
 }
 
+# The probes capture curl's output before matching it: `curl | grep -q` under pipefail fails when
+# grep quits at the first match and curl, still writing, dies of SIGPIPE (a false negative).
 probe_etcd() {
-  curl -s --max-time 1 "http://127.0.0.1:$ETCD_PORT/health" 2>/dev/null | grep -q '"health":"true"'
+  local body
+  body=$(curl -s --max-time 1 "http://127.0.0.1:$ETCD_PORT/health" 2>/dev/null) &&
+    grep -q '"health":"true"' <<<"$body"
 }
 probe_apiserver() {
   [ "$(curl -s --max-time 2 --cacert "$STATE/pki/ca.crt" -H "@$STATE/pki/auth-header" \
         "https://127.0.0.1:$APISERVER_PORT/readyz" 2>/dev/null)" = ok ]
 }
 probe_kcm() { # the serviceaccount controller has created default/default
-  curl -s -o /dev/null --max-time 2 -w '%{http_code}' --cacert "$STATE/pki/ca.crt" -H "@$STATE/pki/auth-header" \
-    "https://127.0.0.1:$APISERVER_PORT/api/v1/namespaces/default/serviceaccounts/default" 2>/dev/null | grep -qx 200
+  [ "$(curl -s -o /dev/null --max-time 2 -w '%{http_code}' --cacert "$STATE/pki/ca.crt" -H "@$STATE/pki/auth-header" \
+    "https://127.0.0.1:$APISERVER_PORT/api/v1/namespaces/default/serviceaccounts/default" 2>/dev/null)" = 200 ]
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -585,8 +591,12 @@ eventually() { # SECONDS COMMAND...: retry every 0.5s
 k() { kubectl --kubeconfig "$STATE/kubeconfig" "$@"; }
 ns_listed() { k get ns -o name >"$STATE/smoke-ns.txt" && grep -qx namespace/default "$STATE/smoke-ns.txt" &&
               grep -qx namespace/kube-system "$STATE/smoke-ns.txt"; }
-server_version() { curl -s --max-time 5 --cacert "$STATE/pki/ca.crt" -H "@$STATE/pki/auth-header" \
-                     "https://127.0.0.1:$APISERVER_PORT/version" | grep -q "\"gitVersion\": \"$KUBE_VERSION\""; }
+server_version() { # the whole answer first: a pipe into grep -q can fail under pipefail (SIGPIPE)
+  local body
+  body=$(curl -s --max-time 5 --cacert "$STATE/pki/ca.crt" -H "@$STATE/pki/auth-header" \
+           "https://127.0.0.1:$APISERVER_PORT/version") &&
+    grep -q "\"gitVersion\": \"$KUBE_VERSION\"" <<<"$body"
+}
 ns_create() { k create ns "$1" >/dev/null; }
 ns_phase_active() { [ "$(k get ns "$1" -o jsonpath='{.status.phase}' 2>/dev/null)" = Active ]; }
 ns_has() { k -n "$1" get "$2" "$3" -o name >/dev/null 2>&1; }
@@ -640,7 +650,8 @@ cmd_smoke() {
   fi
   SMOKE_PASS=$((SMOKE_PASS + 1)); secs_since "$start"; say "ok   cluster up ($SECS)"
 
-  local ns=smoke-$(openssl rand -hex 4)
+  local ns
+  ns=smoke-$(openssl rand -hex 4)
   check "server reports $KUBE_VERSION" server_version
   check "kubectl get ns lists default and kube-system" ns_listed
   check "create namespace $ns" ns_create "$ns"

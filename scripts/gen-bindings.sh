@@ -82,9 +82,9 @@ check_imports() {
 		local prov=${imp#github.com/cdktf/cdktf-provider-}
 		prov=${prov%%-go/*}
 		local sub=${imp##*/}
-		# A here-string, not a pipe: grep -q exits at the first match, and with pipefail the
-		# writer's SIGPIPE would make a listed package look missing.
-		if ! grep -qx "$prov/$sub" <<<"$(printf '%s\n' "${WANT[@]}")"; then
+		# grep reads a process substitution, not a pipe: under pipefail, grep -q quitting at the
+		# first match could kill printf with SIGPIPE and turn the match into a miss.
+		if ! grep -qx "$prov/$sub" < <(printf '%s\n' "${WANT[@]}"); then
 			echo "gen-bindings: error: ${file#"$ROOT"/} imports $imp, but scripts/bindings/packages.txt does not list '$prov/$sub': add that line" >&2
 			missing=1
 		fi
@@ -177,7 +177,7 @@ for p in "${PROVIDERS[@]}"; do
 		fi
 		cp -r "$src/$sub" "$dst/"
 	done
-	rm -rf "$GEN/$p"
+	rm -rf "${GEN:?}/$p"
 	mv "$dst" "$GEN/$p"
 	say "wrote .gen/$p: $(find "$GEN/$p" -type f | wc -l) files, $(du -sh "$GEN/$p" | cut -f1) ($(grep -c "^$p/" <(printf '%s\n' "${WANT[@]}")) sub-packages)"
 done
@@ -185,7 +185,7 @@ done
 for d in "$GEN"/*/; do
 	d=${d%/}
 	name=${d##*/}
-	grep -qx "$name" <<<"$(printf '%s\n' "${PROVIDERS[@]}")" || { rm -rf "$d" && say "removed .gen/$name (no longer listed)"; }
+	grep -qx "$name" < <(printf '%s\n' "${PROVIDERS[@]}") || { rm -rf "$d" && say "removed .gen/$name (no longer listed)"; }
 done
 echo "$STAMP" >"$GEN/STAMP"
 check_imports || exit 1

@@ -17,6 +17,7 @@ T0=$(date +%s)
 if SHELLCHECK=$(scripts/tools.sh shellcheck); then
 	export SHELLCHECK
 else
+	SHELLCHECK=
 	echo "[test] shellcheck unavailable: the embedded shell scripts will not be linted" >&2
 fi
 # nginx is not fetched: Debian's nginx gets security updates, so an exact version leaves the
@@ -28,6 +29,18 @@ fi
 if [ "${1:-}" = bench ]; then
 	go test -run '^$' -bench . -benchmem ./...
 	exit
+fi
+# Linting the shell scripts is a test: every one of the repository must pass shellcheck at style severity
+# (the embedded scripts are checked by the Go tests). Only an unobtainable tool is skipped, loudly.
+SCRIPTS=(scripts/*.sh scripts/cluster/* .ci/run)
+if [ -n "$SHELLCHECK" ]; then
+	echo "[test] shellcheck --severity=style: ${#SCRIPTS[@]} scripts (scripts/*.sh, scripts/cluster/*, .ci/run)" >&2
+	"$SHELLCHECK" --norc --severity=style "${SCRIPTS[@]}"
+elif [ -n "${CI:-}" ]; then
+	echo "[test] shellcheck could not be installed (see above): failing, as CI must lint" >&2
+	exit 1
+else
+	echo "[test] shellcheck unavailable: the shell scripts are not linted" >&2
 fi
 echo "[test] go vet ./..." >&2
 go vet ./...

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes what clients need to reach a deployed stack into generated/<stack>/ (git-ignored),
-# from the stack's Terraform outputs (terraform output -json in cdktf.out/stacks/<stack>, so
-# run it after `make deploy`):
+# from the stack's Terraform outputs (<engine> output -json in cdktf.out/stacks/<stack>, so
+# run it after `make deploy`; ENGINE=terraform (default) or tofu, as for the deploy):
 #
 #   endpoints.json          control_plane_url, admin_gui_url (and grafana_url, seq_url)
 #   ca.crt                  the CA of the front door's server certificate
@@ -30,17 +30,17 @@ die() {
 	echo "output: error: $*" >&2
 	exit 1
 }
-for tool in terraform jq; do
-	command -v $tool >/dev/null || die "$tool is not on PATH"
-done
+command -v jq >/dev/null || die "jq is not on PATH"
+ENGINE=${ENGINE:-terraform}
+BIN=$("$ROOT/scripts/engine.sh" path "$ENGINE") || die "no $ENGINE binary (see above)"
 [ -f "$DIR/cdk.tf.json" ] || die "no $DIR/cdk.tf.json: run make synth and make deploy STACK=$STACK first"
 [ -d "$DIR/.terraform" ] || die "$DIR is not initialized: run make deploy STACK=$STACK first"
 
 umask 077
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/armonik-output.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-if ! terraform -chdir="$DIR" output -json -no-color >"$TMP/out.json" 2>"$TMP/err"; then
-	die "terraform output failed: $(cat "$TMP/err")"
+if ! "$BIN" -chdir="$DIR" output -json -no-color >"$TMP/out.json" 2>"$TMP/err"; then
+	die "$ENGINE output failed: $(cat "$TMP/err")"
 fi
 [ "$(jq 'has("control_plane_url")' "$TMP/out.json")" = true ] ||
 	die "the state of $STACK has no outputs: deploy it first (make deploy STACK=$STACK)"
@@ -112,7 +112,7 @@ fi
 } | write grpc-client.env 600
 
 echo "output: wrote $OUT/:"
-(cd "$OUT" && ls -l | tail -n +2 | awk '{printf "  %s %s\n", $1, $NF}')
+find "$OUT" -mindepth 1 -maxdepth 1 -printf '  %M %f\n' | sort -k2
 echo
 jq -r 'to_entries[] | "  \(.key): \(.value)"' "$OUT/endpoints.json"
 echo

@@ -41,7 +41,8 @@ deb() {
 
 case "${1:-}" in
 shellcheck)
-	if command -v shellcheck >/dev/null && shellcheck --version | grep -q "^version: $SHELLCHECK_VERSION\$"; then
+	# The version text first, then grep: `shellcheck --version | grep -q` can fail under pipefail (SIGPIPE).
+	if command -v shellcheck >/dev/null && grep -q "^version: $SHELLCHECK_VERSION\$" <<<"$(shellcheck --version)"; then
 		command -v shellcheck
 		exit 0
 	fi
