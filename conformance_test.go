@@ -12,11 +12,16 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
 
-// TestStackVariantsPassCoreRules builds every documented variant of both stacks and checks
-// that each container passes the rules of the pinned Core version without a failure or a
-// warning, that AMQP queues publish Amqp__MaxPriority, that shared storage is deployed exactly
-// where a worker reads it, and that the metrics exporter holds the table storage only.
-func TestStackVariantsPassCoreRules(t *testing.T) {
+// stackVariant is a documented variant of the stacks, as a configuration document.
+type stackVariant struct {
+	name, doc string
+	amqp      bool
+	shared    bool // a DLL worker reads shared storage
+}
+
+// stackVariants are the variants the conformance and image tests build.
+func stackVariants(t *testing.T) []stackVariant {
+	t.Helper()
 	const dll = "        worker: {image: {repository: dockerhubaneo/armonik_worker_dll, tag: 0.19.3}}\n"
 	// The elastic-compute fixture of the goldens: armonik-platform, Prometheus, two partitions
 	// scaling on their queue, PriorityClasses, a GraceDelay from a one-hour grace period.
@@ -24,11 +29,7 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
-		name, doc string
-		amqp      bool
-		shared    bool // a DLL worker reads shared storage
-	}{
+	return []stackVariant{
 		{"default", "", true, false},
 		{"rabbitmq", "localhost:\n  queue: {rabbitmq: {}}\n", true, false},
 		{"minio-object-store", "localhost:\n  object_storage: {minio: {}}\n", true, false},
@@ -63,7 +64,20 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 			"  table_storage: {external_mongodb: {}}\n  object_storage: {s3: {region: eu-west-3, bucket: objects}}\n" +
 			"  monitoring: {prometheus_url: \"http://prometheus-server.monitoring.svc.cluster.local:9090\"}\n  keda: {existing: true}\n" +
 			"  armonik:\n    priority_classes: {enabled: true}\n    partitions:\n      - name: default\n        scaling: {max_replicas: 10}\n", false, false},
-	} {
+	}
+}
+
+// TestStackVariantsPassCoreRules builds every documented variant of both stacks and checks
+// that each container passes the rules of the pinned Core version without a failure or a
+// warning, that AMQP queues publish Amqp__MaxPriority, that shared storage is deployed exactly
+// where a worker reads it, and that the metrics exporter holds the table storage only.
+//
+// Each variant is built with an image registry and a pull Secret (they change nothing of the
+// above), and checkImages walks every pod template of the synthesized stacks (the platform's
+// too, when the variant selects it): no image outside the registry, no pod without the Secret.
+func TestStackVariantsPassCoreRules(t *testing.T) {
+	kinds := map[string]int{}
+	for _, tc := range stackVariants(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := &stacks.Config{}
 			var err error
@@ -72,14 +86,26 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			cfg.Localhost.Images, cfg.External.Images, cfg.Platform.Images = testImages, testImages, testImages
+			app := cdk.NewTestApp()
 			var st *stacks.Stack
+			name := stacks.LocalhostName
 			if strings.Contains(tc.doc, "armonik-external") {
-				st, err = stacks.NewExternal(cdk.NewTestApp(), cfg.External)
+				name = stacks.ExternalName
+				st, err = stacks.NewExternal(app, cfg.External)
 			} else {
-				st, err = stacks.NewLocalhost(cdk.NewTestApp(), cfg.Localhost)
+				st, err = stacks.NewLocalhost(app, cfg.Localhost)
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			checkImages(t, name, st.Stack, kinds)
+			if strings.Contains(tc.doc, stacks.PlatformName) {
+				p, err := stacks.NewPlatform(app, cfg.Platform)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkImages(t, stacks.PlatformName, p.Stack, kinds)
 			}
 			a := st.ArmoniK
 			if len(a.Conformance) < 5 {
@@ -159,4 +185,5 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 			}
 		})
 	}
+	checkKindsWalked(t, kinds)
 }

@@ -7,6 +7,7 @@
 //	go run .                          synthesize
 //	go run . explain [stack]          print every container's env, envFrom and mounts with their origin
 //	go run . explain --mermaid [stack] print the AEP 5 graph: modules -> layers -> containers
+//	go run . images [stack]           print every image the stacks pull, one per line (for mirroring)
 package main
 
 import (
@@ -43,6 +44,8 @@ var closeRuntime = func() {
 const usage = `usage:
   go run .                             synthesize the configured stacks into cdktf.out/
   go run . explain [--mermaid] [stack] explain the configuration of every ArmoniK container
+  go run . images [stack]              print every image reference the stacks pull, one per line,
+                                       sorted (after the image_registry rewrite): the list to mirror
 The configuration is read from $ARMONIK_CONFIG, else ./armonik.yaml, else built-in defaults.
 See the help file for every command.`
 
@@ -74,6 +77,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 				return 2
 			}
 		}
+	case "images":
+		for _, a := range args {
+			if stack != "" || len(a) == 0 || a[0] == '-' {
+				fmt.Fprintf(stderr, "armonik-cdktf: images: unexpected argument %q\n%s\n", a, usage)
+				return 2
+			}
+			stack = a
+		}
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -99,6 +110,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = stacks.Mermaid(stdout, built, stack)
 	case cmd == "explain":
 		err = stacks.Explain(stdout, built, stack)
+	case cmd == "images":
+		err = stacks.ListImages(stdout, built, stack)
 	default:
 		err = cdk.Synth(app)
 	}

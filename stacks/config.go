@@ -47,6 +47,8 @@ type LocalhostConfig struct {
 	// terraform.armonik-localhost.tfstate in the project directory). An absolute path is
 	// safest: a relative one is relative to cdktf.out/stacks/armonik-localhost.
 	StateFile string `yaml:"state_file,omitempty"`
+	// Images: the registry every pod pulls from and the image pull Secrets of every pod.
+	Images `yaml:",inline"`
 	// Namespace receives every object; the stack creates it (default "armonik").
 	Namespace string `yaml:"namespace,omitempty"`
 	// ClusterDomain is the cluster's DNS domain, used in the services' host names (default
@@ -158,7 +160,8 @@ func (c *Config) Validate() error {
 			es = append(es, kedaProblems("external", &ec.ArmoniK, ec.KEDA, platform)...)
 			errs = append(errs, prefixed("external.", errors.Join(es...))...)
 		case PlatformName:
-			errs = append(errs, prefixed("platform.", errors.Join(c.Platform.plan()...))...)
+			p := c.platform()
+			errs = append(errs, prefixed("platform.", errors.Join(p.plan()...))...)
 		}
 	}
 	return errors.Join(errs...)
@@ -175,6 +178,26 @@ func (c *Config) localhost() LocalhostConfig {
 		l.KEDA.Namespace = c.Platform.namespace()
 	}
 	return l
+}
+
+// platform is the armonik-platform configuration completed from the ArmoniK stack selected
+// with it: without image settings of its own, KEDA's pods pull like ArmoniK's (localhost's,
+// else external's).
+func (c *Config) platform() PlatformConfig {
+	p := c.Platform
+	if !p.Images.set() {
+		for _, name := range c.SelectedStacks() {
+			if name == LocalhostName && c.Localhost.Images.set() {
+				p.Images = c.Localhost.Images
+				break
+			}
+			if name == ExternalName && c.External.Images.set() {
+				p.Images = c.External.Images
+				break
+			}
+		}
+	}
+	return p
 }
 
 // external is the armonik-external configuration completed like localhost.
@@ -261,6 +284,7 @@ func (c *LocalhostConfig) plan() ([]*module, []error) {
 	if msgs := validation.IsDNS1123Subdomain(d.ClusterDomain); len(msgs) > 0 {
 		errs = append(errs, fmt.Errorf("cluster_domain: %q %s", d.ClusterDomain, msgs[0]))
 	}
+	errs = append(errs, d.Images.validate()...)
 	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait}
 	mods, es := planAll(x, &d.Queue, &d.TableStorage, &d.ObjectStorage, &d.SharedStorage)
 	errs = append(errs, es...)

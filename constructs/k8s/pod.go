@@ -360,6 +360,13 @@ func (t *PodTemplate) Validate(where string) error {
 			}
 		}
 	}
+	for _, n := range s.ImagePullSecrets {
+		if !isToken(n) {
+			if msg := CheckName("Secret", n); msg != "" {
+				errs.add("%s: image pull Secret %q: %s", where, n, msg)
+			}
+		}
+	}
 	switch s.DNSPolicy {
 	case "", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None":
 	default:
