@@ -37,6 +37,11 @@ type Config struct {
 	// Platform configures armonik-platform: the cluster-wide prerequisites (KEDA) the ArmoniK
 	// stacks need before they are planned.
 	Platform PlatformConfig `yaml:"platform,omitempty"`
+	// State selects the Terraform backend that keeps the state of every stack (local, s3, gcs
+	// or kubernetes), each stack under its own key (default: each stack's state_file, else
+	// terraform.<stack>.tfstate in the project directory). Credentials come from the
+	// environment only (docs/configuration.md, "Shared state" in the README).
+	State StateConfig `yaml:"state,omitempty"`
 }
 
 // LocalhostConfig configures the armonik-localhost stack.
@@ -45,8 +50,12 @@ type LocalhostConfig struct {
 	Kubernetes k8s.ProviderConfig `yaml:"kubernetes,omitempty"`
 	// StateFile is where Terraform keeps the stack's state (local backend; default
 	// terraform.armonik-localhost.tfstate in the project directory). An absolute path is
-	// safest: a relative one is relative to cdktf.out/stacks/armonik-localhost.
+	// safest: a relative one is relative to cdktf.out/stacks/armonik-localhost. The top-level
+	// state section replaces it.
 	StateFile string `yaml:"state_file,omitempty"`
+	// State is the top-level state section, which Build copies here (a Go program building the
+	// stack itself sets it); without a backend, StateFile applies.
+	State StateConfig `yaml:"-"`
 	// Images: the registry every pod pulls from and the image pull Secrets of every pod.
 	Images `yaml:",inline"`
 	// Namespace receives every object; the stack creates it (default "armonik").
@@ -145,6 +154,7 @@ func (c *Config) Validate() error {
 		}
 		seen[s] = true
 	}
+	errs = append(errs, c.stateProblems()...)
 	// Only the selected stacks are validated: an unused section may be incomplete.
 	platform := c.platformSelected()
 	for _, name := range c.SelectedStacks() {
@@ -174,6 +184,7 @@ func (c *Config) platformSelected() bool { return slices.Contains(c.SelectedStac
 // namespace is the platform's when the platform installs it.
 func (c *Config) localhost() LocalhostConfig {
 	l := c.Localhost
+	l.State = c.State
 	if c.platformSelected() && l.KEDA.Namespace == "" {
 		l.KEDA.Namespace = c.Platform.namespace()
 	}
@@ -185,6 +196,7 @@ func (c *Config) localhost() LocalhostConfig {
 // else external's).
 func (c *Config) platform() PlatformConfig {
 	p := c.Platform
+	p.State = c.State
 	if !p.Images.set() {
 		for _, name := range c.SelectedStacks() {
 			if name == LocalhostName && c.Localhost.Images.set() {
@@ -203,6 +215,7 @@ func (c *Config) platform() PlatformConfig {
 // external is the armonik-external configuration completed like localhost.
 func (c *Config) external() ExternalConfig {
 	e := c.External
+	e.State = c.State
 	if c.platformSelected() && e.KEDA.Namespace == "" {
 		e.KEDA.Namespace = c.Platform.namespace()
 	}

@@ -47,7 +47,7 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error)
 	ns, _ := namespaceNamed(d.Namespace)
 	mon, _ := d.monitoring(ns)
 	return newStack(app, stackSpec{
-		name: LocalhostName, kubernetes: d.Kubernetes, stateFile: d.StateFile, images: d.Images,
+		name: LocalhostName, kubernetes: d.Kubernetes, state: d.State.location(LocalhostName, d.StateFile), images: d.Images,
 		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK, monitoring: mon,
 	})
 }
@@ -56,7 +56,7 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error)
 type stackSpec struct {
 	name            string
 	kubernetes      k8s.ProviderConfig
-	stateFile       string
+	state           stateLocation
 	images          Images
 	namespace       string
 	createNamespace bool
@@ -73,10 +73,8 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	if err := s.images.apply(st); err != nil {
 		return fail(err)
 	}
-	if s.stateFile != "" {
-		if err := cdk.LocalBackend(st, s.stateFile); err != nil {
-			return fail(err)
-		}
+	if err := s.state.apply(st); err != nil {
+		return fail(err)
 	}
 	if err := k8s.NewProvider(st, "kubernetes", s.kubernetes); err != nil {
 		return fail(err)

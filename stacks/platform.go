@@ -28,6 +28,9 @@ type PlatformConfig struct {
 	// StateFile is where Terraform keeps the stack's state (local backend; default
 	// terraform.armonik-platform.tfstate in the project directory).
 	StateFile string `yaml:"state_file,omitempty"`
+	// State is the top-level state section, which Build copies here; without a backend,
+	// StateFile applies.
+	State StateConfig `yaml:"-"`
 	// Images: the registry KEDA's pods pull from and their image pull Secrets (default: those
 	// of the ArmoniK stack selected with the platform, localhost's first).
 	Images `yaml:",inline"`
@@ -81,10 +84,8 @@ func NewPlatform(app constructs.Construct, cfg PlatformConfig) (*Platform, error
 	if err := cfg.Images.apply(st); err != nil {
 		return fail(err)
 	}
-	if cfg.StateFile != "" {
-		if err := cdk.LocalBackend(st, cfg.StateFile); err != nil {
-			return fail(err)
-		}
+	if err := cfg.State.location(PlatformName, cfg.StateFile).apply(st); err != nil {
+		return fail(err)
 	}
 	if err := k8s.NewProvider(st, "kubernetes", cfg.Kubernetes); err != nil {
 		return fail(err)
