@@ -50,8 +50,8 @@ var testImages = stacks.Images{ImageRegistry: testRegistry, ImagePullSecrets: []
 // (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs; init containers too) and finds no
 // image outside the registry, no pod without the pull Secret, no image anywhere else in the
 // JSON outside the registry, and no namespace the stack creates without the Secret. It counts
-// the pod templates walked per workload type in kinds.
-func checkImages(t *testing.T, name string, stack cdk.Stack, kinds map[string]int) {
+// the pod templates walked per workload type in kinds. It returns the synthesized JSON.
+func checkImages(t *testing.T, name string, stack cdk.Stack, kinds map[string]int) []byte {
 	t.Helper()
 	raw, err := cdk.SynthJSON(stack)
 	if err != nil {
@@ -86,6 +86,7 @@ func checkImages(t *testing.T, name string, stack cdk.Stack, kinds map[string]in
 		}
 	}
 	checkPullSecretsInNamespaces(t, name, raw)
+	return raw
 }
 
 // checkKindsWalked fails when a workload type was never walked: the walk would prove nothing

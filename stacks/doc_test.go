@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,7 +45,9 @@ partition running ArmoniK's dynamic worker, no shared storage). Every key is opt
 - **The wait switch.** ¦localhost.wait¦ (default true) drives every wait of the stack
   (Deployments' and StatefulSets' rollout, the init Job's completion). Set it false against an
   API server without nodes.
-- **Secrets** never come from this file: the modules generate them, or read existing Secrets.
+- **Secrets** never come from this file: the modules generate them, or read existing Secrets;
+  the image pull Secrets the stacks create come from ¦TF_VAR_image_pull_secret_<name>¦, and the
+  state backend's credentials from its own environment variables (a credential key is an error).
 
 ## Example
 
@@ -66,6 +69,17 @@ func ConfigurationDoc(t testing.TB) []byte {
 	b.WriteString(configDocIntro)
 	b.WriteString("```yaml\n")
 	b.Write(example)
+	b.WriteString("```\n\n")
+	production, err := os.ReadFile(filepath.Join(root, "docs", "production.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindSubmatch(production)
+	if block == nil {
+		t.Fatal("docs/production.md has no yaml block")
+	}
+	b.WriteString("## Production example\n\nFrom [production.md](production.md), which explains each section (the tests build it):\n\n```yaml\n")
+	b.Write(block[1])
 	b.WriteString("```\n\n## Every key\n\n")
 	b.WriteString("`<name>` stands for a map key, `[i]` for a list item. Types marked *outputs* take AEP 5 outputs (one object or a list).\n\n")
 	b.WriteString("| key | type | description |\n|---|---|---|\n")
