@@ -20,7 +20,7 @@ FUZZTIME ?= 20s
 CDKTF := npx --no-install cdktf
 
 .PHONY: help setup bindings npm synth list diff deploy destroy output test vet golden fuzz bench bench-synth \
-	explain graph e2e cluster-up cluster-down cluster-smoke cluster-build clean
+	explain graph e2e e2e-versions cluster-up cluster-down cluster-smoke cluster-build clean
 
 help: ## print the command list
 	@cat help
@@ -68,6 +68,9 @@ bench: bindings ## Go benchmarks (merge and validation)
 
 e2e: ## deploy the default stack on the loopback cluster, check, change, destroy (skips when providers cannot be installed)
 	@scripts/e2e.sh
+
+e2e-versions: ## deploy the default stack of every armonik.version on the loopback cluster, check, plan, destroy
+	@scripts/e2e-versions.sh
 
 bench-synth: ## whole-process synth timings: floor, default stack, 10 and 100 partitions
 	@scripts/bench-synth.sh

@@ -262,6 +262,27 @@ func TestUpgradeGuardReadsThePreviousSynthesis(t *testing.T) {
 	}
 }
 
+// TestE2EVersionsCoversEveryVersion keeps the versions scripts/e2e-versions.sh deploys equal
+// to the supported ones.
+func TestE2EVersionsCoversEveryVersion(t *testing.T) {
+	script, err := os.ReadFile("scripts/e2e-versions.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`VERSIONS=\$\{E2E_VERSIONS:-"([^"]+)"\}`).FindSubmatch(script)
+	if m == nil {
+		t.Fatal(`scripts/e2e-versions.sh has no VERSIONS=${E2E_VERSIONS:-"..."}`)
+	}
+	if got, want := string(m[1]), strings.Join(versions.Keys(), " "); got != want {
+		t.Errorf("scripts/e2e-versions.sh deploys %q, the supported versions are %q", got, want)
+	}
+	for _, v := range versions.Keys() {
+		if !strings.Contains(string(script), "\n\t"+v+") core=") {
+			t.Errorf("scripts/e2e-versions.sh has no expectations for %s", v)
+		}
+	}
+}
+
 // TestReadmeGraph keeps the graph embedded in README.md equal to the default stack's.
 func TestReadmeGraph(t *testing.T) {
 	code, stdout, stderr, _ := runIn(t, "", "explain", "--mermaid")

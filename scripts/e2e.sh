@@ -11,7 +11,8 @@
 #      annotation must roll; deploy it; plan a change of the certificates' validity: they are
 #      reissued and only the front door rolls;
 #   6. npx cdktf destroy: nothing of the stack may remain (namespace gone);
-#   7. stop the cluster (also on failure or Ctrl-C).
+#   7. scripts/e2e-versions.sh on the same cluster: the default stack of every armonik.version;
+#   8. stop the cluster (also on failure or Ctrl-C).
 # Each stage prints its elapsed time; the last line is "e2e: N passed, M failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -231,4 +232,7 @@ stage "cdktf destroy $STACK"
 check_cmd "cdktf destroy" timeout 600 $CDKTF destroy $STACK --auto-approve --skip-provider-lock --output "$OUT" --no-color
 check "namespace gone" "$(kubectl get ns $NS -o name 2>/dev/null)" ""
 check "nothing left in the state" "$(terraform -chdir="$STACKDIR" state list 2>/dev/null | wc -l)" 0
+
+stage "the default stack of every armonik.version (scripts/e2e-versions.sh, on this cluster)"
+check_cmd "e2e-versions" env E2E_CLUSTER_RUNNING=1 scripts/e2e-versions.sh
 stage "done"
