@@ -18,7 +18,7 @@ func TestModulesFollowTheVersion(t *testing.T) {
 		"stacks: [armonik-external]\nexternal:\n  queue: {sqs: {region: eu-west-3}}\n  table_storage: {external_mongodb: {}}\n  object_storage: {gcs: {bucket: objects, api: native}}\n": `external.object_storage.gcs: gcs "gcs": armonik.version: the Core 0.37.2 images ship no Google Cloud Storage object adapter ` +
 			`(ArmoniK.Core.Adapters.Gcs.ObjectBuilder): Core 0.40.1 ships it: choose armonik.version core-0.40.1`,
 		"localhost:\n  queue: {rabbitmq: {prefix: /queues/}}\n": `localhost.queue.rabbitmq: rabbitmq "rabbitmq": prefix: Core 0.37.2 binds no option Amqp__Prefix, so it would be ignored (Core 0.40.1 reads it): choose armonik.version core-0.40.1`,
-		"localhost:\n  armonik: {version: 2.30.0}\n": `localhost.armonik.version: "2.30.0" is not a supported version (supported: 2.22.3, 2.23.0, core-0.40.1; default 2.23.0)`,
+		"localhost:\n  armonik: {version: 2.30.0}\n":            `localhost.armonik.version: "2.30.0" is not a supported version (supported: 2.22.3, 2.23.0, core-0.40.1; default 2.23.0)`,
 	} {
 		_, err := Parse([]byte(doc))
 		if err == nil || !strings.Contains(err.Error(), want) {
