@@ -7,6 +7,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/corerules"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/versions"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
 )
@@ -118,6 +119,16 @@ func TestVersionSelectsImagesAndRules(t *testing.T) {
 	}
 	if report := a.VersionReport(); !strings.Contains(report, "registry.example/armonik_control:0.40.1 (set in the configuration; the version's is dockerhubaneo/armonik_control:0.40.1)") {
 		t.Errorf("version report:\n%s", report)
+	}
+}
+
+// TestDefaultImageConstants: the exported image constants are the default version's.
+func TestDefaultImageConstants(t *testing.T) {
+	r := versions.V2230
+	if versions.Default != r.Key || armonik.CoreTag != r.Core.Core || armonik.ControlImage != r.Control.Repository ||
+		armonik.PollingImage != r.PollingAgent.Repository || armonik.MetricsImage != r.Metrics.Repository ||
+		armonik.GUIImage+":"+armonik.GUITag != r.AdminGUI.Ref() || armonik.WorkerImage+":"+armonik.WorkerTag != r.Worker.Ref() {
+		t.Error("the image constants of constructs/armonik must be those of versions.Default")
 	}
 }
 
