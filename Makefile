@@ -32,7 +32,7 @@ cdktf_with_engine = bin=$$(scripts/engine.sh path $(ENGINE)) && echo "TERRAFORM_
 E2E_ENGINE = $(if $(filter command line environment environment override,$(origin ENGINE)),$(ENGINE),all)
 
 .PHONY: help setup bindings npm synth list diff deploy destroy output test vet golden fuzz bench bench-synth \
-	explain graph e2e engine cluster-up cluster-down cluster-smoke cluster-build clean
+	explain graph e2e e2e-versions engine cluster-up cluster-down cluster-smoke cluster-build clean
 
 help: ## print the command list
 	@cat help
@@ -83,6 +83,9 @@ bench: bindings ## Go benchmarks (merge and validation)
 
 e2e: ## deploy armonik-platform + armonik-localhost on the loopback cluster with each engine (or ENGINE), check, change, destroy (skips when providers cannot be obtained)
 	@ENGINE=$(E2E_ENGINE) scripts/e2e.sh
+
+e2e-versions: ## deploy the default stack of every armonik.version on the loopback cluster, check, plan, destroy
+	@scripts/e2e-versions.sh
 
 bench-synth: ## whole-process synth timings: floor, default stack, 10 and 100 partitions
 	@scripts/bench-synth.sh

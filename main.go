@@ -98,6 +98,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		report(stderr, "armonik-cdktf: invalid configuration %s\n%v\n", describe(path), err)
 		return 1
 	}
+	// The version deployed before, for the upgrade guard: the previous synthesis of each stack.
+	prev := outdir
+	if prev == "" {
+		prev = stacks.OutDir()
+	}
+	stacks.ReadDeployed(prev, cfg)
 	defer closeRuntime()
 	app := cdk.NewApp(outdir)
 	built, err := stacks.Build(app, cfg)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/versions"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
@@ -22,23 +23,41 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// TestLocalhostGolden pins the synthesized default stack.
+// TestLocalhostGolden pins the synthesized default stack, for each supported version: the
+// default version's is testdata/armonik-localhost.golden.json, the others
+// armonik-localhost-<version>.golden.json.
 func TestLocalhostGolden(t *testing.T) {
-	st, err := stacks.NewLocalhost(cdk.NewTestApp(), stacks.DefaultLocalhost())
-	if err != nil {
-		t.Fatal(err)
+	for _, version := range versions.Keys() {
+		t.Run(version, func(t *testing.T) {
+			cfg := stacks.DefaultLocalhost()
+			cfg.ArmoniK.Version = version
+			st, err := stacks.NewLocalhost(cdk.NewTestApp(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := cdk.SynthJSON(st.Stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := stacks.LocalhostName
+			if version != versions.Default {
+				name += "-" + version
+			}
+			golden.JSON(t, name, out)
+		})
 	}
-	out, err := cdk.SynthJSON(st.Stack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden.JSON(t, stacks.LocalhostName, out)
 }
 
 // runIn runs the app in a fresh directory with the given configuration file content ("" = none).
 func runIn(t *testing.T, config string, args ...string) (code int, stdout, stderr string, dir string) {
 	t.Helper()
-	dir = t.TempDir()
+	return runAt(t, t.TempDir(), config, args...)
+}
+
+// runAt runs the app in dir with the given configuration file content ("" = none).
+func runAt(t *testing.T, dir, config string, args ...string) (code int, stdout, stderr string, _ string) {
+	t.Helper()
+	t.Setenv("CDKTF_OUTDIR", "")
 	wd, _ := os.Getwd()
 	if err := os.Chdir(dir); err != nil {
 		t.Fatal(err)
@@ -158,6 +177,8 @@ func TestExplainCommand(t *testing.T) {
 	}
 	for _, want := range []string{
 		"# stack armonik-localhost",
+		"ArmoniK version 2.23.0: Core 0.37.2, API 3.28.3",
+		"previous version: none known (no upgrade_from, no previous synthesis of the stack): no migration checked",
 		"container polling-agent",
 		"MongoDB__ConnectionString",
 		"secret:mongodb-connection/uri",
@@ -186,6 +207,84 @@ func TestExplainCommand(t *testing.T) {
 	}
 	if code, _, _, _ := runIn(t, "", "frobnicate"); code != 2 {
 		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+}
+
+// TestUpgradeGuardReadsThePreviousSynthesis synthesizes 2.22.3, then asks for the default
+// version in the same directory: the app reads the previous cdk.tf.json, refuses the upgrade
+// across Core's 0.34 -> 0.35 migration and writes nothing, until the configuration
+// acknowledges it; explain names the previous version and where it was read.
+func TestUpgradeGuardReadsThePreviousSynthesis(t *testing.T) {
+	dir := t.TempDir()
+	// The jsii runtime resolves a relative outdir from its own directory: synthesize to an
+	// absolute one, as the cdktf CLI does ($CDKTF_OUTDIR).
+	defer func(prev string) { outdir = prev }(outdir)
+	outdir = filepath.Join(dir, "cdktf.out")
+	if code, _, stderr, _ := runAt(t, dir, "localhost:\n  armonik: {version: 2.22.3}\n"); code != 0 {
+		t.Fatalf("synth 2.22.3: exit %d\n%s", code, stderr)
+	}
+	file := filepath.Join(dir, "cdktf.out", "stacks", stacks.LocalhostName, "cdk.tf.json")
+	before, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr, _ := runAt(t, dir, "localhost:\n  queue: {activemq: {}}\n")
+	if code != 1 {
+		t.Fatalf("upgrade without acknowledgement: exit %d", code)
+	}
+	for _, want := range []string{
+		"armonik.version: upgrading from 2.22.3 (Core 0.34.5) (deployed, from " + file + ") to 2.23.0 (Core 0.37.2) crosses Core's database migration 0.34.x -> 0.35.x",
+		`set acknowledge_migration: "2.23.0"`,
+		"(if that synthesis was never deployed, set upgrade_from: \"2.23.0\")",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if after, _ := os.ReadFile(file); !bytes.Equal(before, after) {
+		t.Error("a refused upgrade must not rewrite the synthesis")
+	}
+	const acked = "localhost:\n  armonik: {acknowledge_migration: 2.23.0}\n"
+	code, stdout, stderr, _ := runAt(t, dir, acked, "explain", stacks.LocalhostName)
+	if code != 0 {
+		t.Fatalf("explain of the acknowledged upgrade: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"ArmoniK version 2.23.0: Core 0.37.2",
+		"previous version: 2.22.3 (Core 0.34.5) (from " + file + ")",
+		"migration 0.34.x -> 0.35.x: the authentication tables",
+		`acknowledged by acknowledge_migration "2.23.0"`,
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("explain lacks %q", want)
+		}
+	}
+	if code, _, stderr, _ := runAt(t, dir, acked); code != 0 {
+		t.Fatalf("acknowledged upgrade: exit %d\n%s", code, stderr)
+	}
+	if after, _ := os.ReadFile(file); !strings.Contains(string(after), "dockerhubaneo/armonik_control:0.37.2") {
+		t.Error("the acknowledged upgrade must synthesize 2.23.0")
+	}
+}
+
+// TestE2EVersionsCoversEveryVersion keeps the versions scripts/e2e-versions.sh deploys equal
+// to the supported ones.
+func TestE2EVersionsCoversEveryVersion(t *testing.T) {
+	script, err := os.ReadFile("scripts/e2e-versions.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`VERSIONS=\$\{E2E_VERSIONS:-"([^"]+)"\}`).FindSubmatch(script)
+	if m == nil {
+		t.Fatal(`scripts/e2e-versions.sh has no VERSIONS=${E2E_VERSIONS:-"..."}`)
+	}
+	if got, want := string(m[1]), strings.Join(versions.Keys(), " "); got != want {
+		t.Errorf("scripts/e2e-versions.sh deploys %q, the supported versions are %q", got, want)
+	}
+	for _, v := range versions.Keys() {
+		if !strings.Contains(string(script), "\n\t"+v+") core=") {
+			t.Errorf("scripts/e2e-versions.sh has no expectations for %s", v)
+		}
 	}
 }
 

@@ -14,6 +14,14 @@ type AMQP struct {
 	// this key to its certificate check (Adaptors/Amqp/src/ConnectionAmqp.cs);
 	// Amqp__AllowHostMismatch, which upstream's deployments set, is bound but never read by it.
 	AllowInsecureTLS bool `json:"allow_insecure_tls,omitempty" yaml:"allow_insecure_tls,omitempty"`
+	// Prefix is Amqp__Prefix, put before every queue and link address, such as "/queues/" for
+	// RabbitMQ's address format v2 (default "": not emitted). Core reads it from 0.38.1
+	// (armonik.version core-0.40.1; Core 0.40.1 Adaptors/QueueCommon/src/Amqp.cs), and it names
+	// the addresses <prefix><partition><separator>q<i> (Adaptors/Amqp/src/PushQueueStorage.cs).
+	Prefix string `json:"prefix,omitempty" yaml:"prefix,omitempty"`
+	// Separator is Amqp__Separator, between the partition and the queue index (default: not
+	// emitted, Core's "###"; from Core 0.38.1, like prefix).
+	Separator *string `json:"separator,omitempty" yaml:"separator,omitempty"`
 }
 
 // DefaultMaxPriority is the default Amqp__MaxPriority.

@@ -19,6 +19,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/memorystore"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/nats"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/nfs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/pubsub"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/rabbitmq"
@@ -169,21 +170,22 @@ func TestDefaults(t *testing.T) {
 }
 
 // TestConfigTags checks that every Config field has matching snake_case json and yaml tags,
-// except Namespace, which is never read from a file.
+// except Namespace, Role and Core, which the caller sets and a file never holds.
 func TestConfigTags(t *testing.T) {
 	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	for _, cfg := range []any{
 		activemq.Config{}, mongodb.Config{}, redis.Config{}, minio.Config{}, modules.Storage{}, modules.TLS{}, modules.AMQP{},
 		rabbitmq.Config{}, nfs.Config{}, hostpath.Config{}, amazonmq.Config{}, sqs.Config{}, s3.Config{},
-		elasticache.Config{}, externalmongodb.Config{}, gcs.Config{}, pubsub.Config{}, memorystore.Config{},
+		elasticache.Config{}, externalmongodb.Config{}, gcs.Config{}, pubsub.Config{}, memorystore.Config{}, nats.Config{},
 	} {
 		typ := reflect.TypeOf(cfg)
 		for i := 0; i < typ.NumField(); i++ {
 			f := typ.Field(i)
 			j, y := f.Tag.Get("json"), f.Tag.Get("yaml")
 			switch {
-			case f.Name == "Namespace" || f.Name == "Role":
-				// Set by the caller (the stacks set Role from where the module is listed).
+			case f.Name == "Namespace" || f.Name == "Role" || f.Name == "Core":
+				// Set by the caller (the stacks set Role from where the module is listed, Core
+				// from armonik.version).
 				if j != "-" || y != "-" {
 					t.Errorf("%s.%s must be tagged json:\"-\" yaml:\"-\"", typ, f.Name)
 				}

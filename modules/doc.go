@@ -5,7 +5,9 @@
 //
 //   - modules/activemq: the queue (ActiveMQ Classic, AMQP 1.0 on 5672), a Deployment.
 //   - modules/rabbitmq: the queue (RabbitMQ 4.1, AMQP 1.0 on 5672), a StatefulSet; the same
-//     keys as ActiveMQ, its own object names.
+//     keys as ActiveMQ, its own object names (AMQP 0-9-1 with Core 0.34.5's RabbitMQ adapter).
+//   - modules/nats: the queue (NATS with JetStream on 4222, Core's NATS adapter, Core >= 0.36),
+//     a StatefulSet.
 //   - modules/mongodb: the table store (MongoDB, single-member replica set rs0), a StatefulSet.
 //   - modules/redis: the object store (Redis), a Deployment.
 //   - modules/minio: an S3 server (MinIO), a Deployment, in one of two roles: ArmoniK's object
@@ -36,7 +38,8 @@
 //   - modules/elasticache: the object store on Amazon ElastiCache (Redis).
 //   - modules/memorystore: the object store on Google Cloud Memorystore for Redis.
 //   - modules/s3: the object store on Amazon S3 (IRSA).
-//   - modules/gcs: the object store on Google Cloud Storage (S3 API, HMAC key).
+//   - modules/gcs: the object store on Google Cloud Storage (S3 API, HMAC key; or Core's native
+//     adapter from Core 0.39, api native).
 //
 // Observability (they give ArmoniK at most the keys that tracing and the dashboards need;
 // docs/monitoring.md):
@@ -68,7 +71,9 @@
 //
 //	mongodb "mongodb": replicas: must be 1 (a single-member replica set)
 //
-// It never panics. It then creates the Kubernetes objects directly on scope (no wrapper
+// It never panics. Modules whose keys depend on the Core version ArmoniK runs (the AMQP queues,
+// nats, gcs) take it in Config.Core (see modules/kit/version.go); a version that cannot use the
+// module is a configuration problem naming the versions that can. It then creates the Kubernetes objects directly on scope (no wrapper
 // construct), through constructs/k8s only, with construct ids prefixed by id (modules that
 // create nothing take scope and id all the same). *Module implements
 // outputs.ModuleOutputs: ModuleName is the instance name and Outputs are exactly the keys

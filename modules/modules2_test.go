@@ -1247,7 +1247,7 @@ func TestDefaultsModulesII(t *testing.T) {
 			Name: "externalmongodb", ConnectionStringKey: "connection-string", DataRetention: "1.00:00:00",
 			CAKey: "ca.crt", CAPath: "/mongodb/certs/ca.crt",
 		}},
-		{"gcs", gcs.Config{}.WithDefaults(), gcs.Config{Name: "gcs", EndpointURL: "https://storage.googleapis.com", AccessIDKey: "access-id", SecretKey: "secret", Role: "object-storage"}},
+		{"gcs", gcs.Config{}.WithDefaults(), gcs.Config{Name: "gcs", EndpointURL: "https://storage.googleapis.com", AccessIDKey: "access-id", SecretKey: "secret", Role: "object-storage", API: "s3"}},
 		{"pubsub", pubsub.Config{}.WithDefaults(), pubsub.Config{Name: "pubsub"}},
 		{"memorystore", memorystore.Config{}.WithDefaults(), memorystore.Config{
 			Name: "memorystore", Port: 6378, Ssl: &yes, Auth: &yes, InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core",

@@ -11,6 +11,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/activemq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/nats"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/rabbitmq"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/redis"
 )
@@ -61,6 +62,7 @@ func TestSecretScan(t *testing.T) {
 		"s3":       "canaryS3User7e3",
 		"shared":   "canarySharedUser7e4",
 		"rabbitmq": "canaryRabbitUser7e5",
+		"nats":     "canaryNatsUser7e6",
 	}
 	must(activemq.New(st, "activemq", activemq.Config{Namespace: ns, User: canaries["activemq"]}))(t)
 	must(mongodb.New(st, "mongodb", mongodb.Config{Namespace: ns, User: canaries["mongodb"]}))(t)
@@ -68,6 +70,7 @@ func TestSecretScan(t *testing.T) {
 	must(minio.New(st, "s3", minio.Config{Namespace: ns, Name: "s3", User: canaries["s3"]}))(t)
 	must(minio.New(st, "shared", minio.Config{Namespace: ns, Name: "shared", Role: minio.RoleSharedStorage, User: canaries["shared"]}))(t)
 	must(rabbitmq.New(st, "rabbitmq", rabbitmq.Config{Namespace: ns, User: canaries["rabbitmq"]}))(t)
+	must(nats.New(st, "nats", nats.Config{Namespace: ns, User: canaries["nats"]}))(t)
 	_, out := synthtest.Synth(t, st)
 
 	if _, ok := out["variable"]; ok {

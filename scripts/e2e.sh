@@ -37,6 +37,7 @@
 #      PriorityClasses, states);
 #   7. without the CDKTF CLI again: <engine> apply of the platform then of ArmoniK, <engine>
 #      destroy in reverse order: same checks.
+# Then, with terraform, scripts/e2e-versions.sh: the default stack of every armonik.version.
 # Each stage prints its elapsed time. Then one line per engine ("e2e[tofu]: PASSED ...",
 # "FAILED ..." or "SKIPPED (not a pass): why"), and last "e2e: N passed, M failed (total T)", or
 # "e2e: SKIPPED (not a pass): ..." when no engine could run.
@@ -717,4 +718,16 @@ suite() {
 }
 
 for e in "${RUN[@]}"; do suite "$e"; done
+# armonik.version: the default stack of every supported version, with terraform, on a cluster of
+# its own (scripts/e2e-versions.sh; E2E_VERSIONS_RUN=0 leaves it out).
+if [[ " ${RUN[*]} " == *" terraform "* ]] && [ "${E2E_VERSIONS_RUN:-1}" = 1 ]; then
+	stage "the default stack of every armonik.version (scripts/e2e-versions.sh, terraform)"
+	if scripts/e2e-versions.sh; then
+		ok "e2e-versions"
+		SUMMARY+=("e2e-versions: PASSED")
+	else
+		bad "e2e-versions" "see its lines above"
+		SUMMARY+=("e2e-versions: FAILED")
+	fi
+fi
 stage "done"

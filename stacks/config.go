@@ -285,6 +285,17 @@ func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 	return c
 }
 
+// runsDLLWorker reports whether a partition of cfg (defaults applied, so the worker of its
+// version) runs ArmoniK's DLL worker.
+func runsDLLWorker(cfg armonik.Config) bool {
+	for _, p := range cfg.WithDefaults().Partitions {
+		if p.Worker.Runtime == armonik.RuntimeDLL {
+			return true
+		}
+	}
+	return false
+}
+
 // plan applies the defaults and returns the chosen modules, in creation order, with every
 // problem of the settings (paths relative to "localhost.").
 func (c *LocalhostConfig) plan() ([]*module, []error) {
@@ -298,7 +309,11 @@ func (c *LocalhostConfig) plan() ([]*module, []error) {
 		errs = append(errs, fmt.Errorf("cluster_domain: %q %s", d.ClusterDomain, msgs[0]))
 	}
 	errs = append(errs, d.Images.validate()...)
-	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait}
+	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait, core: d.ArmoniK.Release().Core}
+	if runsDLLWorker(d.ArmoniK) {
+		// ArmoniK's DLL worker fails every task without shared storage.
+		x.defaults = map[Role]string{RoleSharedStorage: "minio"}
+	}
 	mods, es := planAll(x, &d.Queue, &d.TableStorage, &d.ObjectStorage, &d.SharedStorage)
 	errs = append(errs, es...)
 	_, es = d.monitoring(ns)

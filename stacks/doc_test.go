@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/corerules"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/versions"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/yamlconf"
 )
@@ -49,11 +51,56 @@ partition running ArmoniK's dynamic worker, no shared storage). Every key is opt
   the image pull Secrets the stacks create come from ¦TF_VAR_image_pull_secret_<name>¦, and the
   state backend's credentials from its own environment variables (a credential key is an error).
 
-## Example
+`, "¦", "`")
 
-[armonik.example.yaml](armonik.example.yaml), parsed and validated by the tests:
+// configDocExample introduces the example file.
+const configDocExample = "## Example\n\n[armonik.example.yaml](armonik.example.yaml), parsed and validated by the tests:\n\n"
+
+// versionsIntro is the hand-written head of the versions section (¦ stands for a backquote);
+// the table and the migrations come from versions.Releases and corerules.Migrations.
+var versionsIntro = strings.ReplaceAll(`## ArmoniK versions
+
+¦armonik.version¦ (under ¦localhost¦ or ¦external¦) selects the release to deploy. It sets every
+ArmoniK image tag (control plane, polling agents, metrics exporter, init Job, admin GUI, the
+partitions' default worker; each ¦image¦ setting still overrides its own), the rules of the Core
+version every container is checked against, and the keys the modules emit: a module that the
+version cannot use (¦nats¦ before Core 0.36, ¦gcs: {api: native}¦ before 0.39, the AMQP
+¦prefix¦ and ¦separator¦ before 0.38.1) is an error naming the versions that can.
 
 `, "¦", "`")
+
+// versionsOutro explains the upgrade guard.
+var versionsOutro = strings.ReplaceAll(`
+**Changing version.** A change of ¦armonik.version¦ across one of the steps of Core's migration
+guide (¦.docs/content/0.installation/5.version-migration.md¦ in ArmoniK.Core) is refused until
+¦armonik.acknowledge_migration¦ names the new version. The version deployed before is
+¦armonik.upgrade_from¦ when set, else the one of the stack's previous synthesis
+(¦cdktf.out/stacks/<stack>/cdk.tf.json¦, which ¦make deploy¦ applied; its control plane's image
+tag): the Terraform state is not read, it may be remote and it holds secrets. ¦go run . explain¦
+prints the version, where its tags come from, the version deployed before and where it was
+read, and the migration steps between them.
+
+`, "¦", "`")
+
+// versionsDoc renders the versions section of docs/configuration.md.
+func versionsDoc() string {
+	var b strings.Builder
+	b.WriteString(versionsIntro)
+	b.WriteString("| `armonik.version` | Core | API | admin GUI | default worker | what sets it apart | tags read from |\n|---|---|---|---|---|---|---|\n")
+	for _, r := range versions.Releases {
+		key := "`" + r.Key + "`"
+		if r.Key == versions.Default {
+			key += " (default)"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` | %s | %s |\n", key, r.Core.Core, r.API, r.AdminGUI.Tag, r.Worker.Ref(), r.Summary, r.Source)
+	}
+	b.WriteString("\nMigration steps of Core's guide between supported versions:\n\n")
+	for _, m := range corerules.Migrations {
+		fmt.Fprintf(&b, "- **%s**: %s (%s).\n", m.Title, m.Summary, m.Source)
+	}
+	b.WriteString(versionsOutro)
+	return b.String()
+}
 
 // ConfigurationDoc renders docs/configuration.md.
 func ConfigurationDoc(t testing.TB) []byte {
@@ -67,6 +114,8 @@ func ConfigurationDoc(t testing.TB) []byte {
 	}
 	var b bytes.Buffer
 	b.WriteString(configDocIntro)
+	b.WriteString(versionsDoc())
+	b.WriteString(configDocExample)
 	b.WriteString("```yaml\n")
 	b.Write(example)
 	b.WriteString("```\n\n")

@@ -79,7 +79,7 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 	}
 	wait := orPtr(c.Wait, ptr(true))
 	errs = append(errs, c.Images.validate()...)
-	mods, es := planAll(moduleContext{ns: nsObj, wait: wait}, &c.Queue, &c.TableStorage, &c.ObjectStorage, &c.SharedStorage)
+	mods, es := planAll(moduleContext{ns: nsObj, wait: wait, core: c.ArmoniK.Release().Core}, &c.Queue, &c.TableStorage, &c.ObjectStorage, &c.SharedStorage)
 	errs = append(errs, es...)
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)

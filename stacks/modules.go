@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/corerules"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/yamlconf"
@@ -21,6 +22,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/modules/memorystore"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/minio"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/nats"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/nfs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/pubsub"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/rabbitmq"
@@ -63,14 +65,18 @@ const none = "none"
 var registry = []registered{
 	register(RoleQueue, "activemq", inCluster, "deploys ActiveMQ Classic (AMQP 1.0) in the namespace (default of armonik-localhost)",
 		func(v *activemq.Config, x moduleContext) {
-			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.Namespace, v.ClusterDomain, v.Wait, v.Core = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait), x.core
 		}, activemq.Config.Validate, activemq.New),
-	register(RoleQueue, "rabbitmq", inCluster, "deploys RabbitMQ 4.1 (AMQP 1.0) in the namespace",
+	register(RoleQueue, "rabbitmq", inCluster, "deploys RabbitMQ 4.1 in the namespace (AMQP 1.0; AMQP 0-9-1 with Core 0.34.5's RabbitMQ adapter, armonik.version 2.22.3)",
 		func(v *rabbitmq.Config, x moduleContext) {
-			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.Namespace, v.ClusterDomain, v.Wait, v.Core = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait), x.core
 		}, rabbitmq.Config.Validate, rabbitmq.New),
+	register(RoleQueue, "nats", inCluster, "deploys NATS with JetStream in the namespace (Core's NATS adapter: armonik.version 2.23.0 and later)",
+		func(v *nats.Config, x moduleContext) {
+			v.Namespace, v.ClusterDomain, v.Wait, v.Core = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait), x.core
+		}, nats.Config.Validate, nats.New),
 	register(RoleQueue, "amazonmq", anywhere, "uses an existing Amazon MQ broker (AMQPS)",
-		func(v *amazonmq.Config, x moduleContext) { v.Namespace = x.ns }, amazonmq.Config.Validate, amazonmq.New),
+		func(v *amazonmq.Config, x moduleContext) { v.Namespace, v.Core = x.ns, x.core }, amazonmq.Config.Validate, amazonmq.New),
 	register(RoleQueue, "sqs", anywhere, "uses Amazon SQS through the pods' AWS identity",
 		func(*sqs.Config, moduleContext) {}, sqs.Config.Validate, sqs.New),
 	register(RoleQueue, "pubsub", anywhere, "uses Google Cloud Pub/Sub through the pods' workload identity",
@@ -98,8 +104,10 @@ var registry = []registered{
 		func(v *s3.Config, _ moduleContext) { v.Role = modules.RoleObjectStorage }, s3.Config.Validate, s3.New),
 	register(RoleObjectStorage, "elasticache", anywhere, "uses an Amazon ElastiCache Redis",
 		func(v *elasticache.Config, x moduleContext) { v.Namespace = x.ns }, elasticache.Config.Validate, elasticache.New),
-	register(RoleObjectStorage, "gcs", anywhere, "uses a Google Cloud Storage bucket through its S3 API (HMAC key)",
-		func(v *gcs.Config, x moduleContext) { v.Namespace, v.Role = x.ns, modules.RoleObjectStorage }, gcs.Config.Validate, gcs.New),
+	register(RoleObjectStorage, "gcs", anywhere, "uses a Google Cloud Storage bucket through its S3 API (HMAC key), or with api: native through Core's own adapter (armonik.version core-0.40.1)",
+		func(v *gcs.Config, x moduleContext) {
+			v.Namespace, v.Role, v.Core = x.ns, modules.RoleObjectStorage, x.core
+		}, gcs.Config.Validate, gcs.New),
 	register(RoleObjectStorage, "memorystore", anywhere, "uses a Google Cloud Memorystore Redis",
 		func(v *memorystore.Config, x moduleContext) { v.Namespace = x.ns }, memorystore.Config.Validate, memorystore.New),
 
@@ -120,14 +128,16 @@ var registry = []registered{
 		}, s3.Config.Validate, s3.New),
 	register(RoleSharedStorage, "gcs", anywhere, "uses a Google Cloud Storage bucket through its S3 API with an HMAC key (FileStorageType=S3)",
 		func(v *gcs.Config, x moduleContext) {
-			v.Namespace, v.Role, v.Name = x.ns, modules.RoleSharedStorage, or(v.Name, "shared-storage")
+			v.Namespace, v.Role, v.Name, v.Core = x.ns, modules.RoleSharedStorage, or(v.Name, "shared-storage"), x.core
 		}, gcs.Config.Validate, gcs.New),
 	{role: RoleSharedStorage, key: none, stacks: anywhere, doc: "deploys no shared storage (the default: only ArmoniK's DLL worker reads it)",
 		newConfig: func() any { return new(bool) }},
 }
 
 // defaults are the modules of a role a stack uses when the configuration chooses none; a role
-// without a default in a stack is required there.
+// without a default in a stack is required there. The shared storage of armonik-localhost is
+// MinIO instead of none when a partition runs ArmoniK's DLL worker (the default worker of
+// armonik.version 2.22.3), which reads nothing else: moduleContext.defaults.
 var defaults = map[string]map[Role]string{
 	LocalhostName: {RoleQueue: "activemq", RoleTableStorage: "mongodb", RoleObjectStorage: "redis", RoleSharedStorage: none},
 	ExternalName:  {RoleSharedStorage: none},
@@ -138,6 +148,11 @@ type moduleContext struct {
 	ns            *k8s.Namespace
 	clusterDomain string
 	wait          *bool
+	// core is the Core version of the stack's armonik.version: the modules whose outputs depend
+	// on it (the AMQP queues, nats, gcs) receive it in their Config.Core.
+	core *corerules.Version
+	// defaults replace the stack's default module of a role.
+	defaults map[Role]string
 }
 
 // registered is one entry of the registry.
@@ -304,6 +319,9 @@ func (c *Choice[S, R]) plan(x moduleContext) (*module, error) {
 	key, cfg := c.Key, c.Config
 	if key == "" {
 		def, ok := defaults[c.stack()][c.role()]
+		if d, set := x.defaults[c.role()]; set {
+			def, ok = d, true
+		}
 		if !ok {
 			return nil, fmt.Errorf("%s: required: choose one of %s", c.role(), c.keys())
 		}

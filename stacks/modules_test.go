@@ -75,7 +75,7 @@ func TestChoiceSet(t *testing.T) {
 		err  error
 		want string
 	}{
-		{cfg.Queue.Set("kafka", nil), `queue: "kafka" is not available in armonik-localhost (choose one of activemq, rabbitmq, amazonmq, sqs, pubsub)`},
+		{cfg.Queue.Set("kafka", nil), `queue: "kafka" is not available in armonik-localhost (choose one of activemq, rabbitmq, nats, amazonmq, sqs, pubsub)`},
 		{cfg.Queue.Set("rabbitmq", &activemq.Config{}), "queue.rabbitmq: the configuration is a *activemq.Config, want a *rabbitmq.Config"},
 		{(&ExternalConfig{}).Queue.Set("activemq", nil), `queue: "activemq" is not available in armonik-external`},
 	} {

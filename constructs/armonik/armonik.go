@@ -10,6 +10,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/corerules"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/versions"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 )
@@ -43,8 +44,11 @@ const (
 	guiPort            = 1080
 	// guiUID is the admin GUI image's user (armonik).
 	guiUID = int64(5000)
-	// imageUID is the user of the distroless Core images (USER $APP_UID).
-	imageUID = int64(1654)
+	// The user of Core's images is the version's (corerules.Version.ImageUID: 5000 before
+	// 0.36, $APP_UID 1654 after). mongoUID is the mongodb user of the official mongo image
+	// (groupadd/useradd -r with --gid/--uid 999 in docker-library/mongo's Dockerfile), which
+	// runs the init Job's mongosh on Core < 0.35.
+	mongoUID = int64(999)
 )
 
 // ArmoniK is a deployed ArmoniK: handles on what it created, and the merged configuration of
@@ -77,9 +81,11 @@ type ArmoniK struct {
 	// compute planes (partition order), metrics exporter.
 	Pods []*outputs.Pod
 	// Conformance holds the verdicts of the Core rules for every container they apply to, in
-	// pod order: the rules of the pinned Core version (corerules.Pinned) on each container's
-	// effective configuration.
+	// pod order: the rules of the Core version of Release on each container's effective
+	// configuration.
 	Conformance []corerules.Result
+	// Release is the deployed version (Config.Version): its images and its Core rules.
+	Release *versions.Release
 	// Config is the configuration with its defaults applied.
 	Config Config
 	// Front is the front door's Deployment, FrontService its Service, FrontSecrets the
@@ -96,10 +102,9 @@ type ArmoniK struct {
 // or ConfigMap and only its presence is checked, warn, n/a).
 func (a *ArmoniK) Explain() string {
 	var b strings.Builder
-	for i, p := range a.Pods {
-		if i > 0 {
-			b.WriteString("\n")
-		}
+	b.WriteString(a.VersionReport())
+	for _, p := range a.Pods {
+		b.WriteString("\n")
 		b.WriteString(outputs.Explain(p))
 		for j := range a.Conformance {
 			r := &a.Conformance[j]
@@ -112,6 +117,59 @@ func (a *ArmoniK) Explain() string {
 	}
 	b.WriteString("\n")
 	b.WriteString(a.ExplainScaling())
+	return b.String()
+}
+
+// VersionReport says which version is deployed and where its tags come from, the images (and
+// which ones a setting overrides), the version deployed before and where it was read, and the
+// steps of Core's migration guide between the two.
+func (a *ArmoniK) VersionReport() string {
+	var b strings.Builder
+	r, cfg := a.Release, &a.Config
+	fmt.Fprintf(&b, "ArmoniK version %s: Core %s, API %s, worker %s\n", r.Key, r.Core.Core, r.API, r.WorkerLibrary)
+	fmt.Fprintf(&b, "  source: %s\n", r.Source)
+	img := func(name string, got Image, def versions.Image) {
+		line := fmt.Sprintf("  image %-24s %s", name, got.Ref())
+		if got.Repository != def.Repository || got.Tag != def.Tag {
+			line += fmt.Sprintf(" (set in the configuration; the version's is %s)", def.Ref())
+		}
+		b.WriteString(line + "\n")
+	}
+	img("control-plane", cfg.ControlPlane.Image, r.Control)
+	if !cfg.Init.Disabled {
+		def := r.Control
+		if !r.Core.InitServices {
+			def = r.DatabaseInit
+		}
+		img("init", cfg.Init.Image, def)
+	}
+	for _, p := range cfg.Partitions {
+		img("polling-agent/"+p.Name, p.PollingAgent.Image, r.PollingAgent)
+		img("worker/"+p.Name, p.Worker.Image, r.Worker)
+	}
+	img("metrics-exporter", cfg.MetricsExporter.Image, r.Metrics)
+	if !cfg.AdminGUI.Disabled {
+		img("admin-gui", cfg.AdminGUI.Image, r.AdminGUI)
+	}
+	fmt.Fprintf(&b, "  pod-deletion-cost updater of this version: %s\n", r.PodDeletionCost.Ref())
+	prev, source := cfg.previous()
+	switch from, err := versions.Lookup(prev); {
+	case prev == "":
+		b.WriteString("  previous version: none known (no upgrade_from, no previous synthesis of the stack): no migration checked\n")
+	case err != nil:
+		fmt.Fprintf(&b, "  previous version: %q from %s is not a supported version: no migration checked\n", prev, source)
+	case prev == r.Key:
+		fmt.Fprintf(&b, "  previous version: %s (from %s): unchanged\n", from.Describe(), source)
+	default:
+		fmt.Fprintf(&b, "  previous version: %s (from %s)\n", from.Describe(), source)
+		ms := corerules.MigrationsBetween(from.Core.Core, r.Core.Core)
+		if len(ms) == 0 {
+			fmt.Fprintf(&b, "  migrations: none in Core's guide between %s and %s\n", from.Core.Core, r.Core.Core)
+		}
+		for _, m := range ms {
+			fmt.Fprintf(&b, "  migration %s: %s (%s); acknowledged by acknowledge_migration %q\n", m.Title, m.Summary, m.Source, cfg.AcknowledgeMigration)
+		}
+	}
 	return b.String()
 }
 
@@ -142,7 +200,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*ArmoniK, error) {
 	if err != nil {
 		return nil, fmt.Errorf("armonik %q: invalid configuration:\n%w", id, err)
 	}
-	b := &builder{rules: corerules.Pinned, cfg: &cfg, scope: scope, id: id, a: &ArmoniK{Config: cfg, ComputePlanes: map[string]*k8s.Object{},
+	rel := cfg.Release()
+	b := &builder{rules: rel.Core, cfg: &cfg, scope: scope, id: id, a: &ArmoniK{Config: cfg, Release: rel, ComputePlanes: map[string]*k8s.Object{},
 		Autoscalers: map[string]*k8s.Object{}, ServiceAccounts: map[string]*k8s.Object{},
 		ScaledObjects: map[string]*k8s.Object{}, PriorityClasses: map[int]*k8s.Object{}}}
 	comps, err := b.merge()
@@ -205,7 +264,11 @@ func (b *builder) merge() ([]component, error) {
 		}
 	}
 	if !b.cfg.Init.Disabled {
-		add(ComponentInit, nil, "init", []spec{{outputs.ContainerLayers{Name: "init", Layers: b.initLayers()}, coreFamilies, corerules.Submitter, b.cfg.Init.Image}})
+		if b.rules.InitServices {
+			add(ComponentInit, nil, "init", []spec{{outputs.ContainerLayers{Name: "init", Layers: b.initLayers()}, coreFamilies, corerules.Submitter, b.cfg.Init.Image}})
+		} else {
+			add(ComponentInit, nil, "init", []spec{{outputs.ContainerLayers{Name: "init", Layers: b.scriptInitLayers()}, metricsFamilies, corerules.MongoInit, b.cfg.Init.Image}})
+		}
 	}
 	add(ComponentControlPlane, nil, "control-plane", []spec{{outputs.ContainerLayers{Name: "control-plane", Layers: b.controlLayers()}, coreFamilies, corerules.Submitter, b.cfg.ControlPlane.Image}})
 	for i := range b.cfg.Partitions {
@@ -506,10 +569,15 @@ func (b *builder) create(comps []component) error {
 
 func (b *builder) createInit(c component) error {
 	cfg := b.cfg
-	tmpl, err := b.finishPod(c, cfg.Init.Workload, securePod(), []k8s.Container{{
+	init := k8s.Container{
 		Name: "init", Image: cfg.Init.Image.Ref(), ImagePullPolicy: cfg.Init.Image.PullPolicy,
-		Resources: cfg.Init.Resources, Security: secureContainer(ptr(imageUID)),
-	}})
+		Resources: cfg.Init.Resources, Security: secureContainer(ptr(b.rules.ImageUID)),
+	}
+	if !b.rules.InitServices {
+		init.Command = scriptInitCommand()
+		init.Security = secureContainer(ptr(mongoUID))
+	}
+	tmpl, err := b.finishPod(c, cfg.Init.Workload, securePod(), []k8s.Container{init})
 	if err != nil {
 		return err
 	}
@@ -528,12 +596,13 @@ func (b *builder) createControlPlane(c component, deps []*k8s.Object) error {
 	cp := cfg.ControlPlane
 	tmpl, err := b.finishPod(c, cp.Workload, securePod(), []k8s.Container{{
 		Name: "control-plane", Image: cp.Image.Ref(), ImagePullPolicy: cp.Image.PullPolicy,
-		Resources: cp.Resources, Security: secureContainer(ptr(imageUID)),
+		Resources: cp.Resources, Security: secureContainer(ptr(b.rules.ImageUID)),
 		Ports: []k8s.Port{{Name: "control-port", ContainerPort: controlPort}, {Name: "metrics-port", ContainerPort: controlMetricsPort}},
 		Liveness: &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: "/liveness", Port: "1081"},
 			InitialDelaySeconds: 15, PeriodSeconds: 5, TimeoutSeconds: 1, FailureThreshold: 1},
 		Startup: &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: "/startup", Port: "1081"},
 			InitialDelaySeconds: 1, PeriodSeconds: 3, TimeoutSeconds: 1, FailureThreshold: 20},
+		Readiness: b.controlReadiness(),
 	}})
 	if err != nil {
 		return err
@@ -543,6 +612,17 @@ func (b *builder) createControlPlane(c component, deps []*k8s.Object) error {
 	}
 	b.a.ControlPlaneService, err = b.service("control-plane", ComponentControlPlane, cp.Service, "grpc", "control-port")
 	return err
+}
+
+// controlReadiness is the control plane's readiness probe, on the versions whose Submitter
+// serves /readiness on 1081 (Core 0.40.1 Control/Submitter/src/Program.cs: the health checks
+// tagged Readiness): the Service then routes only to replicas whose storage is reachable.
+func (b *builder) controlReadiness() *k8s.Probe {
+	if !b.rules.ControlReadiness {
+		return nil
+	}
+	return &k8s.Probe{HTTPGet: &k8s.HTTPGet{Path: "/readiness", Port: "1081"},
+		PeriodSeconds: 5, TimeoutSeconds: 1, FailureThreshold: 3}
 }
 
 func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
@@ -611,7 +691,7 @@ func (b *builder) createMetricsExporter(c component) error {
 	}
 	tmpl, err := b.finishPod(c, me.Workload, securePod(), []k8s.Container{{
 		Name: "metrics-exporter", Image: me.Image.Ref(), ImagePullPolicy: me.Image.PullPolicy,
-		Resources: me.Resources, Security: secureContainer(ptr(imageUID)),
+		Resources: me.Resources, Security: secureContainer(ptr(b.rules.ImageUID)),
 		Ports:    []k8s.Port{{Name: "metrics", ContainerPort: metricsPort}},
 		Liveness: probe("/liveness", 15, 5, 1, 1),
 		Startup:  probe("/startup", 1, 3, 1, 20),

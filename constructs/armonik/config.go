@@ -7,11 +7,15 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/corerules"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/versions"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 )
 
-// Default images (ArmoniK 2.23.0: Core 0.37.2, admin GUI 0.15.1, extcsharp worker 0.21.2).
+// Default images of the default version (ArmoniK 2.23.0: Core 0.37.2, admin GUI 0.15.1,
+// extcsharp worker 0.21.2). Config.Version selects another row of versions.Releases, which
+// holds every version's tags.
 const (
 	CoreTag         = "0.37.2"
 	ControlImage    = "dockerhubaneo/armonik_control"
@@ -33,6 +37,26 @@ const (
 // Config is the whole ArmoniK deployment. Zero values take the documented defaults
 // (WithDefaults); New validates everything and reports every problem at once.
 type Config struct {
+	// Version is the ArmoniK release to deploy: 2.22.3 (Core 0.34.5), 2.23.0 (Core 0.37.2) or
+	// core-0.40.1 (Core 0.40.1 with 2.23.0's GUI and worker); default 2.23.0. It selects every
+	// ArmoniK image tag (control plane, polling agents, metrics exporter, init Job, admin GUI,
+	// default worker; each image setting still overrides it), the Core rules every container is
+	// checked against, and the keys the modules emit. See versions.Releases.
+	Version string `json:"version,omitempty" yaml:"version,omitempty"`
+	// UpgradeFrom is the version deployed now, when changing version (default: the version of
+	// the previous synthesis of the stack, cdktf.out/stacks/<stack>/cdk.tf.json, read by the
+	// app; none for a library user). A change across one of Core's database migrations
+	// (Core's .docs/content/0.installation/5.version-migration.md) is refused until
+	// acknowledge_migration names the new version.
+	UpgradeFrom string `json:"upgrade_from,omitempty" yaml:"upgrade_from,omitempty"`
+	// AcknowledgeMigration is the version you upgrade to once the steps of Core's migration
+	// guide between the deployed version and it are done (or planned): it lets version change
+	// across them. A no-op when no migration lies between the two.
+	AcknowledgeMigration string `json:"acknowledge_migration,omitempty" yaml:"acknowledge_migration,omitempty"`
+	// Deployed is the version found in the stack's previous synthesis, set by the app (never
+	// read from a configuration file); UpgradeFrom takes precedence.
+	Deployed *DeployedVersion `json:"-" yaml:"-"`
+
 	// Namespace receives every object (required). Use the k8s.Namespace a stack created, or
 	// k8s.ExistingNamespace for one created elsewhere.
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
@@ -96,6 +120,36 @@ type Config struct {
 	// PriorityClasses gives the compute planes PriorityClasses following the partitions'
 	// priorities (off by default).
 	PriorityClasses PriorityClasses `json:"priority_classes,omitempty" yaml:"priority_classes,omitempty"`
+}
+
+// DeployedVersion is a version found outside the configuration, and where.
+type DeployedVersion struct {
+	// Version is a key of versions.Releases.
+	Version string
+	// Source says where it was read (a file).
+	Source string
+}
+
+// Release returns the release of cfg.Version (the default when empty, or when unknown: Validate
+// reports that).
+func (cfg Config) Release() *versions.Release {
+	r, err := versions.Lookup(cfg.Version)
+	if err != nil {
+		r, _ = versions.Lookup("")
+	}
+	return r
+}
+
+// previous returns the version deployed before this configuration, and where it comes from
+// ("" when unknown).
+func (cfg *Config) previous() (version, source string) {
+	switch {
+	case cfg.UpgradeFrom != "":
+		return cfg.UpgradeFrom, "upgrade_from"
+	case cfg.Deployed != nil && cfg.Deployed.Version != "":
+		return cfg.Deployed.Version, cfg.Deployed.Source
+	}
+	return "", ""
 }
 
 // Layers holds the modules of each layer. Which containers a layer reaches is fixed (see the
@@ -256,7 +310,7 @@ type ServiceAccount struct {
 type AdminGUI struct {
 	// Disabled drops the GUI.
 	Disabled bool `json:"disabled,omitempty" yaml:"disabled,omitempty"`
-	// Image of the GUI (default dockerhubaneo/armonik_admin_app:0.15.1).
+	// Image of the GUI (default: the version's, dockerhubaneo/armonik_admin_app:0.15.1 for every version).
 	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
 	Workload `json:",inline" yaml:",inline"`
 	// Service defaults to ClusterIP on port 1080.
@@ -307,7 +361,7 @@ type Service struct {
 
 // ControlPlane configures the control plane (gRPC API).
 type ControlPlane struct {
-	// Image of the control plane (default dockerhubaneo/armonik_control:0.37.2).
+	// Image of the control plane (default: the version's, dockerhubaneo/armonik_control:<its Core>, 0.37.2 for 2.23.0).
 	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
 	Workload `json:",inline" yaml:",inline"`
 	// Service exposes the gRPC API (default ClusterIP, port 5001 to the container's 1080).
@@ -316,7 +370,7 @@ type ControlPlane struct {
 
 // MetricsExporter configures the metrics exporter (Prometheus metrics of the queues).
 type MetricsExporter struct {
-	// Image of the exporter (default dockerhubaneo/armonik_control_metrics:0.37.2).
+	// Image of the exporter (default: the version's, dockerhubaneo/armonik_control_metrics:<its Core>).
 	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
 	Workload `json:",inline" yaml:",inline"`
 	// Service exposes the metrics (default ClusterIP, port 9419 to the container's 1080).
@@ -329,7 +383,8 @@ type Init struct {
 	// Disabled drops the Job; the control plane and polling agents then initialise the
 	// services themselves (InitServices__Init*=true) and the control plane gets the partitions.
 	Disabled bool `json:"disabled,omitempty" yaml:"disabled,omitempty"`
-	// Image of the Job (default: the control plane's image).
+	// Image of the Job (default: the control plane's image; with 2.22.3, whose Core has no InitServices,
+	// mongo:8.0.10, which runs mongosh).
 	Image    Image `json:"image,omitempty" yaml:"image,omitempty"`
 	Workload `json:",inline" yaml:",inline"`
 	// Timeout of the wait for completion (default "5m").
@@ -376,7 +431,8 @@ type Partition struct {
 	Workload `json:",inline" yaml:",inline"`
 	// PollingAgent configures the partition's polling agent.
 	PollingAgent PollingAgent `json:"polling_agent,omitempty" yaml:"polling_agent,omitempty"`
-	// Worker is the partition's ArmoniK worker (default: ArmoniK's dynamic .NET worker image).
+	// Worker is the partition's ArmoniK worker (default: the version's worker, ArmoniK's dynamic .NET
+	// worker; the DLL worker with 2.22.3).
 	// A pod runs exactly one: the polling agent serves one worker channel (Core 0.37.2
 	// Common/src/Injection/ServiceCollectionExt.cs, AddArmoniKWorkerConnection), and a second
 	// worker would either fail to bind the TCP port or take over the Unix socket (ArmoniK.Api's
@@ -421,7 +477,7 @@ type NodeCache struct {
 
 // PollingAgent configures the partition's polling agent container.
 type PollingAgent struct {
-	// Image of the agent (default dockerhubaneo/armonik_pollingagent:0.37.2).
+	// Image of the agent (default: the version's, dockerhubaneo/armonik_pollingagent:<its Core>).
 	Image Image `json:"image,omitempty" yaml:"image,omitempty"`
 	// Resources of the agent container.
 	Resources k8s.Resources `json:"resources,omitempty" yaml:"resources,omitempty"`
@@ -458,7 +514,8 @@ const (
 type Worker struct {
 	// Name of the worker container (default "worker").
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
-	// Image of the worker (default dockerhubaneo/armonik-dynamic-dotnet-worker:0.21.2).
+	// Image of the worker (default: the version's, dockerhubaneo/armonik-dynamic-dotnet-worker:0.21.2,
+	// or dockerhubaneo/armonik_worker_dll:0.19.2 with 2.22.3).
 	Image Image `json:"image,omitempty" yaml:"image,omitempty"`
 	// Runtime is the worker program the image runs: "dynamic" (ArmoniK's dynamic .NET worker),
 	// "dll" (ArmoniK's DLL worker, which needs shared storage) or "custom" (default: inferred
@@ -510,9 +567,19 @@ func (cfg Config) WithDefaults() Config {
 	if cfg.Logging.Level == "" {
 		cfg.Logging.Level = DefaultLogLevel
 	}
-	cfg.ControlPlane.Image = cfg.ControlPlane.Image.or(Image{Repository: ControlImage, Tag: CoreTag})
-	cfg.MetricsExporter.Image = cfg.MetricsExporter.Image.or(Image{Repository: MetricsImage, Tag: CoreTag})
-	cfg.Init.Image = cfg.Init.Image.or(cfg.ControlPlane.Image)
+	if cfg.Version == "" {
+		cfg.Version = versions.Default
+	}
+	rel := cfg.Release()
+	img := func(i versions.Image) Image { return Image{Repository: i.Repository, Tag: i.Tag} }
+	cfg.ControlPlane.Image = cfg.ControlPlane.Image.or(img(rel.Control))
+	cfg.MetricsExporter.Image = cfg.MetricsExporter.Image.or(img(rel.Metrics))
+	if rel.Core.InitServices {
+		cfg.Init.Image = cfg.Init.Image.or(cfg.ControlPlane.Image)
+	} else {
+		// Core < 0.35 has no InitServices: the init Job runs mongosh (dbinit.go).
+		cfg.Init.Image = cfg.Init.Image.or(img(rel.DatabaseInit))
+	}
 	if cfg.Init.Timeout == "" {
 		cfg.Init.Timeout = "5m"
 	}
@@ -525,7 +592,7 @@ func (cfg Config) WithDefaults() Config {
 			cfg.ControlPlane.Service.Port = controlPort
 		}
 	}
-	cfg.AdminGUI.Image = cfg.AdminGUI.Image.or(Image{Repository: GUIImage, Tag: GUITag})
+	cfg.AdminGUI.Image = cfg.AdminGUI.Image.or(img(rel.AdminGUI))
 	if cfg.AdminGUI.Service.Type == "" {
 		cfg.AdminGUI.Service.Type = k8s.ClusterIP
 	}
@@ -564,8 +631,8 @@ func (cfg Config) WithDefaults() Config {
 			v := int64(5000)
 			p.RunAsUser = &v
 		}
-		p.PollingAgent.Image = p.PollingAgent.Image.or(Image{Repository: PollingImage, Tag: CoreTag})
-		p.Worker.Image = p.Worker.Image.or(Image{Repository: WorkerImage, Tag: WorkerTag})
+		p.PollingAgent.Image = p.PollingAgent.Image.or(img(rel.PollingAgent))
+		p.Worker.Image = p.Worker.Image.or(img(rel.Worker))
 		if p.Worker.Name == "" {
 			p.Worker.Name = "worker"
 		}
@@ -603,6 +670,7 @@ func (cfg *Config) validate() error {
 	if !slices.Contains(logLevels, cfg.Logging.Level) {
 		add("logging.level: %q must be one of %s", cfg.Logging.Level, strings.Join(logLevels, ", "))
 	}
+	errs = append(errs, cfg.validateVersion()...)
 	checkImage := func(path *field.Path, img Image) {
 		switch {
 		case img.Repository == "":
@@ -761,6 +829,65 @@ func (cfg *Config) validate() error {
 	errs = append(errs, cfg.validateFront()...)
 	errs = append(errs, cfg.validateElastic()...)
 	return joinErrors(errs)
+}
+
+// validateVersion checks the version keys of a defaulted configuration, what the version
+// cannot do, and the upgrade guard: a change of version across one of Core's documented
+// database migrations needs acknowledge_migration set to the new version.
+func (cfg *Config) validateVersion() []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if cfg.AcknowledgeMigration != "" {
+		if _, err := versions.Lookup(cfg.AcknowledgeMigration); err != nil {
+			add("acknowledge_migration: %v", err)
+		}
+	}
+	rel, err := versions.Lookup(cfg.Version)
+	if err != nil {
+		add("version: %v", err)
+		return errs
+	}
+	core := rel.Core
+	if !core.InitServices {
+		if cfg.Init.Disabled {
+			add("init.disabled: Core %s cannot insert the partitions itself (InitServices comes with Core 0.35.0): keep the init Job, which inserts them with mongosh", core.Core)
+		}
+		for i, p := range cfg.Partitions {
+			if p.NodeCache.Path != "" {
+				add("partitions[%d].node_cache: Core %s has no cache eviction (Pollster__CacheEvictionThreshold comes with Core 0.37.0), so a node cache would only grow: remove it, or choose armonik.version 2.23.0 or later", i, core.Core)
+			}
+		}
+	}
+	prev, source := cfg.previous()
+	if prev == "" || prev == cfg.Version {
+		return errs
+	}
+	from, err := versions.Lookup(prev)
+	if err != nil {
+		if cfg.UpgradeFrom != "" {
+			add("upgrade_from: %v", err)
+		}
+		return errs
+	}
+	migrations := corerules.MigrationsBetween(from.Core.Core, core.Core)
+	if len(migrations) == 0 || cfg.AcknowledgeMigration == cfg.Version {
+		return errs
+	}
+	direction := "upgrading"
+	if corerules.Less(core.Core, from.Core.Core) {
+		direction = "downgrading"
+	}
+	for _, m := range migrations {
+		add("version: %s from %s (deployed, from %s) to %s crosses Core's database migration %s: %s (%s). Do it, then set acknowledge_migration: %q",
+			direction, from.Describe(), source, rel.Describe(), m.Title, m.Summary, m.Source, cfg.Version)
+	}
+	if direction == "downgrading" {
+		add("version: a downgrade across a migration needs the database of the older version: restore the backup taken before the upgrade, then acknowledge it")
+	}
+	if cfg.UpgradeFrom == "" {
+		errs[len(errs)-1] = fmt.Errorf("%w (if that synthesis was never deployed, set upgrade_from: %q)", errs[len(errs)-1], cfg.Version)
+	}
+	return errs
 }
 
 // spec converts the settings into the autoscaler's (metadata and target are set by the caller).

@@ -9,16 +9,32 @@
 //		Partitions: []armonik.Partition{{Name: "default"}},
 //	})
 //
+// # Versions
+//
+// Config.Version (armonik.version) is a row of constructs/armonik/versions: 2.22.3 (Core
+// 0.34.5), 2.23.0 (Core 0.37.2, the default) or core-0.40.1 (Core 0.40.1 with 2.23.0's GUI and
+// worker). It sets the default tag of every image (each Image setting still overrides its own),
+// the Core rule table (corerules) every container is checked against, the user of Core's images
+// (5000 before Core 0.36, 1654 after), what Core reads (InitServices__* from 0.35,
+// Pollster__CacheEvictionThreshold from 0.37), the init Job (mongosh before 0.35, dbinit.go)
+// and the control plane's readiness probe (0.40.1). UpgradeFrom, or Deployed (the previous
+// synthesis, set by the app), is the version deployed before: a change across a step of Core's
+// migration guide (corerules.Migrations) is refused until AcknowledgeMigration names the new
+// version. ArmoniK.VersionReport, the head of Explain, says all of it.
+//
 // # Components and objects
 //
 //   - init: Job "init" (control-plane image) with InitServices__* and the partition
 //     definitions InitServices__Partitioning__Partitions__<i>, built from Config.Partitions;
 //     the control plane and compute planes depend on it. Init.Disabled drops it: the control
 //     plane and polling agents then initialise the services and the control plane receives
-//     the partitions (as upstream).
+//     the partitions (as upstream). With Core < 0.35 (no InitServices), the Job runs mongosh
+//     (the official mongo image) on MongoDB's connection string and writes the partitions,
+//     roles, users and certificates as Core 0.34.5 reads them (dbinit.go); it cannot be
+//     disabled.
 //   - control-plane: Deployment + Service (default ClusterIP 5001 -> 1080; Headless option),
 //     ports 1080 (gRPC) and 1081 (health, metrics), liveness /liveness:1081 (15/5/1/1),
-//     startup /startup:1081 (1/3/1/20).
+//     startup /startup:1081 (1/3/1/20), and with Core 0.40.1 readiness /readiness:1081 (-/5/1/3).
 //   - compute-plane-<partition>: one Deployment per partition; container polling-agent
 //     (port 1080, liveness 15/10/10/3, startup 1/3/1/20, optional readiness), the worker
 //     container (Partition.Worker, one per pod), probed on the agent's port, and the
@@ -55,7 +71,7 @@
 //
 // Security: every container runs without privilege escalation, with every capability dropped
 // (a superset of upstream's SYS_PTRACE drop on the polling agent), as non-root with its
-// image's user (1654 for the Core images, 5000 for the GUI and, as the pod user, for the compute
+// image's user (the version's for the Core images, 1654 or 5000; 5000 for the GUI and, as the pod user, for the compute
 // plane so agent and workers share their sockets), under the RuntimeDefault seccomp profile;
 // Secret and ConfigMap mounts are read-only; the API token is not mounted
 // (Workload.AutomountToken turns it on). Workload.DisableSecurityContext removes the

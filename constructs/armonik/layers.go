@@ -179,12 +179,12 @@ func modules(name string, ms []outputs.ModuleOutputs) outputs.Layer {
 
 func (a *builder) controlLayers() []outputs.Layer {
 	cfg := a.cfg
-	fixed := []map[string]string{
-		{"Submitter__DefaultPartition": cfg.DefaultPartition},
-		initFlags(cfg.Init.Disabled, false),
-	}
-	if cfg.Init.Disabled {
-		fixed = append(fixed, partitionEnv(cfg.Partitions), cfg.authEnv())
+	fixed := []map[string]string{{"Submitter__DefaultPartition": cfg.DefaultPartition}}
+	if a.rules.InitServices {
+		fixed = append(fixed, initFlags(cfg.Init.Disabled, false))
+		if cfg.Init.Disabled {
+			fixed = append(fixed, partitionEnv(cfg.Partitions), cfg.authEnv())
+		}
 	}
 	return []outputs.Layer{
 		outputs.DefaultsLayer(LayerDefaults, static(logDefaults(cfg.Logging.Level), authDefaults(cfg.Authentication), payloadDefaults())),
@@ -202,16 +202,20 @@ func (a *builder) pollingLayers(p *Partition) []outputs.Layer {
 	if p.NodeCache.Path != "" {
 		threshold = strconv.Itoa(p.NodeCache.Threshold)
 	}
-	fixed := outputs.NewModule(builtin).Add(outputs.Outputs{Env: mergeMaps(
-		initFlags(cfg.Init.Disabled, false),
+	env := mergeMaps(
 		channelEnv(p.SocketType),
-		// The partition is Pollster__PartitionId only: Core 0.37.2 has no PartitionId option in
-		// its Amqp, SQS or PubSub sections, which upstream still sets.
-		map[string]string{
-			"Pollster__PartitionId":            p.Name,
-			"Pollster__CacheEvictionThreshold": threshold,
-		},
-	)}).MountEmptyDir(sharedVolume, sharedPath, sharedCache(p))
+		// The partition is Pollster__PartitionId only: Core has no PartitionId option in its
+		// Amqp, SQS or PubSub sections, which upstream still sets.
+		map[string]string{"Pollster__PartitionId": p.Name},
+	)
+	if a.rules.InitServices {
+		env = mergeMaps(env, initFlags(cfg.Init.Disabled, false))
+	}
+	// Cache eviction comes with Core 0.37.0 (Pollster__CacheEvictionThreshold).
+	if a.rules.Reads("Pollster__CacheEvictionThreshold") == nil {
+		env["Pollster__CacheEvictionThreshold"] = threshold
+	}
+	fixed := outputs.NewModule(builtin).Add(outputs.Outputs{Env: env}).MountEmptyDir(sharedVolume, sharedPath, sharedCache(p))
 	if p.NodeCache.Path != "" {
 		fixed.MountHostPath(cacheVolume, cachePath, outputs.HostPath{Path: p.NodeCache.Path, Type: "DirectoryOrCreate"})
 	} else {

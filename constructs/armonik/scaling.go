@@ -33,10 +33,6 @@ const (
 	// DefaultScalingThreshold is the number of queued tasks per pod KEDA aims at (upstream's "2",
 	// Infra armonik/locals.tf).
 	DefaultScalingThreshold = "2"
-	// PDCImage is the pod-deletion-cost updater (ArmoniK.Infra.Plugins pdc-update, infra_plugins
-	// 0.3.0 in ArmoniK 2.23.0).
-	PDCImage = "dockerhubaneo/armonik_pdc_update"
-	PDCTag   = "0.3.0"
 	// pdcUID is the updater image's user (USER 65534:65534 of its scratch image).
 	pdcUID = int64(65534)
 )
@@ -256,7 +252,12 @@ func (cfg *Config) validateElastic() []error {
 // elasticDefaults applies the defaults of the deployment-wide elastic settings.
 func (cfg *Config) elasticDefaults() {
 	d := &cfg.PodDeletionCost
-	d.Image = d.Image.or(Image{Repository: PDCImage, Tag: PDCTag})
+	// The updater of the release (versions.Release.PodDeletionCost: infra_plugins 0.1.1 in
+	// 2.22.3, 0.3.0 in 2.23.0); both read the same settings (ArmoniK.Infra 0.13.2 and 0.15.1,
+	// armonik/pdc.tf: PrometheusUrl, MetricsName, Period, IgnoreYoungerThan, Concurrency,
+	// Granularity).
+	pdc := cfg.Release().PodDeletionCost
+	d.Image = d.Image.or(Image{Repository: pdc.Repository, Tag: pdc.Tag})
 	if d.Period == 0 {
 		d.Period = 10
 	}

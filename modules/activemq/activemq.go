@@ -8,6 +8,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/corerules"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
@@ -75,6 +76,10 @@ type Config struct {
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Namespace is where the objects are created (required; set by the caller).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// Core is the Core version ArmoniK runs, whose adapters and keys the module's outputs match
+	// (default corerules.Pinned, the Core of armonik.version 2.23.0; set by the caller, the
+	// stacks from armonik.version; see modules/kit/version.go).
+	Core *corerules.Version `json:"-" yaml:"-"`
 	// ClusterDomain is the cluster DNS domain in Amqp__Host (default "cluster.local").
 	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
 	// Image is the broker image (default "apache/activemq-classic").
@@ -150,7 +155,7 @@ func (c Config) Validate() error {
 		e.Add("java_memory", "required")
 	}
 	kit.ValidateTLS(e, c.TLS)
-	kit.ValidateAMQP(e, c.AMQP, c.TLS.Enabled)
+	kit.ValidateAMQP(e, c.AMQP, c.TLS.Enabled, c.Core)
 	return e.Err()
 }
 

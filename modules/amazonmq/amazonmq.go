@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/corerules"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
@@ -39,6 +40,10 @@ type Config struct {
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Namespace is where the Secret is created (required unless ExistingSecret is set).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// Core is the Core version ArmoniK runs, whose adapters and keys the module's outputs match
+	// (default corerules.Pinned, the Core of armonik.version 2.23.0; set by the caller, the
+	// stacks from armonik.version; see modules/kit/version.go).
+	Core *corerules.Version `json:"-" yaml:"-"`
 	// Host is the broker's host name, Amqp__Host: the host of its AMQP endpoint
 	// (amqp+ssl://<host>:5671 for ActiveMQ; required).
 	Host string `json:"host,omitempty" yaml:"host,omitempty"`
@@ -92,7 +97,7 @@ func (c Config) Validate() error {
 	if c.Scheme != "AMQPS" && c.Scheme != "AMQP" {
 		e.Add("scheme", "%q must be AMQPS or AMQP", c.Scheme)
 	}
-	kit.ValidateAMQP(e, c.AMQP, c.Scheme == "AMQPS")
+	kit.ValidateAMQP(e, c.AMQP, c.Scheme == "AMQPS", c.Core)
 	p := c.endpoint()
 	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
 	return e.Err()

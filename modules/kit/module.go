@@ -46,14 +46,21 @@ func (m *ModuleOutputs) Problems() []*outputs.Problem { return m.out.Problems() 
 // the Terraform token of its name, rendered instead so that Terraform creates o before the pods.
 func Ref(o *k8s.Object) outputs.Ref { return o.Ref() }
 
-// ValidateAMQP checks the AMQP settings of a queue module (defaults applied); tls says whether
-// the connection uses TLS.
-func ValidateAMQP(e *Errors, a modules.AMQP, tls bool) {
+// ValidateAMQP checks the AMQP settings of a queue module (defaults applied) for the Core
+// version core (nil: corerules.Pinned); tls says whether the connection uses TLS.
+func ValidateAMQP(e *Errors, a modules.AMQP, tls bool, core *corerules.Version) {
+	c := Core(core)
 	if a.MaxPriority < 1 {
-		e.Add("max_priority", "%d must be at least 1: Core throws \"Minimum value for MaxPriority is 1.\" at startup (Core 0.37.2 Adaptors/QueueCommon/src/QueueStorageBase.cs)", a.MaxPriority)
+		e.Add("max_priority", "%d must be at least 1: Core throws \"Minimum value for MaxPriority is 1.\" at startup (Core %s Adaptors/QueueCommon/src/QueueStorageBase.cs)", a.MaxPriority, c.Core)
 	}
 	if a.AllowInsecureTLS && !tls {
 		e.Add("allow_insecure_tls", "only applies with TLS (AMQPS): turn TLS on or remove it")
+	}
+	if a.Prefix != "" {
+		RequireKey(e, "prefix", c, "Amqp__Prefix")
+	}
+	if a.Separator != nil {
+		RequireKey(e, "separator", c, "Amqp__Separator")
 	}
 }
 
@@ -62,6 +69,12 @@ func AMQPOutputs(out *outputs.Module, a modules.AMQP) {
 	out.Env("Amqp__MaxPriority", strconv.Itoa(a.MaxPriority))
 	if a.AllowInsecureTLS {
 		out.Env("Amqp__AllowInsecureTls", "true")
+	}
+	if a.Prefix != "" {
+		out.Env("Amqp__Prefix", a.Prefix)
+	}
+	if a.Separator != nil {
+		out.Env("Amqp__Separator", *a.Separator)
 	}
 }
 

@@ -5,6 +5,33 @@
 //	mq, err := rabbitmq.New(stack, "rabbitmq", rabbitmq.Config{Namespace: ns})
 //	// list mq in the core layer of the ArmoniK construct, instead of ActiveMQ
 //
+// # Core versions
+//
+// Config.Core (set by the stacks from armonik.version) selects the adapter Core reaches the
+// broker with:
+//
+//   - Core < 0.36 (0.34.5, armonik.version 2.22.3) ships its own RabbitMQ adapter, which speaks
+//     AMQP 0-9-1 (RabbitMQ.Client): Components__QueueAdaptorSettings__ClassName =
+//     ArmoniK.Core.Adapters.RabbitMQ.QueueBuilder, AdapterAbsolutePath =
+//     /adapters/queue/rabbit/ArmoniK.Core.Adapters.RabbitMQ.dll (Core 0.34.5 Dockerfile, stages
+//     polling_agent and submitter; Adaptors/RabbitMQ/src/QueueBuilder.cs). It reads the same Amqp
+//     section (Host, Port, User, Password, Scheme, CaPath, AllowInsecureTls, MaxRetries; Core
+//     0.34.5 Adaptors/RabbitMQ/src/ConnectionRabbit.cs), builds on QueueCommon's QueueStorageBase
+//     (so MaxPriority >= 1 and LinkCredit >= 1 still hold), compares the scheme with AMQPS
+//     ignoring case, and declares one classic queue per partition, non-durable and
+//     non-exclusive, with x-max-priority = Amqp__MaxPriority (PushQueueStorage.cs,
+//     PullQueueStorage.cs): max_priority is at most 255, RabbitMQ's limit, and 90-armonik.conf
+//     permits the deprecated feature transient_nonexcl_queues instead of amqp_address_v1. The
+//     keys are those below, with that class and path. Core's own deployment at 0.34.5 chose
+//     between this adapter and the AMQP 1.0 one (terraform/modules/storage/queue/rabbitmq/outputs.tf,
+//     protocol); the 0-9-1 adapter is the one made for RabbitMQ.
+//   - From Core 0.36 (0.37.2 and 0.40.1) that adapter is gone (Adaptors/README.md at 0.40.1:
+//     RabbitMQ through the AMQP 1.0 adapter): the keys below.
+//
+// Amqp__Prefix and Amqp__Separator (prefix and separator, from Core 0.38.1) are emitted only when
+// set; Core's own RabbitMQ deployment at 0.40.1 sets /queues/ and "" with pre-declared queues
+// (address format v2), which this module does not declare, so it keeps Core's default v1 names.
+//
 // # Outputs
 //
 // Each key, its value, and the upstream file it matches (Infra = aneoconsulting/ArmoniK.Infra,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/corerules"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules"
@@ -16,12 +17,20 @@ import (
 const Kind = "rabbitmq"
 
 // Values ArmoniK Core reads (armonik-reference §5.1-5.2, Infra storage/onpremise/rabbitmq):
-// the same AMQP adapter as ActiveMQ's.
+// from Core 0.36, the same AMQP 1.0 adapter as ActiveMQ's; before, Core's own RabbitMQ adapter
+// (AMQP 0-9-1), which Config.Core selects (see the package documentation).
 const (
-	// QueueAdapterClassName is Components__QueueAdaptorSettings__ClassName.
+	// QueueAdapterClassName is Components__QueueAdaptorSettings__ClassName from Core 0.36.
 	QueueAdapterClassName = "ArmoniK.Core.Adapters.Amqp.QueueBuilder"
-	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath.
+	// QueueAdapterPath is Components__QueueAdaptorSettings__AdapterAbsolutePath from Core 0.36.
 	QueueAdapterPath = "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll"
+	// Rabbit091ClassName and Rabbit091Path are the AMQP 0-9-1 adapter of Core < 0.36 (Core 0.34.5
+	// Dockerfile: /adapters/queue/rabbit; Adaptors/RabbitMQ/src/QueueBuilder.cs).
+	Rabbit091ClassName = "ArmoniK.Core.Adapters.RabbitMQ.QueueBuilder"
+	Rabbit091Path      = "/adapters/queue/rabbit/ArmoniK.Core.Adapters.RabbitMQ.dll"
+	// MaxPriority091 is the highest x-max-priority RabbitMQ accepts on a classic queue, which
+	// the 0-9-1 adapter declares with Amqp__MaxPriority (RabbitMQ docs, "Priority Queue Support").
+	MaxPriority091 = 255
 	// Port is the AMQP port (0-9-1 and 1.0) of the broker and of its Service; TLSPort replaces
 	// it with TLS on.
 	Port    = 5672
@@ -65,6 +74,10 @@ type Config struct {
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Namespace is where the objects are created (required; set by the caller).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
+	// Core is the Core version ArmoniK runs, whose adapters and keys the module's outputs match
+	// (default corerules.Pinned, the Core of armonik.version 2.23.0; set by the caller, the
+	// stacks from armonik.version; see modules/kit/version.go).
+	Core *corerules.Version `json:"-" yaml:"-"`
 	// ClusterDomain is the cluster DNS domain in Amqp__Host (default "cluster.local").
 	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
 	// Image is the broker image (default "rabbitmq", the official image).
@@ -136,8 +149,21 @@ func (c Config) Validate() error {
 		e.Add("user", "%q is RabbitMQ's well-known default user, limited to localhost connections; choose another name", c.User)
 	}
 	kit.ValidateTLS(e, c.TLS)
-	kit.ValidateAMQP(e, c.AMQP, c.TLS.Enabled)
+	kit.ValidateAMQP(e, c.AMQP, c.TLS.Enabled, c.Core)
+	if a, ok := c.adapter(e); ok && a.Name == "RabbitMQ" && c.MaxPriority > MaxPriority091 {
+		e.Add("max_priority", "%d is above %d: Core %s's RabbitMQ adapter declares its queues with x-max-priority = max_priority, which RabbitMQ refuses above %d",
+			c.MaxPriority, MaxPriority091, kit.Core(c.Core).Core, MaxPriority091)
+	}
 	return e.Err()
+}
+
+// adapter is the queue adapter Core reaches RabbitMQ with: its own AMQP 0-9-1 adapter where the
+// images ship it (Core < 0.36), else the AMQP 1.0 adapter.
+func (c *Config) adapter(e *kit.Errors) (corerules.Adapter, bool) {
+	if a, err := kit.Core(c.Core).Ships("queue", "RabbitMQ"); err == nil {
+		return a, true
+	}
+	return kit.RequireAdapter(e, c.Core, "queue", "Amqp")
 }
 
 // Module is a deployed RabbitMQ broker; it implements outputs.ModuleOutputs.
@@ -159,6 +185,9 @@ type Module struct {
 	// (Port, or TLSPort with TLS on).
 	Host string
 	Port int
+	// Adapter is the Core queue adapter ArmoniK reaches the broker with (AMQP 1.0, or the AMQP
+	// 0-9-1 RabbitMQ adapter of Core < 0.36).
+	Adapter corerules.Adapter
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
@@ -179,7 +208,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if tls {
 		port, portName, scheme = TLSPort, "amqps", TLSScheme
 	}
-	m := &Module{Host: cm.Host(cfg.Name), Port: port}
+	adapter, _ := cfg.adapter(e)
+	m := &Module{Host: cm.Host(cfg.Name), Port: port, Adapter: adapter}
 
 	var err error
 	if m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
@@ -191,7 +221,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	}
 	if m.BrokerConfig, err = k8s.NewConfigMap(scope, id+"-config", k8s.ConfigMapSpec{
 		Meta: cm.Meta(cfg.Name + "-config"),
-		Data: map[string]string{"90-armonik.conf": k8s.Literal(brokerConf(tls))},
+		Data: map[string]string{"90-armonik.conf": k8s.Literal(brokerConf(tls, adapter.Name == "RabbitMQ"))},
 	}); err != nil {
 		return nil, e.Fail(err)
 	}
@@ -277,8 +307,8 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 
 	creds := kit.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name).
-		Env("Components__QueueAdaptorSettings__ClassName", QueueAdapterClassName).
-		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", QueueAdapterPath).
+		Env("Components__QueueAdaptorSettings__ClassName", adapter.ClassName).
+		Env("Components__QueueAdaptorSettings__AdapterAbsolutePath", adapter.Path).
 		Env("Amqp__Host", m.Host).
 		Env("Amqp__Port", strconv.Itoa(port)).
 		Env("Amqp__Scheme", scheme).
@@ -292,15 +322,27 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 }
 
 // brokerConf is the configuration file added to the image's conf.d (after its 10-defaults.conf).
-func brokerConf(tls bool) string {
+// v091 says that Core reaches the broker with its AMQP 0-9-1 adapter (Core < 0.36).
+func brokerConf(tls, v091 bool) string {
 	var b strings.Builder
-	b.WriteString(`# Generated by armonik-cdktf (modules/rabbitmq).
-
+	b.WriteString("# Generated by armonik-cdktf (modules/rabbitmq).\n")
+	if v091 {
+		b.WriteString(`
+# ArmoniK Core < 0.36 speaks AMQP 0-9-1 (its RabbitMQ adapter) and declares one classic queue
+# per partition, non-durable and non-exclusive (QueueDeclare(partition, durable: false,
+# exclusive: false, autoDelete: false), x-max-priority): transient non-exclusive queues,
+# deprecated since RabbitMQ 4.0 but permitted by default. Permit them explicitly, so a release
+# that denies them by default keeps working.
+deprecated_features.permit.transient_nonexcl_queues = true
+`)
+	} else {
+		b.WriteString(`
 # ArmoniK Core 0.37.2 attaches to bare AMQP 1.0 addresses (<partition>###q<level>) that RabbitMQ
 # declares on the fly: the address format v1, deprecated since RabbitMQ 4.0 but permitted by
 # default. Permit it explicitly, so a release that denies it by default keeps working.
 deprecated_features.permit.amqp_address_v1 = true
 `)
+	}
 	if tls {
 		b.WriteString(`
 # TLS only: AMQPS on ` + strconv.Itoa(TLSPort) + `, no plain listener. Clients authenticate with their password (no

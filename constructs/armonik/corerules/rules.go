@@ -8,9 +8,12 @@
 // (int, bool, .NET TimeSpan, enum); a value read from a Secret or a ConfigMap can only be
 // checked for presence, and the verdict says so.
 //
-// The rules are data, one table per supported Core version (core_0_37_2.go for the pinned
-// version): the adapters its images ship, the appsettings.json defaults of each program, the
-// typed options and the startup rules. Check returns one Verdict per rule and key; Errors turns
+// The rules are data, one table per supported Core version (core_0_34_5.go, core_0_37_2.go,
+// core_0_40_1.go; Pinned is 0.37.2, the Core of ArmoniK 2.23.0): the adapters its images ship,
+// the appsettings.json defaults of each program, the options it binds and the startup rules.
+// What the versions share is one table with the version each key or adapter appeared in
+// (options.go) and one set of rules built per version (startup.go), each citing its file at
+// that version's tag. Check returns one Verdict per rule and key; Errors turns
 // the failed ones into one error each, naming the container, the key, where the value came
 // from, the rule, its Core source and what to do.
 package corerules
@@ -47,6 +50,9 @@ const (
 	DynamicWorker Program = "dynamic-worker"
 	// Worker is any other ArmoniK worker (built on ArmoniK.Api's WorkerServer).
 	Worker Program = "worker"
+	// MongoInit is the init Job of Core versions without InitServices (before 0.35): mongosh
+	// inserting the partitions and the authentication data (constructs/armonik/dbinit.go).
+	MongoInit Program = "mongosh-init"
 )
 
 // IsWorker reports whether p is a worker program.
@@ -204,6 +210,8 @@ type config struct {
 	order  []string          // lower-case names, appsettings first then env order
 	dupes  [][2]*entry       // env names equal but for case
 	mounts []outputs.Mount
+	// defaultsFrom is the from of the entries of the image's appsettings.json.
+	defaultsFrom string
 }
 
 func (cf *config) get(key string) *entry { return cf.keys[strings.ToLower(key)] }
@@ -218,7 +226,7 @@ func (cf *config) literal(key string) (string, bool) {
 }
 
 func newConfig(c *Container, defaults map[string]string, defaultsFrom string) *config {
-	cf := &config{c: c, keys: map[string]*entry{}}
+	cf := &config{c: c, keys: map[string]*entry{}, defaultsFrom: defaultsFrom}
 	set := func(e *entry) {
 		k := strings.ToLower(e.name)
 		if _, ok := cf.keys[k]; !ok {
@@ -479,6 +487,24 @@ type Version struct {
 	// Literals are the rules a single literal value breaks whatever the rest of the
 	// configuration (CheckLiteral).
 	Literals []LiteralRule
+
+	// ImageUID is the user Core's images run as (Dockerfile, stage base-linux).
+	ImageUID int64
+	// ImageUIDSource cites it.
+	ImageUIDSource string
+	// InitServices is set when Core initialises the database, the partitions and the users
+	// itself from InitServices__* (Common/src/Injection/Options/InitServices.cs, from 0.35.0):
+	// the init Job runs the control image. Before, they are inserted with mongosh.
+	InitServices bool
+	// ControlReadiness is set when the control plane serves /readiness on port 1081
+	// (Control/Submitter/src/Program.cs, from 0.40.1).
+	ControlReadiness bool
+	// MigrationGuide is Core's migration guide at this tag.
+	MigrationGuide string
+
+	// keys are every configuration key the version binds in completeSections (lower case;
+	// "__*" stands for any key under it).
+	keys []string
 }
 
 // Rule is one startup rule.
@@ -719,14 +745,15 @@ func caseRule(source string) Rule {
 	}
 }
 
-// typedRule checks every literal value of a typed option.
-func typedRule(opts []Option) Rule {
+// typedRule checks every literal value of a typed option of Core version core.
+func typedRule(core string, opts []Option) Rule {
+	source := "Core " + core + " option classes"
 	byKey := map[string]*Option{}
 	for i := range opts {
 		byKey[strings.ToLower(opts[i].Key)] = &opts[i]
 	}
 	return Rule{
-		ID: "config.types", Doc: "every literal value of a typed option parses as Core parses it", Source: "Core option classes",
+		ID: "config.types", Doc: "every literal value of a typed option parses as Core parses it", Source: source,
 		Check: func(x *Ctx) []Verdict {
 			var out []Verdict
 			n := 0
@@ -750,7 +777,7 @@ func typedRule(opts []Option) Rule {
 				}
 			}
 			if len(out) == 0 {
-				out = append(out, Verdict{Rule: "config.types", Status: Pass, Source: "Core option classes",
+				out = append(out, Verdict{Rule: "config.types", Status: Pass, Source: source,
 					Detail: fmt.Sprintf("%d literal typed values parse", n)})
 			}
 			return out
