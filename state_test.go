@@ -11,8 +11,8 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
 
-// TestStateBackends pins the terraform.backend block each kind of state synthesizes, per stack
-// (each under its own key), and checks that no credential argument appears in any of them.
+// TestStateBackends pins the terraform.backend block each kind of state synthesizes, on the
+// small armonik-platform stack (TestProductionExample checks the keys of two stacks).
 func TestStateBackends(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc string
@@ -21,45 +21,43 @@ func TestStateBackends(t *testing.T) {
 		{"s3", `state:
   s3: {bucket: corp-tfstate, key_prefix: armonik/prod, region: eu-west-3, kms_key_id: alias/tfstate, role_arn: "arn:aws:iam::123456789012:role/terraform"}
 `, map[string]string{
-			stacks.LocalhostName: `{"s3":{"assume_role":{"role_arn":"arn:aws:iam::123456789012:role/terraform"},"bucket":"corp-tfstate","key":"armonik/prod/armonik-localhost.tfstate","kms_key_id":"alias/tfstate","region":"eu-west-3","use_lockfile":true}}`,
-			stacks.PlatformName:  `{"s3":{"assume_role":{"role_arn":"arn:aws:iam::123456789012:role/terraform"},"bucket":"corp-tfstate","key":"armonik/prod/armonik-platform.tfstate","kms_key_id":"alias/tfstate","region":"eu-west-3","use_lockfile":true}}`,
+			stacks.PlatformName: `{"s3":{"assume_role":{"role_arn":"arn:aws:iam::123456789012:role/terraform"},"bucket":"corp-tfstate","key":"armonik/prod/armonik-platform.tfstate","kms_key_id":"alias/tfstate","region":"eu-west-3","use_lockfile":true}}`,
 		}},
 		{"s3-compatible", `state:
   s3: {bucket: tfstate, key_prefix: armonik, endpoint: "https://minio.corp:9000", region: us-east-1, skip_s3_checksum: true}
 `, map[string]string{
-			stacks.LocalhostName: `{"s3":{"bucket":"tfstate","endpoints":{"s3":"https://minio.corp:9000"},"key":"armonik/armonik-localhost.tfstate","region":"us-east-1","skip_credentials_validation":true,"skip_region_validation":true,"skip_requesting_account_id":true,"skip_s3_checksum":true,"use_lockfile":true,"use_path_style":true}}`,
+			stacks.PlatformName: `{"s3":{"bucket":"tfstate","endpoints":{"s3":"https://minio.corp:9000"},"key":"armonik/armonik-platform.tfstate","region":"us-east-1","skip_credentials_validation":true,"skip_region_validation":true,"skip_requesting_account_id":true,"skip_s3_checksum":true,"use_lockfile":true,"use_path_style":true}}`,
 		}},
 		{"s3-dynamodb", `state:
   s3: {bucket: corp-tfstate, key_prefix: armonik/prod, dynamodb_table: tf-locks, encrypt: true}
 `, map[string]string{
-			stacks.LocalhostName: `{"s3":{"bucket":"corp-tfstate","dynamodb_table":"tf-locks","encrypt":true,"key":"armonik/prod/armonik-localhost.tfstate"}}`,
+			stacks.PlatformName: `{"s3":{"bucket":"corp-tfstate","dynamodb_table":"tf-locks","encrypt":true,"key":"armonik/prod/armonik-platform.tfstate"}}`,
 		}},
 		{"gcs", `state:
   gcs: {bucket: corp-tfstate, prefix: armonik/prod, impersonate_service_account: terraform@corp.iam.gserviceaccount.com, storage_custom_endpoint: "https://storage-corp.p.googleapis.com/storage/v1/"}
 `, map[string]string{
-			stacks.LocalhostName: `{"gcs":{"bucket":"corp-tfstate","impersonate_service_account":"terraform@corp.iam.gserviceaccount.com","prefix":"armonik/prod/armonik-localhost","storage_custom_endpoint":"https://storage-corp.p.googleapis.com/storage/v1/"}}`,
-			stacks.PlatformName:  `{"gcs":{"bucket":"corp-tfstate","impersonate_service_account":"terraform@corp.iam.gserviceaccount.com","prefix":"armonik/prod/armonik-platform","storage_custom_endpoint":"https://storage-corp.p.googleapis.com/storage/v1/"}}`,
+			stacks.PlatformName: `{"gcs":{"bucket":"corp-tfstate","impersonate_service_account":"terraform@corp.iam.gserviceaccount.com","prefix":"armonik/prod/armonik-platform","storage_custom_endpoint":"https://storage-corp.p.googleapis.com/storage/v1/"}}`,
 		}},
 		{"kubernetes", `state:
   kubernetes: {namespace: terraform-state, secret_suffix: prod, labels: {team: hpc}, config_context: admin}
 `, map[string]string{
-			stacks.LocalhostName: `{"kubernetes":{"config_context":"admin","labels":{"team":"hpc"},"namespace":"terraform-state","secret_suffix":"prod-armonik-localhost"}}`,
-			stacks.PlatformName:  `{"kubernetes":{"config_context":"admin","labels":{"team":"hpc"},"namespace":"terraform-state","secret_suffix":"prod-armonik-platform"}}`,
+			stacks.PlatformName: `{"kubernetes":{"config_context":"admin","labels":{"team":"hpc"},"namespace":"terraform-state","secret_suffix":"prod-armonik-platform"}}`,
 		}},
 		{"kubernetes-defaults", "state:\n  kubernetes: {}\n", map[string]string{
-			stacks.LocalhostName: `{"kubernetes":{"namespace":"default","secret_suffix":"armonik-localhost"}}`,
+			stacks.PlatformName: `{"kubernetes":{"namespace":"default","secret_suffix":"armonik-platform"}}`,
 		}},
 		{"local", "state:\n  local: {dir: /var/lib/armonik-state}\n", map[string]string{
-			stacks.LocalhostName: `{"local":{"path":"/var/lib/armonik-state/armonik-localhost.tfstate"}}`,
-			stacks.PlatformName:  `{"local":{"path":"/var/lib/armonik-state/armonik-platform.tfstate"}}`,
+			stacks.PlatformName: `{"local":{"path":"/var/lib/armonik-state/armonik-platform.tfstate"}}`,
 		}},
-		{"state_file", "localhost:\n  state_file: /srv/armonik.tfstate\n", map[string]string{
-			stacks.LocalhostName: `{"local":{"path":"/srv/armonik.tfstate"}}`,
-			stacks.PlatformName:  `null`, // CDKTF's default, added at synth: terraform.armonik-platform.tfstate
+		{"state_file", "platform:\n  state_file: /srv/platform.tfstate\n", map[string]string{
+			stacks.PlatformName: `{"local":{"path":"/srv/platform.tfstate"}}`,
+		}},
+		{"default", "", map[string]string{
+			stacks.PlatformName: `null`, // CDKTF's default, added at synth: terraform.armonik-platform.tfstate
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := stacks.Parse([]byte("stacks: [armonik-platform, armonik-localhost]\n" + tc.doc))
+			cfg, err := stacks.Parse([]byte("stacks: [armonik-platform]\n" + tc.doc))
 			if err != nil {
 				t.Fatal(err)
 			}
