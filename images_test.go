@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
@@ -101,21 +102,31 @@ func checkKindsWalked(t *testing.T, kinds map[string]int) {
 }
 
 // TestImagesInExternalGolden walks the external golden's fixture like the variants, with the
-// platform following its image settings (the platform has none of its own).
+// platform following its image settings (the platform has none of its own), a sidecar, and a
+// worker image the user set with a registry of its own (rewritten too).
 func TestImagesInExternalGolden(t *testing.T) {
 	cfg, err := stacks.LoadFile("testdata/external.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.External.Images = testImages
+	p := &cfg.External.ArmoniK.Partitions[0]
+	p.Worker.Image = armonik.Image{Repository: "ghcr.io/corp/worker", Tag: "1.4"}
+	p.Sidecars = append(p.Sidecars, armonik.Sidecar{Name: "proxy", Image: armonik.Image{Repository: "envoyproxy/envoy", Tag: "v1.31.0"}})
 	cfg.Stacks = []string{stacks.PlatformName, stacks.ExternalName}
 	built, err := stacks.Build(cdk.NewTestApp(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	kinds := map[string]int{}
+	var all string
 	for _, b := range built {
-		checkImages(t, b.Name, b.Stack, kinds)
+		all += string(checkImages(t, b.Name, b.Stack, kinds))
+	}
+	for _, want := range []string{testRegistry + "/ghcr.io/corp/worker:1.4", testRegistry + "/docker.io/envoyproxy/envoy:v1.31.0"} {
+		if !strings.Contains(all, `"image": "`+want+`"`) {
+			t.Errorf("no container pulls %s", want)
+		}
 	}
 	if kinds["kubernetes_deployment_v1"] == 0 || len(built) != 2 {
 		t.Errorf("walked %v in %d stacks", kinds, len(built))
