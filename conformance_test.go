@@ -12,11 +12,17 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
 
-// TestStackVariantsPassCoreRules builds every documented variant of both stacks and checks
-// that each container passes the rules of the pinned Core version without a failure or a
-// warning, that AMQP queues publish Amqp__MaxPriority, that shared storage is deployed exactly
-// where a worker reads it, and that the metrics exporter holds the table storage only.
-func TestStackVariantsPassCoreRules(t *testing.T) {
+// variant is a documented configuration of a stack: its YAML, whether its queue speaks AMQP,
+// whether a DLL worker reads shared storage.
+type variant struct {
+	name, doc string
+	amqp      bool
+	shared    bool // a DLL worker reads shared storage
+}
+
+// stackVariants are the documented variants of both stacks that the conformance tests build.
+func stackVariants(t *testing.T) []variant {
+	t.Helper()
 	const dll = "        worker: {image: {repository: dockerhubaneo/armonik_worker_dll, tag: 0.19.3}}\n"
 	// The elastic-compute fixture of the goldens: armonik-platform, Prometheus, two partitions
 	// scaling on their queue, PriorityClasses, a GraceDelay from a one-hour grace period.
@@ -24,11 +30,7 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
-		name, doc string
-		amqp      bool
-		shared    bool // a DLL worker reads shared storage
-	}{
+	return []variant{
 		{"default", "", true, false},
 		{"rabbitmq", "localhost:\n  queue: {rabbitmq: {}}\n", true, false},
 		{"minio-object-store", "localhost:\n  object_storage: {minio: {}}\n", true, false},
@@ -36,7 +38,7 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 		{"tls", "localhost:\n  queue: {activemq: {tls: {enabled: true, secret: amq-tls}, allow_insecure_tls: true}}\n" +
 			"  table_storage: {mongodb: {tls: {enabled: true, secret: mongo-tls}}}\n  object_storage: {redis: {tls: {enabled: true, secret: redis-tls}}}\n", true, false},
 		{"dll-minio-shared", "localhost:\n  shared_storage: {minio: {}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, true, true},
-		{"dll-hostpath-shared", "localhost:\n  shared_storage: {hostpath: {}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, true, true},
+		{"dll-hostpath-shared", "localhost:\n  pod_security: privileged\n  shared_storage: {hostpath: {}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, true, true},
 		{"dll-nfs-shared", "localhost:\n  shared_storage: {nfs: {storage_class: nfs-csi}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, true, true},
 		{"external-aws", "stacks: [armonik-external]\nexternal:\n  queue: {sqs: {region: eu-west-3}}\n" +
 			"  table_storage: {external_mongodb: {}}\n  object_storage: {s3: {region: eu-west-3, bucket: objects}}\n" +
@@ -63,7 +65,15 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 			"  table_storage: {external_mongodb: {}}\n  object_storage: {s3: {region: eu-west-3, bucket: objects}}\n" +
 			"  monitoring: {prometheus_url: \"http://prometheus-server.monitoring.svc.cluster.local:9090\"}\n  keda: {existing: true}\n" +
 			"  armonik:\n    priority_classes: {enabled: true}\n    partitions:\n      - name: default\n        scaling: {max_replicas: 10}\n", false, false},
-	} {
+	}
+}
+
+// TestStackVariantsPassCoreRules builds every documented variant of both stacks and checks
+// that each container passes the rules of the pinned Core version without a failure or a
+// warning, that AMQP queues publish Amqp__MaxPriority, that shared storage is deployed exactly
+// where a worker reads it, and that the metrics exporter holds the table storage only.
+func TestStackVariantsPassCoreRules(t *testing.T) {
+	for _, tc := range stackVariants(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := &stacks.Config{}
 			var err error

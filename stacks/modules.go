@@ -64,10 +64,12 @@ var registry = []registered{
 	register(RoleQueue, "activemq", inCluster, "deploys ActiveMQ Classic (AMQP 1.0) in the namespace (default of armonik-localhost)",
 		func(v *activemq.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 		}, activemq.Config.Validate, activemq.New),
 	register(RoleQueue, "rabbitmq", inCluster, "deploys RabbitMQ 4.1 (AMQP 1.0) in the namespace",
 		func(v *rabbitmq.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 		}, rabbitmq.Config.Validate, rabbitmq.New),
 	register(RoleQueue, "amazonmq", anywhere, "uses an existing Amazon MQ broker (AMQPS)",
 		func(v *amazonmq.Config, x moduleContext) { v.Namespace = x.ns }, amazonmq.Config.Validate, amazonmq.New),
@@ -79,6 +81,7 @@ var registry = []registered{
 	register(RoleTableStorage, "mongodb", inCluster, "deploys a MongoDB replica set in the namespace (default of armonik-localhost)",
 		func(v *mongodb.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 		}, mongodb.Config.Validate, mongodb.New),
 	register(RoleTableStorage, "external_mongodb", anywhere, "uses an existing MongoDB (Atlas or any connection string)",
 		func(v *externalmongodb.Config, x moduleContext) { v.Namespace = x.ns }, externalmongodb.Config.Validate, externalmongodb.New),
@@ -86,10 +89,12 @@ var registry = []registered{
 	register(RoleObjectStorage, "redis", inCluster, "deploys Redis in the namespace (default of armonik-localhost)",
 		func(v *redis.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 		}, redis.Config.Validate, redis.New),
 	register(RoleObjectStorage, "minio", inCluster, "deploys MinIO as the object store",
 		func(v *minio.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 			v.Role = minio.RoleObjectStorage
 		}, minio.Config.Validate, minio.New),
 	register(RoleObjectStorage, "nfs", anywhere, "uses an NFS export or a ReadWriteMany StorageClass through Core's LocalStorage adapter",
@@ -106,6 +111,7 @@ var registry = []registered{
 	register(RoleSharedStorage, "minio", inCluster, "deploys MinIO as the workers' shared storage (FileStorageType=S3)",
 		func(v *minio.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 			v.Role, v.Name = minio.RoleSharedStorage, or(v.Name, "shared-storage")
 		}, minio.Config.Validate, minio.New),
 	register(RoleSharedStorage, "hostpath", anywhere, "shares a directory of the node, read-only at /data (single-node clusters; FileStorageType=FS)",
@@ -138,6 +144,9 @@ type moduleContext struct {
 	ns            *k8s.Namespace
 	clusterDomain string
 	wait          *bool
+	// priorityClass is the system PriorityClass the in-cluster services run at ("" for none):
+	// its name when validating, its reference when building.
+	priorityClass string
 }
 
 // registered is one entry of the registry.
@@ -158,7 +167,8 @@ type module struct {
 	path     string // e.g. "queue.activemq"
 	role     Role
 	validate func(ns *k8s.Namespace) error
-	build    func(scope constructs.Construct, ns *k8s.Namespace) (outputs.ModuleOutputs, error)
+	// build creates the module in ns; priorityClass is the system PriorityClass's reference.
+	build func(scope constructs.Construct, ns *k8s.Namespace, priorityClass string) (outputs.ModuleOutputs, error)
 }
 
 // defaulter is what every module Config has.
@@ -175,17 +185,17 @@ func register[C defaulter[C], M outputs.ModuleOutputs](
 		role: role, key: key, stacks: stacks, doc: doc,
 		newConfig: func() any { return new(C) },
 		prepare: func(cfg any, x moduleContext, id string) module {
-			prepared := func(ns *k8s.Namespace) C {
+			prepared := func(ns *k8s.Namespace, priorityClass string) C {
 				c := *cfg.(*C)
-				x.ns = ns
+				x.ns, x.priorityClass = ns, priorityClass
 				complete(&c, x)
 				return c
 			}
 			return module{
 				role:     role,
-				validate: func(ns *k8s.Namespace) error { return validate(prepared(ns).WithDefaults()) },
-				build: func(scope constructs.Construct, ns *k8s.Namespace) (outputs.ModuleOutputs, error) {
-					m, err := build(scope, id, prepared(ns))
+				validate: func(ns *k8s.Namespace) error { return validate(prepared(ns, x.priorityClass).WithDefaults()) },
+				build: func(scope constructs.Construct, ns *k8s.Namespace, priorityClass string) (outputs.ModuleOutputs, error) {
+					m, err := build(scope, id, prepared(ns, priorityClass))
 					if err != nil {
 						return nil, err
 					}
