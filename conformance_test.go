@@ -49,6 +49,11 @@ func stackVariants(t *testing.T) []variant {
 			"  table_storage: {external_mongodb: {existing_secret: atlas}}\n  object_storage: {memorystore: {host: 10.0.0.3, existing_secret: redis-auth, ca_secret: redis-ca}}\n" +
 			"  shared_storage: {gcs: {bucket: packages, existing_secret: hmac}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, false, true},
 		{"elastic", string(elastic), true, false},
+		// A production shape: RabbitMQ, MinIO for objects and shared files, three control-plane
+		// replicas, the system PriorityClass over the partitions.
+		{"production", "localhost:\n  queue: {rabbitmq: {}}\n  object_storage: {minio: {}}\n  shared_storage: {minio: {}}\n" +
+			"  armonik:\n    priority_classes: {enabled: true}\n    control_plane: {replicas: 3}\n    partitions:\n      - name: default\n" + dll +
+			"      - name: urgent\n        priority: 5\n", true, true},
 		// A DLL worker scaling on its queue, with a grace period longer than a day (GraceDelay
 		// 1.03:46:40, a TimeSpan with days), beside a TCP partition scaling from one pod.
 		{"elastic-dll-long-grace", "localhost:\n  shared_storage: {minio: {}}\n  monitoring: {prometheus: {}}\n  keda: {existing: true}\n" +

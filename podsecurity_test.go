@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,5 +116,34 @@ func TestGoldenPodsPassRestricted(t *testing.T) {
 		for _, p := range problems {
 			t.Errorf("%s: %s", f, p)
 		}
+	}
+}
+
+// TestSecurityDocsConfigurations: every YAML configuration of docs/security.md and
+// docs/production.md (the blocks starting with localhost:) parses, validates and builds.
+func TestSecurityDocsConfigurations(t *testing.T) {
+	n := 0
+	for _, doc := range []string{"docs/security.md", "docs/production.md"} {
+		raw, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, block := range strings.Split(string(raw), "```yaml\n")[1:] {
+			block = block[:strings.Index(block, "```")]
+			if !strings.HasPrefix(block, "localhost:") {
+				continue
+			}
+			n++
+			t.Run(fmt.Sprintf("%s#%d", filepath.Base(doc), i), func(t *testing.T) {
+				st := buildVariant(t, block)
+				_, out := synthtest.Synth(t, st.Stack)
+				if problems, _ := podSecurityProblems(t, out); len(problems) > 0 {
+					t.Errorf("%s", strings.Join(problems, "\n"))
+				}
+			})
+		}
+	}
+	if n < 2 {
+		t.Errorf("only %d configurations found in the docs", n)
 	}
 }

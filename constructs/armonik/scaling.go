@@ -593,6 +593,9 @@ func (a *ArmoniK) ExplainScaling() string {
 	cfg := &a.Config
 	var b strings.Builder
 	b.WriteString("scaling\n")
+	if pc := a.SystemPriorityClass; pc != nil {
+		fmt.Fprintf(&b, "  system priority PriorityClass %s (value %d): control plane, metrics exporter, init, admin GUI, front door, storage\n", pc.Name, cfg.PriorityClasses.System.Value)
+	}
 	for i := range cfg.Partitions {
 		p := &cfg.Partitions[i]
 		fmt.Fprintf(&b, "  partition %s\n", p.Name)

@@ -10,7 +10,10 @@
 //     DNS names, the config-hash annotation, and a NetworkPolicy admitting only ArmoniK's pods
 //     (ConsumerSelector).
 //   - PodSecurity, ContainerSecurity: the secure defaults (non-root, no privilege escalation,
-//     every capability dropped, RuntimeDefault seccomp).
+//     every capability dropped, RuntimeDefault seccomp, fsGroupChangePolicy OnRootMismatch): the
+//     Pod Security level "restricted", which the stacks' namespaces enforce (docs/security.md).
+//   - Common.Availability and Common.DisruptionBudget: the service's PodDisruptionBudget and
+//     PriorityClass (modules.Availability, embedded in the module's Config).
 //   - Endpoint and Credential: endpoint-only modules, whose credentials come from an existing
 //     Secret or from sensitive Terraform variables put into a Secret the module creates.
 //   - ValidateTLS, CAMount, TLSVolume: a server certificate from the user's Secret and its CA
