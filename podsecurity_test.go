@@ -147,3 +147,36 @@ func TestSecurityDocsConfigurations(t *testing.T) {
 		t.Errorf("only %d configurations found in the docs", n)
 	}
 }
+
+// TestPodBreakingTheLevelIsRefused: a layer's hostPath or inline NFS volume reaching a pod is
+// refused before Terraform runs, naming the Deployment, the volume, the level and the level
+// that would admit it; the same configuration builds under that level.
+func TestPodBreakingTheLevelIsRefused(t *testing.T) {
+	for _, tc := range []struct {
+		volume, level, want, admits string
+	}{
+		{"{path: /cache/node, host_path: {path: /var/cache/armonik}}", "restricted", `volume "node" is a hostPath volume (/var/cache/armonik)`, "privileged"},
+		{"{path: /cache/node, host_path: {path: /var/cache/armonik}}", "baseline", `volume "node" is a hostPath volume`, "privileged"},
+		{"{path: /cache/node, nfs: {server: 10.0.0.2, path: /exports}}", "restricted", `volume "node" is an inline NFS volume`, "baseline"},
+	} {
+		doc := "localhost:\n  pod_security: " + tc.level + "\n  armonik:\n    layers:\n      worker:\n        - mount_volume:\n            node: " + tc.volume + "\n"
+		cfg, err := stacks.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = stacks.NewLocalhost(cdk.NewTestApp(), cfg.Localhost)
+		msg := fmt.Sprint(err)
+		for _, want := range []string{`Deployment "compute-plane-default" breaks the Pod Security level "` + tc.level + `"`, tc.want, "pod_security: " + tc.admits} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%s under %s: error lacks %q:\n%s", tc.volume, tc.level, want, msg)
+			}
+		}
+		cfg, err = stacks.Parse([]byte(strings.Replace(doc, "pod_security: "+tc.level, "pod_security: "+tc.admits, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := stacks.NewLocalhost(cdk.NewTestApp(), cfg.Localhost); err != nil {
+			t.Errorf("%s under %s: %v", tc.volume, tc.admits, err)
+		}
+	}
+}
