@@ -13,13 +13,24 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
 
-// TestStackVariantsPassCoreRules builds every documented variant of both stacks, with every
-// supported version (armonik.version) that can run it, and checks that each container passes
-// the rules of that version's Core without a failure or a warning (config.unread warns about a
-// key the version does not bind), that AMQP queues publish Amqp__MaxPriority, that shared
-// storage is deployed exactly where a worker reads it, and that the metrics exporter holds the
-// table storage only.
-func TestStackVariantsPassCoreRules(t *testing.T) {
+// variant is a documented configuration of a stack: its YAML, whether its queue speaks AMQP,
+// whether a DLL worker reads shared storage, and the versions it runs on.
+type variant struct {
+	name, doc string
+	amqp      bool
+	shared    bool // a DLL worker reads shared storage
+	// versions the variant runs on (nil: every supported version); the default worker of
+	// 2.22.3 is the DLL worker, which needs shared storage (armonik-localhost deploys MinIO
+	// for it by default; armonik-external has no default).
+	versions []string
+}
+
+const v2223, v2230, v0401 = "2.22.3", "2.23.0", "core-0.40.1"
+
+// stackVariants are the documented variants of both stacks that the conformance and pod
+// security tests build.
+func stackVariants(t *testing.T) []variant {
+	t.Helper()
 	const dll = "        worker: {image: {repository: dockerhubaneo/armonik_worker_dll, tag: 0.19.3}}\n"
 	// The elastic-compute fixture of the goldens: armonik-platform, Prometheus, two partitions
 	// scaling on their queue, PriorityClasses, a GraceDelay from a one-hour grace period.
@@ -27,16 +38,7 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const v2223, v2230, v0401 = "2.22.3", "2.23.0", "core-0.40.1"
-	for _, tc := range []struct {
-		name, doc string
-		amqp      bool
-		shared    bool // a DLL worker reads shared storage
-		// versions the variant runs on (nil: every supported version); the default worker of
-		// 2.22.3 is the DLL worker, which needs shared storage (armonik-localhost deploys MinIO
-		// for it by default; armonik-external has no default).
-		versions []string
-	}{
+	return []variant{
 		{name: "default", amqp: true},
 		{name: "rabbitmq", doc: "localhost:\n  queue: {rabbitmq: {}}\n", amqp: true},
 		{name: "nats", doc: "localhost:\n  queue: {nats: {}}\n", versions: []string{v2230, v0401}},
@@ -47,7 +49,7 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 		{name: "rabbitmq-tls", doc: "localhost:\n  queue: {rabbitmq: {tls: {enabled: true, secret: rabbit-tls}}}\n", amqp: true},
 		{name: "amqp-prefix", doc: "localhost:\n  queue: {activemq: {prefix: armonik., separator: .}}\n", amqp: true, versions: []string{v0401}},
 		{name: "dll-minio-shared", doc: "localhost:\n  shared_storage: {minio: {}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, amqp: true, shared: true},
-		{name: "dll-hostpath-shared", doc: "localhost:\n  shared_storage: {hostpath: {}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, amqp: true, shared: true},
+		{name: "dll-hostpath-shared", doc: "localhost:\n  pod_security: privileged\n  shared_storage: {hostpath: {}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, amqp: true, shared: true},
 		{name: "dll-nfs-shared", doc: "localhost:\n  shared_storage: {nfs: {storage_class: nfs-csi}}\n  armonik:\n    partitions:\n      - name: default\n" + dll, amqp: true, shared: true},
 		{name: "external-aws", doc: "stacks: [armonik-external]\nexternal:\n  queue: {sqs: {region: eu-west-3}}\n" +
 			"  table_storage: {external_mongodb: {}}\n  object_storage: {s3: {region: eu-west-3, bucket: objects}}\n" +
@@ -62,6 +64,11 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 			"  table_storage: {external_mongodb: {existing_secret: atlas}}\n  object_storage: {gcs: {bucket: objects, api: native, credentials_secret: gcs-sa}}\n",
 			versions: []string{v0401}},
 		{name: "elastic", doc: string(elastic), amqp: true},
+		// A production shape: RabbitMQ, MinIO for objects and shared files, three control-plane
+		// replicas, the system PriorityClass over the partitions.
+		{name: "production", doc: "localhost:\n  queue: {rabbitmq: {}}\n  object_storage: {minio: {}}\n  shared_storage: {minio: {}}\n" +
+			"  armonik:\n    priority_classes: {enabled: true}\n    control_plane: {replicas: 3}\n    partitions:\n      - name: default\n" + dll +
+			"      - name: urgent\n        priority: 5\n", amqp: true, shared: true},
 		// A DLL worker scaling on its queue, with a grace period longer than a day (GraceDelay
 		// 1.03:46:40, a TimeSpan with days), beside a TCP partition scaling from one pod.
 		{name: "elastic-dll-long-grace", doc: "localhost:\n  shared_storage: {minio: {}}\n  monitoring: {prometheus: {}}\n  keda: {existing: true}\n" +
@@ -79,7 +86,17 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 			"  monitoring: {prometheus_url: \"http://prometheus-server.monitoring.svc.cluster.local:9090\"}\n  keda: {existing: true}\n" +
 			"  armonik:\n    priority_classes: {enabled: true}\n    partitions:\n      - name: default\n        scaling: {max_replicas: 10}\n",
 			versions: []string{v2230, v0401}},
-	} {
+	}
+}
+
+// TestStackVariantsPassCoreRules builds every documented variant of both stacks, with every
+// supported version (armonik.version) that can run it, and checks that each container passes
+// the rules of that version's Core without a failure or a warning (config.unread warns about a
+// key the version does not bind), that AMQP queues publish Amqp__MaxPriority, that shared
+// storage is deployed exactly where a worker reads it, and that the metrics exporter holds the
+// table storage only.
+func TestStackVariantsPassCoreRules(t *testing.T) {
+	for _, tc := range stackVariants(t) {
 		for _, version := range versions.Keys() {
 			if tc.versions != nil && !slices.Contains(tc.versions, version) {
 				continue
