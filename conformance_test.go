@@ -102,7 +102,12 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 				continue
 			}
 			t.Run(tc.name+"@"+version, func(t *testing.T) {
-				checkVariant(t, tc.doc, version, tc.amqp, tc.shared || (version == v2223 && !strings.Contains(tc.doc, "armonik-external")))
+				st := checkVariant(t, tc.doc, version, tc.amqp, tc.shared || (version == v2223 && !strings.Contains(tc.doc, "armonik-external")))
+				// Pod security does not depend on the version: checked once per variant, with
+				// the default version or the first the variant runs on.
+				if version == v2230 || (tc.versions != nil && !slices.Contains(tc.versions, v2230) && version == tc.versions[0]) {
+					checkRestricted(t, st, tc.doc)
+				}
 			})
 		}
 	}
@@ -110,7 +115,7 @@ func TestStackVariantsPassCoreRules(t *testing.T) {
 
 // checkVariant builds the configuration doc with armonik.version set to version and checks it
 // (see TestStackVariantsPassCoreRules).
-func checkVariant(t *testing.T, doc, version string, amqp, shared bool) {
+func checkVariant(t *testing.T, doc, version string, amqp, shared bool) *stacks.Stack {
 	t.Helper()
 	external := strings.Contains(doc, "armonik-external")
 	doc = withVersion(doc, version)
@@ -132,95 +137,88 @@ func checkVariant(t *testing.T, doc, version string, amqp, shared bool) {
 		t.Fatalf("built version %s, want %s", a.Release.Key, version)
 	}
 	initServices := a.Release.Core.InitServices
-	tc := struct {
-		doc          string
-		amqp, shared bool
-	}{doc, amqp, shared}
-	{
-		{
-			for _, r := range a.Conformance {
-				if r.Version != a.Release.Core.Core {
-					t.Errorf("%s/%s checked against Core %s, want %s", r.Pod, r.Container, r.Version, a.Release.Core.Core)
-				}
+	for _, r := range a.Conformance {
+		if r.Version != a.Release.Core.Core {
+			t.Errorf("%s/%s checked against Core %s, want %s", r.Pod, r.Container, r.Version, a.Release.Core.Core)
+		}
+	}
+	if len(a.Conformance) < 5 {
+		t.Fatalf("only %d containers checked", len(a.Conformance))
+	}
+	var sawShared bool
+	for _, r := range a.Conformance {
+		for _, v := range r.Verdicts {
+			if v.Status == corerules.Fail || v.Status == corerules.Warn {
+				t.Errorf("%s/%s: %s %s %s: %s", r.Pod, r.Container, v.Status, v.Rule, v.Key, v.Detail)
 			}
-			if len(a.Conformance) < 5 {
-				t.Fatalf("only %d containers checked", len(a.Conformance))
+			if v.Rule == "amqp.max-priority" && v.Status == corerules.Pass && v.Value != "10" {
+				t.Errorf("%s/%s: Amqp__MaxPriority = %q", r.Pod, r.Container, v.Value)
 			}
-			var sawShared bool
-			for _, r := range a.Conformance {
-				for _, v := range r.Verdicts {
-					if v.Status == corerules.Fail || v.Status == corerules.Warn {
-						t.Errorf("%s/%s: %s %s %s: %s", r.Pod, r.Container, v.Status, v.Rule, v.Key, v.Detail)
-					}
-					if v.Rule == "amqp.max-priority" && v.Status == corerules.Pass && v.Value != "10" {
-						t.Errorf("%s/%s: Amqp__MaxPriority = %q", r.Pod, r.Container, v.Value)
-					}
-					if v.Rule == "dll.file-storage" && v.Status == corerules.Pass {
-						sawShared = true
-					}
-				}
-			}
-			if want := strings.Count(tc.doc, "scaling:"); len(a.ScaledObjects) != want {
-				t.Errorf("%d ScaledObjects, want %d", len(a.ScaledObjects), want)
-			}
-			if sawShared != tc.shared {
-				t.Errorf("a DLL worker reading shared storage: %v, want %v", sawShared, tc.shared)
-			}
-			for _, p := range a.Pods {
-				for _, c := range p.Containers {
-					names := map[string]bool{}
-					for _, e := range c.Env {
-						names[e.Name] = true
-					}
-					for _, f := range c.EnvFrom {
-						for _, k := range f.Keys {
-							names[f.Prefix+k.Key] = true
-						}
-					}
-					// The init Job of Core < 0.35 runs mongosh and reads the table storage only.
-					core := c.Name == "control-plane" || c.Name == "polling-agent" || (c.Name == "init" && initServices)
-					if core && names["Amqp__MaxPriority"] != tc.amqp {
-						t.Errorf("%s/%s: Amqp__MaxPriority present %v, want %v", p.Name, c.Name, names["Amqp__MaxPriority"], tc.amqp)
-					}
-					if c.Name == "polling-agent" && p.Name == "compute-plane-default" && strings.Contains(tc.doc, "200000") {
-						for _, e := range c.Env {
-							if e.Name == "Pollster__GraceDelay" && e.Value != "1.03:46:40" {
-								t.Errorf("Pollster__GraceDelay %q, want half of 200000 s as a TimeSpan with days", e.Value)
-							}
-						}
-					}
-					if c.Name == "metrics-exporter" {
-						for n := range names {
-							// MetricsExporter__* is the exporter's own section (Core 0.37.2
-							// Control/Metrics/src/Options/MetricsExporter.cs): Grafana's statuses.
-							if !strings.HasPrefix(n, "MongoDB__") && !strings.HasPrefix(n, "Serilog__") && n != "Components__TableStorage" && !strings.HasPrefix(n, "MetricsExporter__") {
-								t.Errorf("the metrics exporter receives %s", n)
-							}
-						}
-					}
-					tracing := c.Name == "control-plane" || c.Name == "polling-agent"
-					if !tracing && (names["OTLP__Uri"] || names["OTLP__AuthToken"]) {
-						t.Errorf("%s/%s receives the tracing keys, which only the Submitter and the polling agent read", p.Name, c.Name)
-					}
-					if tracing && strings.Contains(tc.doc, "tracing:") && !names["OTLP__Uri"] {
-						t.Errorf("%s/%s lacks OTLP__Uri with tracing on", p.Name, c.Name)
-					}
-					if names["FileStorageType"] && !tc.shared {
-						t.Errorf("%s/%s receives shared storage that no worker reads", p.Name, c.Name)
-					}
-				}
-			}
-			shared := 0
-			for _, m := range st.Modules {
-				if slices.Contains(outputs.FamiliesOf(m), outputs.FamilySharedStorage) {
-					shared++
-				}
-			}
-			if want := map[bool]int{true: 1, false: 0}[tc.shared]; shared != want {
-				t.Errorf("%d shared-storage modules, want %d", shared, want)
+			if v.Rule == "dll.file-storage" && v.Status == corerules.Pass {
+				sawShared = true
 			}
 		}
 	}
+	if want := strings.Count(doc, "scaling:"); len(a.ScaledObjects) != want {
+		t.Errorf("%d ScaledObjects, want %d", len(a.ScaledObjects), want)
+	}
+	if sawShared != shared {
+		t.Errorf("a DLL worker reading shared storage: %v, want %v", sawShared, shared)
+	}
+	for _, p := range a.Pods {
+		for _, c := range p.Containers {
+			names := map[string]bool{}
+			for _, e := range c.Env {
+				names[e.Name] = true
+			}
+			for _, f := range c.EnvFrom {
+				for _, k := range f.Keys {
+					names[f.Prefix+k.Key] = true
+				}
+			}
+			// The init Job of Core < 0.35 runs mongosh and reads the table storage only.
+			core := c.Name == "control-plane" || c.Name == "polling-agent" || (c.Name == "init" && initServices)
+			if core && names["Amqp__MaxPriority"] != amqp {
+				t.Errorf("%s/%s: Amqp__MaxPriority present %v, want %v", p.Name, c.Name, names["Amqp__MaxPriority"], amqp)
+			}
+			if c.Name == "polling-agent" && p.Name == "compute-plane-default" && strings.Contains(doc, "200000") {
+				for _, e := range c.Env {
+					if e.Name == "Pollster__GraceDelay" && e.Value != "1.03:46:40" {
+						t.Errorf("Pollster__GraceDelay %q, want half of 200000 s as a TimeSpan with days", e.Value)
+					}
+				}
+			}
+			if c.Name == "metrics-exporter" {
+				for n := range names {
+					// MetricsExporter__* is the exporter's own section (Core 0.37.2
+					// Control/Metrics/src/Options/MetricsExporter.cs): Grafana's statuses.
+					if !strings.HasPrefix(n, "MongoDB__") && !strings.HasPrefix(n, "Serilog__") && n != "Components__TableStorage" && !strings.HasPrefix(n, "MetricsExporter__") {
+						t.Errorf("the metrics exporter receives %s", n)
+					}
+				}
+			}
+			tracing := c.Name == "control-plane" || c.Name == "polling-agent"
+			if !tracing && (names["OTLP__Uri"] || names["OTLP__AuthToken"]) {
+				t.Errorf("%s/%s receives the tracing keys, which only the Submitter and the polling agent read", p.Name, c.Name)
+			}
+			if tracing && strings.Contains(doc, "tracing:") && !names["OTLP__Uri"] {
+				t.Errorf("%s/%s lacks OTLP__Uri with tracing on", p.Name, c.Name)
+			}
+			if names["FileStorageType"] && !shared {
+				t.Errorf("%s/%s receives shared storage that no worker reads", p.Name, c.Name)
+			}
+		}
+	}
+	sharedModules := 0
+	for _, m := range st.Modules {
+		if slices.Contains(outputs.FamiliesOf(m), outputs.FamilySharedStorage) {
+			sharedModules++
+		}
+	}
+	if want := map[bool]int{true: 1, false: 0}[shared]; sharedModules != want {
+		t.Errorf("%d shared-storage modules, want %d", sharedModules, want)
+	}
+	return st
 }
 
 // withVersion sets armonik.version in the stack section of a configuration document (the last

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -60,45 +59,37 @@ func podSecurityProblems(t *testing.T, out synthtest.JSON) (problems []string, c
 	return problems, checked
 }
 
-// TestEveryPodPassesRestricted synthesizes every documented variant of both stacks and checks
-// every container of every pod template, field by field, against the Pod Security level
-// restricted as the API server receives it from the provider (synthtest.RestrictedProblems),
-// and that the stack's namespace enforces, audits and warns at that level. The node agents'
-// namespace is labelled privileged (they read the nodes' files); the hostpath variant asks
-// for privileged and gets it.
-func TestEveryPodPassesRestricted(t *testing.T) {
-	for _, tc := range stackVariants(t) {
-		t.Run(tc.name, func(t *testing.T) {
-			doc := tc.doc
-			if tc.versions != nil && !slices.Contains(tc.versions, v2230) {
-				doc = withVersion(doc, tc.versions[0]) // a variant the default version cannot run
-			}
-			st := buildVariant(t, doc)
-			_, out := synthtest.Synth(t, st.Stack)
-			want := "restricted"
-			if strings.Contains(tc.doc, "pod_security: privileged") {
-				want = "privileged"
-			}
-			labels, ok := out.NamespaceLabels(st.Namespace.Name)
-			if !ok {
-				t.Fatalf("the stack creates no namespace %s", st.Namespace.Name)
-			}
-			for _, mode := range []string{"enforce", "audit", "warn"} {
-				if got := labels["pod-security.kubernetes.io/"+mode]; got != want {
-					t.Errorf("namespace %s: pod-security.kubernetes.io/%s = %v, want %s", st.Namespace.Name, mode, got, want)
-				}
-			}
-			if want == "privileged" {
-				return
-			}
-			problems, checked := podSecurityProblems(t, out)
-			if checked < 5 {
-				t.Errorf("only %d pod templates checked", checked)
-			}
-			for _, p := range problems {
-				t.Error(p)
-			}
-		})
+// checkRestricted synthesizes a built variant and checks every container of every pod
+// template, field by field, against the Pod Security level restricted as the API server
+// receives it from the provider (synthtest.RestrictedProblems), and that the stack's namespace
+// enforces, audits and warns at that level. The node agents' namespace is labelled privileged
+// (they read the nodes' files); the hostpath variant asks for privileged and gets it.
+// TestStackVariantsPassCoreRules runs it on every documented variant.
+func checkRestricted(t *testing.T, st *stacks.Stack, doc string) {
+	t.Helper()
+	_, out := synthtest.Synth(t, st.Stack)
+	want := "restricted"
+	if strings.Contains(doc, "pod_security: privileged") {
+		want = "privileged"
+	}
+	labels, ok := out.NamespaceLabels(st.Namespace.Name)
+	if !ok {
+		t.Fatalf("the stack creates no namespace %s", st.Namespace.Name)
+	}
+	for _, mode := range []string{"enforce", "audit", "warn"} {
+		if got := labels["pod-security.kubernetes.io/"+mode]; got != want {
+			t.Errorf("namespace %s: pod-security.kubernetes.io/%s = %v, want %s", st.Namespace.Name, mode, got, want)
+		}
+	}
+	if want == "privileged" {
+		return
+	}
+	problems, checked := podSecurityProblems(t, out)
+	if checked < 5 {
+		t.Errorf("only %d pod templates checked", checked)
+	}
+	for _, p := range problems {
+		t.Error(p)
 	}
 }
 
