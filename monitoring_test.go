@@ -79,8 +79,8 @@ func armoniKContainers(out synthtest.JSON) map[string]map[string]string {
 func asList(v any) []any { l, _ := v.([]any); return l }
 
 // TestMonitoringInDefaultStack: armonik-localhost deploys Seq, fluent-bit, Grafana and the
-// exporters by default. The node agents get a namespace of their own labelled privileged, and
-// ArmoniK's stays unlabelled; the policies admit fluent-bit into Seq and the MongoDB exporter
+// exporters by default. The node agents get a namespace of their own labelled privileged, Seq
+// (which runs as root) one labelled baseline, and ArmoniK's stays at restricted; the policies admit fluent-bit into Seq and the MongoDB exporter
 // into MongoDB; the exporters give their scrape jobs; and ArmoniK's containers get no
 // credential from any of it, only MetricsExporter__Metrics in the metrics exporter.
 func TestMonitoringInDefaultStack(t *testing.T) {
@@ -92,9 +92,13 @@ func TestMonitoringInDefaultStack(t *testing.T) {
 		}
 	}
 	main, _ := synthtest.Get(out.Named(t, "kubernetes_namespace_v1", "armonik"), "metadata.labels").(map[string]any)
-	for k := range main {
-		if strings.HasPrefix(k, "pod-security.kubernetes.io/") {
-			t.Errorf("ArmoniK's namespace must not be loosened: label %s", k)
+	logs, _ := synthtest.Get(out.Named(t, "kubernetes_namespace_v1", "armonik-logs"), "metadata.labels").(map[string]any)
+	for _, mode := range []string{"enforce", "audit", "warn"} {
+		if l := main["pod-security.kubernetes.io/"+mode]; l != "restricted" {
+			t.Errorf("ArmoniK's namespace must not be loosened: label %s = %v", mode, l)
+		}
+		if l := logs["pod-security.kubernetes.io/"+mode]; l != "baseline" {
+			t.Errorf("Seq's namespace: label %s = %v, want baseline", mode, l)
 		}
 	}
 	agentsRef := "${kubernetes_namespace_v1.node-agents-namespace.metadata[0].name}"
@@ -104,10 +108,13 @@ func TestMonitoringInDefaultStack(t *testing.T) {
 			t.Errorf("DaemonSet %s in %v, want the node agents' namespace", ds, got)
 		}
 	}
-	for _, d := range []string{"prometheus", "seq", "grafana", "mongodb-exporter", "kube-state-metrics"} {
+	for _, d := range []string{"prometheus", "grafana", "mongodb-exporter", "kube-state-metrics"} {
 		if got := synthtest.Get(out.Named(t, "kubernetes_deployment_v1", d), "metadata.namespace"); got != nsRef {
 			t.Errorf("Deployment %s in %v, want ArmoniK's namespace", d, got)
 		}
+	}
+	if got := synthtest.Get(out.Named(t, "kubernetes_deployment_v1", "seq"), "metadata.namespace"); got != "${kubernetes_namespace_v1.logs-namespace.metadata[0].name}" {
+		t.Errorf("Deployment seq in %v, want its own namespace", got)
 	}
 	if len(out.Resources("kubernetes_cron_job_v1")) != 1 {
 		t.Error("Seq's retention CronJob is missing")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
@@ -27,8 +28,9 @@ func productionExample(t *testing.T) []byte {
 
 // TestProductionExample builds every stack of the production configuration of
 // docs/production.md and checks what its sections promise: every pod of every stack pulls
-// from the private registry with the pull Secret, created in each namespace, and each stack
-// keeps its state under its own key of the S3 bucket, locked.
+// from the private registry with the pull Secret, created in each namespace, passes the
+// restricted Pod Security level, and each stack keeps its state under its own key of the S3
+// bucket, locked.
 func TestProductionExample(t *testing.T) {
 	cfg, err := stacks.Parse(productionExample(t))
 	if err != nil {
@@ -46,6 +48,9 @@ func TestProductionExample(t *testing.T) {
 		var out synthtest.JSON
 		if err := json.Unmarshal(checkImages(t, b.Name, b.Stack, kinds), &out); err != nil {
 			t.Fatal(err)
+		}
+		if problems, _ := podSecurityProblems(t, out); len(problems) > 0 {
+			t.Errorf("%s: pods breaking the restricted level:\n%s", b.Name, strings.Join(problems, "\n"))
 		}
 		want := `{"s3":{"bucket":"corp-tfstate","key":"armonik/prod/` + b.Name + `.tfstate","region":"eu-west-3","use_lockfile":true}}`
 		if got := synthtest.String(synthtest.Get(out, "terraform.backend")); got != want {

@@ -155,6 +155,8 @@
 // armonik.Config.ServiceAccounts creates one with annotations).
 package modules
 
+import "github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+
 // Storage is the PersistentVolumeClaim where an in-cluster service keeps its data.
 type Storage struct {
 	// Size is the requested capacity, a Kubernetes quantity such as "8Gi". Each module documents
@@ -163,4 +165,18 @@ type Storage struct {
 	// StorageClass is the StorageClass of the claim; "" (the default) uses the cluster's default
 	// StorageClass.
 	StorageClass string `json:"storage_class,omitempty" yaml:"storage_class,omitempty"`
+}
+
+// Availability keeps an in-cluster service up through voluntary disruptions and resource
+// pressure: the PodDisruptionBudget of its pods, and their PriorityClass. Every in-cluster
+// storage module embeds it (its keys sit beside the module's other settings).
+type Availability struct {
+	// DisruptionBudget is the PodDisruptionBudget <name> of the service's pods (default on,
+	// max_unavailable 1: with one replica a node drain still evicts the pod, since nothing
+	// else could let the drain finish; with more replicas at most one is evicted at a time).
+	DisruptionBudget k8s.DisruptionBudget `json:"disruption_budget,omitempty" yaml:"disruption_budget,omitempty"`
+	// PriorityClassName is the PriorityClass of the service's pods (default none; the stacks
+	// set ArmoniK's system class when localhost.armonik.priority_classes is enabled, so that
+	// workers never preempt the storage).
+	PriorityClassName string `json:"priority_class_name,omitempty" yaml:"priority_class_name,omitempty"`
 }

@@ -517,7 +517,8 @@ cmd_up() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
     --service-cluster-ip-range=10.0.0.0/24 \
-    --authorization-mode=RBAC --allow-privileged=true
+    --authorization-mode=RBAC --allow-privileged=true \
+    --enable-admission-plugins=PodSecurity,Priority
   wait_ready kube-apiserver probe_apiserver
 
   say "starting kube-controller-manager $KUBE_VERSION (no listener: --secure-port=0)"

@@ -15,11 +15,13 @@
 #      (TF_CLI_CONFIG_FILE or the default CLI config, or an implicit local mirror directory).
 #      Any other init failure (a bad pin, a bad configuration, an incomplete mirror) FAILS.
 #   per engine, on a fresh loopback cluster (started for it, stopped after it), own namespaces
-#   and state files:
+#   and states:
 #   1. with the CDKTF CLI: one command, cdktf deploy armonik-platform armonik-localhost
 #      (TERRAFORM_BINARY_NAME=<engine>; wait switch off: no node runs pods); both states must be
 #      written by that engine, in Secrets of the cluster (state: kubernetes), locked by Leases;
-#   2. read the objects back with kubectl: what ArmoniK needs, elastic compute (KEDA, ScaledObjects,
+#   2. read the objects back with kubectl: every pod admitted under the namespace's Pod Security
+#      level (restricted; Seq's baseline; the node agents' privileged), the system PriorityClass,
+#      the PodDisruptionBudgets, what ArmoniK needs, elastic compute (KEDA, ScaledObjects,
 #      Prometheus, pod-deletion cost, PriorityClasses, graceful stops), monitoring and logs (scrape
 #      jobs, dashboards, log shipping, generated admin passwords), every NetworkPolicy against
 #      what the stack declares (selectors, peers, ports) and what each one must admit, the front
@@ -127,13 +129,14 @@ if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -f "$TF_CLI_CONFIG_FILE" ]; then
 fi
 
 # The per-engine settings (set by use_engine, read by write_config and the checks).
-E='' B='' W='' NS='' AGENTS='' KEDA_NS='' OUT='' STACKDIR='' PLATFORMDIR='' DIRECT='' DSTACK='' DPLATFORM=''
+E='' B='' W='' NS='' AGENTS='' LOGS='' KEDA_NS='' OUT='' STACKDIR='' PLATFORMDIR='' DIRECT='' DSTACK='' DPLATFORM=''
 use_engine() { # ENGINE [BIN]
 	E=$1
 	B=${2:-}
 	W=$WORK/$1
 	NS=armonik-e2e-$1
 	AGENTS=$NS-node-agents
+	LOGS=$NS-logs
 	KEDA_NS=keda-e2e-$1
 	OUT=$W/cdktf.out
 	STACKDIR=$OUT/stacks/$STACK
@@ -325,6 +328,7 @@ fi
 CDKTF=(npx --no-install cdktf)
 k() { kubectl -n "$NS" "$@" 2>/dev/null; }
 ka() { kubectl -n "$AGENTS" "$@" 2>/dev/null; }
+kl() { kubectl -n "$LOGS" "$@" 2>/dev/null; }
 eng() { "$B" "$@"; }
 config_hash() { k get deploy "$1" -o jsonpath='{.spec.template.metadata.annotations.armonik\.aneo\.fr/config-hash}'; }
 # planned DIR PLANFILE: the resources a saved plan changes, "address:actions", sorted.
@@ -342,6 +346,7 @@ drop_apiservice() {
 nothing_left() {
 	check "[$E] namespace gone$1" "$(kubectl get ns "$NS" -o name 2>/dev/null)" ""
 	check "[$E] node agents' namespace gone$1" "$(kubectl get ns "$AGENTS" -o name 2>/dev/null)" ""
+	check "[$E] Seq's namespace gone$1" "$(kubectl get ns "$LOGS" -o name 2>/dev/null)" ""
 	check "[$E] KEDA namespace gone$1" "$(kubectl get ns "$KEDA_NS" -o name 2>/dev/null)" ""
 	check "[$E] KEDA CRDs gone$1" "$(kubectl get crd -o name 2>/dev/null | grep -c keda)" 0
 	check "[$E] KEDA cluster roles gone$1" "$(kubectl get clusterrole -o name 2>/dev/null | grep -c keda)" 0
@@ -403,14 +408,16 @@ def peer: {pod: (.podSelector | sel), ns: (.namespaceSelector | sel), cidr: (.ip
 check_netpols() {
 	local declared live n kind svc
 	declared=$(jq -r '[.resource.kubernetes_network_policy_v1 // {} | .[] | .metadata.name] | sort | join(" ")' "$STACKDIR/cdk.tf.json")
-	live=$({ k get networkpolicy -o json; ka get networkpolicy -o json; } | jq -rs '[.[].items[].metadata.name] | sort | join(" ")')
-	check "[$E] NetworkPolicies ($NS and $AGENTS): the declared ones, no other" "$live" "$declared"
+	live=$({ k get networkpolicy -o json; ka get networkpolicy -o json; kl get networkpolicy -o json; } | jq -rs '[.[].items[].metadata.name] | sort | join(" ")')
+	check "[$E] NetworkPolicies ($NS, $AGENTS and $LOGS): the declared ones, no other" "$live" "$declared"
 	check "[$E] NetworkPolicies of the storage, the monitoring and the log shipper" "$declared" "activemq fluent-bit grafana kube-state-metrics mongodb mongodb-exporter mongodb-exporter-to-mongodb prometheus redis seq"
 	local want got
 	for n in $declared; do
 		want=$(jq -c --arg n "$n" "$NP_DECLARED" "$STACKDIR/cdk.tf.json" 2>&1)
 		if [ "$n" = fluent-bit ]; then
 			got=$(ka get networkpolicy "$n" -o json | jq -c "$NP_LIVE" 2>&1)
+		elif [ "$n" = seq ]; then
+			got=$(kl get networkpolicy "$n" -o json | jq -c "$NP_LIVE" 2>&1)
 		else
 			got=$(k get networkpolicy "$n" -o json | jq -c "$NP_LIVE" 2>&1)
 		fi
@@ -510,20 +517,21 @@ check_elastic() {
 check_monitoring() {
 	local d s
 	check "[$E] node agents' namespace labelled privileged" "$(kubectl get ns "$AGENTS" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null)" privileged
-	check "[$E] ArmoniK's namespace not loosened" "$(kubectl get ns "$NS" -o json | jq -r '[.metadata.labels | keys[] | select(startswith("pod-security"))] | length')" 0
+	check "[$E] ArmoniK's namespace enforces, audits and warns restricted" "$(kubectl get ns "$NS" -o json | jq -r '[.metadata.labels | to_entries[] | select(.key | startswith("pod-security")) | "\(.key | ltrimstr("pod-security.kubernetes.io/"))=\(.value)"] | sort | join(",")')" "audit=restricted,enforce=restricted,warn=restricted"
+	check "[$E] Seq's namespace $LOGS enforces baseline (the Seq image runs as root)" "$(kubectl get ns "$LOGS" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null)" baseline
+	check "[$E] deployment seq in $LOGS" "$(kl get deploy seq -o name)" "deployment.apps/seq"
 	for d in fluent-bit node-exporter; do
 		check "[$E] daemonset $d in $AGENTS" "$(ka get ds $d -o name)" "daemonset.apps/$d"
 	done
 	check "[$E] node-exporter uses the host network" "$(ka get ds node-exporter -o jsonpath='{.spec.template.spec.hostNetwork}/{.spec.template.spec.hostPID}')" true/true
-	for d in seq grafana mongodb-exporter kube-state-metrics; do
+	for d in grafana mongodb-exporter kube-state-metrics; do
 		check "[$E] deployment $d" "$(k get deploy $d -o name)" "deployment.apps/$d"
 	done
-	check "[$E] seq retention cronjob" "$(k get cronjob seq-retention -o jsonpath='{.spec.schedule}')" "0 */12 * * *"
-	for s in seq-admin grafana-admin; do
-		check "[$E] secret $s holds a generated password" "$(k get secret $s -o jsonpath='{.data.password}' | base64 -d | wc -c | tr -d ' ')" 24
-	done
+	check "[$E] seq retention cronjob" "$(kl get cronjob seq-retention -o jsonpath='{.spec.schedule}')" "0 */12 * * *"
+	check "[$E] secret seq-admin holds a generated password" "$(kl get secret seq-admin -o jsonpath='{.data.password}' | base64 -d | wc -c | tr -d ' ')" 24
+	check "[$E] secret grafana-admin holds a generated password" "$(k get secret grafana-admin -o jsonpath='{.data.password}' | base64 -d | wc -c | tr -d ' ')" 24
 	check "[$E] grafana dashboards" "$(k get cm grafana-dashboards -o json | jq -r '.data | keys | join(",")')" "armonik-partitions.json,armonik-tasks.json,mongodb.json,nodes.json"
-	check "[$E] fluent-bit ships to Seq" "$(ka get cm fluent-bit-config -o jsonpath='{.data.fluent-bit\.conf}' | grep -c "seq.$NS.svc.cluster.local")" 1
+	check "[$E] fluent-bit ships to Seq" "$(ka get cm fluent-bit-config -o jsonpath='{.data.fluent-bit\.conf}' | grep -c "seq.$LOGS.svc.cluster.local")" 1
 	check "[$E] fluent-bit may read the pods of $NS, and nothing else" "$(k get role "$AGENTS-fluent-bit" -o json | jq -r '[.rules[] | (.resources | join(",")) + ":" + (.verbs | sort | join(","))] | join(" ")')" "pods:get,list,watch"
 	check "[$E] mongodb-exporter reads ArmoniK's connection string" "$(k get deploy mongodb-exporter -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="MongoDB__ConnectionString")].valueFrom.secretKeyRef.name}')" mongodb-connection
 	check "[$E] grafana's partition variable lists the partitions with their metric names" "$(k get cm grafana-dashboards -o json | jq -r '.data["armonik-partitions.json"] | fromjson | .templating.list[] | select(.name == "partition") | .query')" "default : default,batch-jobs : batch_jobs"
@@ -564,7 +572,7 @@ check_front() {
 	done
 	check "[$E] no ConfigMap holds a private key" "$(k get configmap -o json | grep -c 'PRIVATE KEY')" 0
 	check "[$E] nginx verifies client certificates" "$(k get configmap front-nginx -o jsonpath='{.data.armonik\.conf}' | grep -c -E 'ssl_verify_client on;|grpc_set_header X-Certificate-Client-CN \$armonik_client_cn;')" 2
-	check "[$E] front door routes /grafana/ (path kept) and /seq/ (base href)" "$(k get configmap front-nginx -o jsonpath='{.data.armonik\.conf}' | grep -c -E "proxy_pass http://grafana.$NS.svc.cluster.local:3000/grafana/;|proxy_pass http://seq.$NS.svc.cluster.local:80/;|base href=\"/seq/\"")" 3
+	check "[$E] front door routes /grafana/ (path kept) and /seq/ (base href)" "$(k get configmap front-nginx -o jsonpath='{.data.armonik\.conf}' | grep -c -E "proxy_pass http://grafana.$NS.svc.cluster.local:3000/grafana/;|proxy_pass http://seq.$LOGS.svc.cluster.local:80/;|base href=\"/seq/\"")" 3
 	check "[$E] GUI banner" "$(k get configmap front-nginx -o jsonpath='{.data.environment\.json}' | jq -r .name)" e2e
 	initenv() { k get job init -o jsonpath="{.spec.template.spec.containers[0].env[?(@.name==\"$1\")].value}"; }
 	check "[$E] init loads the generated client's certificate" "$(initenv InitServices__Authentication__UserCertificates__1)" '{"User":"submitter","Cn":"submitter"}'
@@ -597,21 +605,21 @@ check_state() { # WANT-VERSION
 	check "[$E] state locks: Leases, released" "$(kubectl -n default get lease "lock-tfstate-default-e2e-$PLATFORM" "lock-tfstate-default-e2e-$STACK" -o json 2>/dev/null | jq -r '[.items[] | .spec.holderIdentity // "free"] | join(",")')" "free,free"
 }
 
-# Images: every pod template of the three namespaces pulls from $REG and lists regcred; so do
+# Images: every pod template of the stacks' namespaces pulls from $REG and lists regcred; so do
 # the pods the controllers created (Pending: no node); the Secret exists in each namespace;
 # `images` prints exactly the images of the live templates.
 check_images() {
 	local n live listed
-	for n in "$NS" "$AGENTS" "$KEDA_NS"; do
+	for n in "$NS" "$AGENTS" "$LOGS" "$KEDA_NS"; do
 		check "[$E] pull Secret regcred in $n" "$(kubectl -n "$n" get secret regcred -o jsonpath='{.type}' 2>/dev/null)" kubernetes.io/dockerconfigjson
 	done
-	kubectl get deploy,sts,ds,job,cronjob -A -o json 2>/dev/null | jq --arg ns "$NS $AGENTS $KEDA_NS" '[.items[] | select(.metadata.namespace as $n | $ns | split(" ") | index($n))]' >"$W/workloads.json"
-	check "[$E] workloads in the three namespaces" "$(jq 'length > 15' "$W/workloads.json")" true
+	kubectl get deploy,sts,ds,job,cronjob -A -o json 2>/dev/null | jq --arg ns "$NS $AGENTS $LOGS $KEDA_NS" '[.items[] | select(.metadata.namespace as $n | $ns | split(" ") | index($n))]' >"$W/workloads.json"
+	check "[$E] workloads in the stacks' namespaces" "$(jq 'length > 15' "$W/workloads.json")" true
 	check_true "[$E] every pod template pulls from $REG with the pull Secret" jq --arg reg "$REG/" \
 		'[.[] | {w: "\(.kind)/\(.metadata.name)", s: (.spec.template.spec // .spec.jobTemplate.spec.template.spec)}
 		  | select(([.s.imagePullSecrets[]?.name] | index("regcred") | not) or any((.s.containers + (.s.initContainers // []))[]; .image | startswith($reg) | not)) | .w]
 		 | if length == 0 then true else "not through the registry, or without regcred: \(join(", "))" end' "$W/workloads.json"
-	kubectl get pods -A -o json 2>/dev/null | jq --arg ns "$NS $AGENTS $KEDA_NS" '[.items[] | select(.metadata.namespace as $n | $ns | split(" ") | index($n))]' >"$W/pods.json"
+	kubectl get pods -A -o json 2>/dev/null | jq --arg ns "$NS $AGENTS $LOGS $KEDA_NS" '[.items[] | select(.metadata.namespace as $n | $ns | split(" ") | index($n))]' >"$W/pods.json"
 	check "[$E] pods created by the controllers (Pending without a node)" "$(jq 'length > 5' "$W/pods.json")" true
 	check_true "[$E] every pod pulls from $REG with the pull Secret" jq --arg reg "$REG/" \
 		'[.[] | select(([.spec.imagePullSecrets[]?.name] | index("regcred") | not) or any((.spec.containers + (.spec.initContainers // []))[]; .image | startswith($reg) | not)) | .metadata.name]
@@ -619,6 +627,53 @@ check_images() {
 	live=$(jq -r '[.[] | (.spec.template.spec // .spec.jobTemplate.spec.template.spec) | (.containers + (.initContainers // []))[].image] | unique | .[]' "$W/workloads.json")
 	listed=$("$APP" images 2>"$W/images.err")
 	check "[$E] images lists exactly the live templates' images ($(echo "$live" | wc -l))" "$listed" "$live"
+}
+
+# Pod Security admission, priorities and disruption budgets. The loopback API server runs the
+# PodSecurity and Priority admission plugins (scripts/cluster.sh) and the controller manager
+# creates the pods of every ReplicaSet, StatefulSet and Job: they stay Pending (no node runs
+# them), but they exist only if admission let them in. So every workload with replicas must
+# get its pods, no controller may report "violates PodSecurity", and the pods nothing creates
+# here (DaemonSets: no node; the CronJob: no schedule yet) go through a server-side dry run.
+pods_per_workload() { # the pods of each Deployment and StatefulSet with replicas, "ns/kind/name=count"
+	jq -rn --slurpfile w <({ k get deploy,sts -o json; kl get deploy,sts -o json; } | jq -s '{items: map(.items) | add}') \
+		--slurpfile p <({ k get pods -o json; kl get pods -o json; } | jq -s '{items: map(.items) | add}') \
+		'$p[0].items as $ps | [$w[0].items[] | select(.spec.replicas > 0) | . as $x | $x.spec.selector.matchLabels as $sel |
+		 "\($x.metadata.namespace)/\($x.kind)/\($x.metadata.name)=\([$ps[] | select(.metadata.namespace == $x.metadata.namespace and
+		   (.metadata.labels as $l | all($sel | to_entries[]; $l[.key] == .value)))] | length)"] | sort | join(" ")'
+}
+# dry_run_pod NAMESPACE: a Pod made of the pod template read on stdin (a DaemonSet's or a
+# CronJob's), created with --dry-run=server in NAMESPACE: admission runs, nothing is stored.
+dry_run_pod() {
+	jq --arg ns "$1" '{apiVersion: "v1", kind: "Pod", metadata: {generateName: "admission-check-", namespace: $ns, labels: .metadata.labels}, spec: (.spec | del(.serviceAccountName))}' |
+		kubectl create --dry-run=server -f - 2>&1
+}
+check_admission() {
+	local want got i ds pct
+	want=$({ k get deploy,sts -o json; kl get deploy,sts -o json; } | jq -rs '[.[].items[] | select(.spec.replicas > 0) | "\(.metadata.namespace)/\(.kind)/\(.metadata.name)=\(.spec.replicas)"] | sort | join(" ")')
+	for i in $(seq 1 45); do
+		got=$(pods_per_workload)
+		[ "$got" = "$want" ] && break
+		sleep 2
+	done
+	echo "      workloads with replicas: $want"
+	check "[$E] every Deployment and StatefulSet with replicas got its pods (admitted under restricted and baseline; $i polls)" "$got" "$want"
+	check "[$E] the init Job got its pod" "$(k get pods -l job-name=init -o name | wc -l | tr -d ' ')" 1
+	check "[$E] no pod of $NS and $LOGS refused by PodSecurity (FailedCreate events)" "$({ k get events -o json; kl get events -o json; } | jq -rs '[.[].items[] | select(.reason == "FailedCreate" and (.message | test("PodSecurity"))) | .message] | length')" 0
+	check "[$E] pods of ArmoniK's namespace set runAsNonRoot true and allowPrivilegeEscalation false on every container (read back)" "$(k get pods -o json | jq -r '[.items[] | .metadata.name as $n | .spec as $s | (.spec.initContainers // []) + .spec.containers | .[] | select(.securityContext.runAsNonRoot != true or .securityContext.allowPrivilegeEscalation != false or $s.securityContext.runAsNonRoot == false) | "\($n)/\(.name)"] | join(",")')" ""
+	for ds in fluent-bit node-exporter; do
+		check "[$E] daemonset $ds: its pod is admitted in $AGENTS (server-side dry run)" "$(ka get ds $ds -o json | jq .spec.template | dry_run_pod "$AGENTS" | grep -c 'created (server dry run)')" 1
+	done
+	check "[$E] the node-exporter pod is refused in $NS: admission enforces restricted there" "$(ka get ds node-exporter -o json | jq .spec.template | dry_run_pod "$NS" | grep -c 'violates PodSecurity "restricted')" 1
+	check "[$E] cronjob seq-retention: its pod is admitted in $LOGS (server-side dry run)" "$(kl get cronjob seq-retention -o json | jq .spec.jobTemplate.spec.template | dry_run_pod "$LOGS" | grep -c 'created (server dry run)')" 1
+	check "[$E] system PriorityClass above the partitions" "$(kubectl get priorityclass "armonik-$NS-priority-system" -o jsonpath='{.value}' 2>/dev/null)" 1000000
+	check "[$E] control plane and storage pods resolved the system priority" "$(k get pods -o json | jq -r '[.items[] | select(.metadata.labels["app.kubernetes.io/component"] | IN("control-plane", "metrics-exporter", "admin-gui", "front", "queue", "table-storage", "object-storage")) | "\(.metadata.labels["app.kubernetes.io/component"])=\(.spec.priority)"] | unique | join(" ")')" "admin-gui=1000000 control-plane=1000000 front=1000000 metrics-exporter=1000000 object-storage=1000000 queue=1000000 table-storage=1000000"
+	check "[$E] PodDisruptionBudgets: control plane and storage, max 1 unavailable" "$(k get pdb -o json | jq -r '[.items[] | "\(.metadata.name):\(.spec.maxUnavailable)"] | sort | join(" ")')" "activemq:1 control-plane:1 mongodb:1 redis:1"
+	for pct in control-plane:deploy activemq:deploy redis:deploy mongodb:sts; do
+		check_true "[$E] PodDisruptionBudget ${pct%%:*} selects its workload's pods" jq -n \
+			--slurpfile b <(k get pdb "${pct%%:*}" -o json) --slurpfile w <(k get "${pct##*:}" "${pct%%:*}" -o json) \
+			'if $b[0].spec.selector.matchLabels == $w[0].spec.selector.matchLabels then true else "\($b[0].spec.selector) vs \($w[0].spec.selector)" end'
+	done
 }
 
 # ----------------------------------------------------------------- suite --
@@ -653,6 +708,8 @@ suite() {
 	check_elastic
 	stage "[$E] monitoring and logs"
 	check_monitoring
+	stage "[$E] Pod Security admission (restricted), priorities, disruption budgets"
+	check_admission
 	stage "[$E] front door: Service, certificates, Secrets, authentication data, outputs"
 	check_front
 	stage "[$E] images: registry and pull Secret in every template and pod; images lists them"

@@ -60,6 +60,12 @@ type LocalhostConfig struct {
 	Images `yaml:",inline"`
 	// Namespace receives every object; the stack creates it (default "armonik").
 	Namespace string `yaml:"namespace,omitempty"`
+	// PodSecurity is the Pod Security level the namespace enforces (its
+	// pod-security.kubernetes.io/enforce, audit and warn labels): restricted (default: every
+	// pod of the stack passes it), baseline, privileged, or none (no label: the cluster's
+	// default). The stack refuses a configuration whose pods the level would refuse (the
+	// hostpath shared storage needs privileged) rather than loosening it (docs/security.md).
+	PodSecurity string `yaml:"pod_security,omitempty"`
 	// ClusterDomain is the cluster's DNS domain, used in the services' host names (default
 	// "cluster.local").
 	ClusterDomain string `yaml:"cluster_domain,omitempty"`
@@ -277,6 +283,8 @@ func (c LocalhostConfig) WithDefaults() LocalhostConfig {
 	if c.Wait == nil {
 		c.Wait = ptr(true)
 	}
+	c.PodSecurity = podSecurityLevel(c.PodSecurity)
+	c.ArmoniK.PodSecurity = validLevel(c.PodSecurity)
 	c.ArmoniK.Wait = orPtr(c.ArmoniK.Wait, c.Wait)
 	c.ArmoniK.ClusterDomain = or(c.ArmoniK.ClusterDomain, c.ClusterDomain)
 	if c.KEDA.Namespace == "" {
@@ -309,13 +317,14 @@ func (c *LocalhostConfig) plan() ([]*module, []error) {
 		errs = append(errs, fmt.Errorf("cluster_domain: %q %s", d.ClusterDomain, msgs[0]))
 	}
 	errs = append(errs, d.Images.validate()...)
-	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait, core: d.ArmoniK.Release().Core}
+	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait, core: d.ArmoniK.Release().Core, priorityClass: systemPriorityClass(d.ArmoniK, ns)}
 	if runsDLLWorker(d.ArmoniK) {
 		// ArmoniK's DLL worker fails every task without shared storage.
 		x.defaults = map[Role]string{RoleSharedStorage: "minio"}
 	}
 	mods, es := planAll(x, &d.Queue, &d.TableStorage, &d.ObjectStorage, &d.SharedStorage)
 	errs = append(errs, es...)
+	errs = append(errs, podSecurityProblems(d.PodSecurity, mods)...)
 	_, es = d.monitoring(ns)
 	errs = append(errs, es...)
 	errs = append(errs, d.KEDA.validate()...)

@@ -34,6 +34,11 @@ type ExternalConfig struct {
 	// ExistingNamespace uses a namespace created elsewhere (for instance with the cloud
 	// identity set up) instead of creating it (default false: the stack creates it).
 	ExistingNamespace bool `yaml:"existing_namespace,omitempty"`
+	// PodSecurity is the Pod Security level of the namespace: restricted (default), baseline,
+	// privileged or none (see localhost.pod_security). The stack labels the namespace it
+	// creates; with existing_namespace it labels nothing and checks its pods against the level
+	// given, which should be the existing namespace's.
+	PodSecurity string `yaml:"pod_security,omitempty"`
 	// Wait is the "wait for ready" switch of ArmoniK's workloads (default true).
 	Wait *bool `yaml:"wait,omitempty"`
 	// Queue is the task queue (required).
@@ -79,10 +84,12 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 	}
 	wait := orPtr(c.Wait, ptr(true))
 	errs = append(errs, c.Images.validate()...)
-	mods, es := planAll(moduleContext{ns: nsObj, wait: wait, core: c.ArmoniK.Release().Core}, &c.Queue, &c.TableStorage, &c.ObjectStorage, &c.SharedStorage)
-	errs = append(errs, es...)
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)
+	a.PodSecurity = validLevel(podSecurityLevel(c.PodSecurity))
+	mods, es := planAll(moduleContext{ns: nsObj, wait: wait, core: a.Release().Core, priorityClass: systemPriorityClass(a, nsObj)}, &c.Queue, &c.TableStorage, &c.ObjectStorage, &c.SharedStorage)
+	errs = append(errs, es...)
+	errs = append(errs, podSecurityProblems(podSecurityLevel(c.PodSecurity), mods)...)
 	_, es = c.monitoring(nsObj, &a)
 	errs = append(errs, es...)
 	errs = append(errs, c.KEDA.validate()...)
@@ -102,6 +109,7 @@ func NewExternal(app constructs.Construct, cfg ExternalConfig) (*Stack, error) {
 	}
 	a := cfg.ArmoniK
 	a.Wait = orPtr(a.Wait, orPtr(cfg.Wait, ptr(true)))
+	a.PodSecurity = podSecurityLevel(cfg.PodSecurity)
 	nsObj, _ := namespaceNamed(ns)
 	mon, _ := cfg.monitoring(nsObj, &a)
 	return newStack(app, stackSpec{

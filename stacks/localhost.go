@@ -3,6 +3,7 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/aws/constructs-go/constructs/v10"
 
@@ -82,10 +83,9 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	var ns *k8s.Namespace
 	var err error
 	if s.createNamespace {
-		ns, err = k8s.NewNamespace(st, "namespace", k8s.NamespaceSpec{
-			Name:   s.namespace,
-			Labels: map[string]string{"app.kubernetes.io/managed-by": "cdktf"},
-		})
+		labels := map[string]string{"app.kubernetes.io/managed-by": "cdktf"}
+		maps.Copy(labels, k8s.PodSecurityLabels(s.armonik.PodSecurity))
+		ns, err = k8s.NewNamespace(st, "namespace", k8s.NamespaceSpec{Name: s.namespace, Labels: labels})
 	} else {
 		ns, err = k8s.ExistingNamespace(s.namespace)
 	}
@@ -93,11 +93,21 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 		return fail(err)
 	}
 	out := &Stack{Stack: st, Namespace: ns}
+	a := s.armonik
+	a.Namespace = ns
+	// The system PriorityClass comes first: the in-cluster services run at it too.
+	if a.SystemPriorityClass, err = armonik.NewSystemPriorityClass(st, "armonik-priority-class-system", a); err != nil {
+		return fail(err)
+	}
+	systemClass := ""
+	if a.SystemPriorityClass != nil {
+		systemClass = a.SystemPriorityClass.NameRef
+	}
 	var core, worker armonik.Conf
 	var table outputs.ModuleOutputs
 	var errs []error
 	for _, m := range s.modules {
-		mo, err := m.build(st, ns)
+		mo, err := m.build(st, ns, systemClass)
 		if err != nil {
 			errs = append(errs, prefixed(m.path+": ", err)...)
 			continue
@@ -115,8 +125,6 @@ func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	if len(errs) > 0 {
 		return fail(errors.Join(errs...))
 	}
-	a := s.armonik
-	a.Namespace = ns
 	a.Layers.Core = append(core, a.Layers.Core...)
 	a.Layers.Worker = append(worker, a.Layers.Worker...)
 	if s.monitoring != nil {

@@ -66,14 +66,17 @@ var registry = []registered{
 	register(RoleQueue, "activemq", inCluster, "deploys ActiveMQ Classic (AMQP 1.0) in the namespace (default of armonik-localhost)",
 		func(v *activemq.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait, v.Core = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait), x.core
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 		}, activemq.Config.Validate, activemq.New),
 	register(RoleQueue, "rabbitmq", inCluster, "deploys RabbitMQ 4.1 in the namespace (AMQP 1.0; AMQP 0-9-1 with Core 0.34.5's RabbitMQ adapter, armonik.version 2.22.3)",
 		func(v *rabbitmq.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait, v.Core = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait), x.core
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 		}, rabbitmq.Config.Validate, rabbitmq.New),
 	register(RoleQueue, "nats", inCluster, "deploys NATS with JetStream in the namespace (Core's NATS adapter: armonik.version 2.23.0 and later)",
 		func(v *nats.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait, v.Core = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait), x.core
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 		}, nats.Config.Validate, nats.New),
 	register(RoleQueue, "amazonmq", anywhere, "uses an existing Amazon MQ broker (AMQPS)",
 		func(v *amazonmq.Config, x moduleContext) { v.Namespace, v.Core = x.ns, x.core }, amazonmq.Config.Validate, amazonmq.New),
@@ -85,6 +88,7 @@ var registry = []registered{
 	register(RoleTableStorage, "mongodb", inCluster, "deploys a MongoDB replica set in the namespace (default of armonik-localhost)",
 		func(v *mongodb.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 		}, mongodb.Config.Validate, mongodb.New),
 	register(RoleTableStorage, "external_mongodb", anywhere, "uses an existing MongoDB (Atlas or any connection string)",
 		func(v *externalmongodb.Config, x moduleContext) { v.Namespace = x.ns }, externalmongodb.Config.Validate, externalmongodb.New),
@@ -92,10 +96,12 @@ var registry = []registered{
 	register(RoleObjectStorage, "redis", inCluster, "deploys Redis in the namespace (default of armonik-localhost)",
 		func(v *redis.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 		}, redis.Config.Validate, redis.New),
 	register(RoleObjectStorage, "minio", inCluster, "deploys MinIO as the object store",
 		func(v *minio.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 			v.Role = minio.RoleObjectStorage
 		}, minio.Config.Validate, minio.New),
 	register(RoleObjectStorage, "nfs", anywhere, "uses an NFS export or a ReadWriteMany StorageClass through Core's LocalStorage adapter",
@@ -114,6 +120,7 @@ var registry = []registered{
 	register(RoleSharedStorage, "minio", inCluster, "deploys MinIO as the workers' shared storage (FileStorageType=S3)",
 		func(v *minio.Config, x moduleContext) {
 			v.Namespace, v.ClusterDomain, v.Wait = x.ns, or(v.ClusterDomain, x.clusterDomain), orPtr(v.Wait, x.wait)
+			v.PriorityClassName = or(v.PriorityClassName, x.priorityClass)
 			v.Role, v.Name = minio.RoleSharedStorage, or(v.Name, "shared-storage")
 		}, minio.Config.Validate, minio.New),
 	register(RoleSharedStorage, "hostpath", anywhere, "shares a directory of the node, read-only at /data (single-node clusters; FileStorageType=FS)",
@@ -153,6 +160,9 @@ type moduleContext struct {
 	core *corerules.Version
 	// defaults replace the stack's default module of a role.
 	defaults map[Role]string
+	// priorityClass is the system PriorityClass the in-cluster services run at ("" for none):
+	// its name when validating, its reference when building.
+	priorityClass string
 }
 
 // registered is one entry of the registry.
@@ -173,7 +183,8 @@ type module struct {
 	path     string // e.g. "queue.activemq"
 	role     Role
 	validate func(ns *k8s.Namespace) error
-	build    func(scope constructs.Construct, ns *k8s.Namespace) (outputs.ModuleOutputs, error)
+	// build creates the module in ns; priorityClass is the system PriorityClass's reference.
+	build func(scope constructs.Construct, ns *k8s.Namespace, priorityClass string) (outputs.ModuleOutputs, error)
 }
 
 // defaulter is what every module Config has.
@@ -190,17 +201,17 @@ func register[C defaulter[C], M outputs.ModuleOutputs](
 		role: role, key: key, stacks: stacks, doc: doc,
 		newConfig: func() any { return new(C) },
 		prepare: func(cfg any, x moduleContext, id string) module {
-			prepared := func(ns *k8s.Namespace) C {
+			prepared := func(ns *k8s.Namespace, priorityClass string) C {
 				c := *cfg.(*C)
-				x.ns = ns
+				x.ns, x.priorityClass = ns, priorityClass
 				complete(&c, x)
 				return c
 			}
 			return module{
 				role:     role,
-				validate: func(ns *k8s.Namespace) error { return validate(prepared(ns).WithDefaults()) },
-				build: func(scope constructs.Construct, ns *k8s.Namespace) (outputs.ModuleOutputs, error) {
-					m, err := build(scope, id, prepared(ns))
+				validate: func(ns *k8s.Namespace) error { return validate(prepared(ns, x.priorityClass).WithDefaults()) },
+				build: func(scope constructs.Construct, ns *k8s.Namespace, priorityClass string) (outputs.ModuleOutputs, error) {
+					m, err := build(scope, id, prepared(ns, priorityClass))
 					if err != nil {
 						return nil, err
 					}

@@ -51,6 +51,11 @@ type MonitoringConfig struct {
 	// their network, which the baseline and restricted levels forbid. ArmoniK's namespace is
 	// never loosened for them.
 	NodeAgentsNamespace string `yaml:"node_agents_namespace,omitempty"`
+	// LogsNamespace receives Seq (default <namespace>-logs). The stack creates it labelled
+	// pod-security.kubernetes.io/enforce=baseline: the Seq image runs its server as root
+	// (modules/seq), which the restricted level of ArmoniK's namespace refuses and baseline
+	// admits. ArmoniK's namespace is never loosened for it.
+	LogsNamespace string `yaml:"logs_namespace,omitempty"`
 	// ScraperPods are the labels of the pods allowed to scrape the exporters (default: the
 	// in-cluster Prometheus' pods; with prometheus_url, app.kubernetes.io/name: prometheus).
 	ScraperPods map[string]string `yaml:"scraper_pods,omitempty"`
@@ -141,6 +146,8 @@ type TracingSwitch struct {
 type Monitoring struct {
 	// NodeAgents is the namespace of the node agents (nil when none is deployed).
 	NodeAgents *k8s.Namespace
+	// Logs is Seq's namespace (nil when Seq is not deployed).
+	Logs *k8s.Namespace
 	// Metrics is the metrics source ArmoniK and Grafana query (nil when the stack has none):
 	// the in-cluster Prometheus (Prometheus) or an existing one (*prometheus.External).
 	Metrics outputs.MetricsSource
@@ -234,6 +241,7 @@ func (c MonitoringConfig) plan(x monitoringContext, a *armonik.Config) (*monitor
 		p.partitions = []string{"default"} // armonik.Config.WithDefaults: one partition, "default"
 	}
 	d.NodeAgentsNamespace = or(d.NodeAgentsNamespace, x.namespace.Name+"-node-agents")
+	d.LogsNamespace = or(d.LogsNamespace, x.namespace.Name+"-logs")
 	d.ScraperNamespace = or(d.ScraperNamespace, x.namespace.Name)
 	if d.ScraperPods == nil {
 		if p.prometheus {
@@ -264,7 +272,7 @@ func (c MonitoringConfig) plan(x monitoringContext, a *armonik.Config) (*monitor
 			a.Front.GrafanaURL = p.grafanaConfig(x.namespace).WithDefaults().InClusterURL()
 		}
 		if p.seq && a.Front.SeqURL == "" {
-			a.Front.SeqURL = p.seqConfig(x.namespace).WithDefaults().InClusterURL()
+			a.Front.SeqURL = p.seqConfig(p.logsNamespace()).WithDefaults().InClusterURL()
 		}
 	}
 	return p, errs
@@ -361,6 +369,18 @@ func (p *monitoringPlan) prometheusConfig(ns *k8s.Namespace, targets []modules.S
 	return c
 }
 
+// logsNamespace is Seq's namespace by name (a stand-in when the name is invalid: the problem
+// is reported once, as logs_namespace's).
+func (p *monitoringPlan) logsNamespace() *k8s.Namespace {
+	ns, err := k8s.ExistingNamespace(p.cfg.LogsNamespace)
+	if err != nil {
+		ns, _ = k8s.ExistingNamespace(p.x.namespace.Name + "-logs")
+	}
+	return ns
+}
+
+// seqConfig is Seq's configuration in its namespace ns (Seq's own, not ArmoniK's): the log
+// shipper and ArmoniK's front door are admitted from their namespaces.
 func (p *monitoringPlan) seqConfig(ns *k8s.Namespace) seq.Config {
 	c := orZero(p.cfg.Seq).Config
 	c.Namespace, c.ClusterDomain, c.Wait = ns, or(c.ClusterDomain, p.x.clusterDomain), orPtr(c.Wait, p.x.wait)
@@ -368,7 +388,7 @@ func (p *monitoringPlan) seqConfig(ns *k8s.Namespace) seq.Config {
 		c.Ingesters = append(slices.Clip(c.Ingesters), k8sPeerIn(p.cfg.NodeAgentsNamespace, p.fluentBitConfig(nil, nil, nil).Selector()))
 	}
 	if p.front {
-		c.UIClients = append(slices.Clip(c.UIClients), k8s.PolicyPeer{PodSelector: frontPods})
+		c.UIClients = append(slices.Clip(c.UIClients), k8sPeerIn(p.x.namespace.Name, frontPods))
 	}
 	return c
 }
@@ -398,7 +418,7 @@ func (p *monitoringPlan) fluentBitConfig(agents, armonikNS *k8s.Namespace, seqMo
 
 func (p *monitoringPlan) seqHost() string {
 	s := orZero(p.cfg.Seq)
-	return or(s.Name, seq.Kind) + "." + p.x.namespace.Name + ".svc." + or(s.ClusterDomain, p.x.clusterDomain)
+	return or(s.Name, seq.Kind) + "." + p.cfg.LogsNamespace + ".svc." + or(s.ClusterDomain, p.x.clusterDomain)
 }
 
 func (p *monitoringPlan) nodeExporterConfig(agents *k8s.Namespace) nodeexporter.Config {
@@ -498,6 +518,11 @@ func (p *monitoringPlan) validate() []error {
 	} else if d.NodeAgentsNamespace == p.x.namespace.Name && p.agents() {
 		errs = append(errs, fmt.Errorf("node_agents_namespace: %q is ArmoniK's namespace: the node agents need the Pod Security level privileged, which ArmoniK's namespace must not get; name another", d.NodeAgentsNamespace))
 	}
+	if msgs := validation.IsDNS1123Label(d.LogsNamespace); len(msgs) > 0 {
+		errs = append(errs, fmt.Errorf("logs_namespace: %q %s", d.LogsNamespace, msgs[0]))
+	} else if p.seq && (d.LogsNamespace == p.x.namespace.Name || (p.agents() && d.LogsNamespace == d.NodeAgentsNamespace)) {
+		errs = append(errs, fmt.Errorf("logs_namespace: %q is ArmoniK's or the node agents' namespace: Seq runs as root and gets a namespace of its own at the Pod Security level baseline; name another", d.LogsNamespace))
+	}
 	if msgs := validation.IsDNS1123Label(d.ScraperNamespace); len(msgs) > 0 {
 		errs = append(errs, fmt.Errorf("scraper_namespace: %q %s", d.ScraperNamespace, msgs[0]))
 	}
@@ -526,7 +551,7 @@ func (p *monitoringPlan) validate() []error {
 		}
 	}
 	check("prometheus", p.prometheus, func() error { return p.prometheusConfig(ns, nil).WithDefaults().Validate() })
-	check("seq", p.seq, func() error { return p.seqConfig(ns).WithDefaults().Validate() })
+	check("seq", p.seq, func() error { return p.seqConfig(p.logsNamespace()).WithDefaults().Validate() })
 	check("fluent_bit", p.fluentBit, func() error { return p.fluentBitConfig(agents, nil, nil).Validate() })
 	check("node_exporter", p.nodeExporter, func() error { return p.nodeExporterConfig(agents).WithDefaults().Validate() })
 	check("kube_state_metrics", p.kubeStateMetrics, func() error { return p.kubeStateMetricsConfig(ns).WithDefaults().Validate() })
@@ -566,7 +591,12 @@ func (p *monitoringPlan) build(st constructs.Construct, ns *k8s.Namespace, table
 		}
 	}
 	if p.seq {
-		if mon.Seq, err = seq.New(st, "seq", p.seqConfig(ns)); err != nil {
+		labels := map[string]string{"app.kubernetes.io/managed-by": "cdktf"}
+		maps.Copy(labels, k8s.PodSecurityLabels(k8s.PodSecurityBaseline))
+		if mon.Logs, err = k8s.NewNamespace(st, "logs-namespace", k8s.NamespaceSpec{Name: d.LogsNamespace, Labels: labels}); err != nil {
+			return nil, errors.Join(prefixed("monitoring.logs_namespace: ", err)...)
+		}
+		if mon.Seq, err = seq.New(st, "seq", p.seqConfig(mon.Logs)); err != nil {
 			fail("seq", err)
 		}
 	}

@@ -410,13 +410,15 @@ func (c *Config) createdNamespaces() []struct{ name, by string } {
 		case LocalhostName:
 			ns := or(c.Localhost.Namespace, "armonik")
 			out = append(out, struct{ name, by string }{ns, "armonik-localhost (localhost.namespace)"},
-				struct{ name, by string }{or(c.Localhost.Monitoring.NodeAgentsNamespace, ns+"-node-agents"), "armonik-localhost (localhost.monitoring.node_agents_namespace)"})
+				struct{ name, by string }{or(c.Localhost.Monitoring.NodeAgentsNamespace, ns+"-node-agents"), "armonik-localhost (localhost.monitoring.node_agents_namespace)"},
+				struct{ name, by string }{or(c.Localhost.Monitoring.LogsNamespace, ns+"-logs"), "armonik-localhost (localhost.monitoring.logs_namespace)"})
 		case ExternalName:
 			ns := or(c.External.Namespace, "armonik")
 			if !c.External.ExistingNamespace {
 				out = append(out, struct{ name, by string }{ns, "armonik-external (external.namespace)"})
 			}
-			out = append(out, struct{ name, by string }{or(c.External.Monitoring.NodeAgentsNamespace, ns+"-node-agents"), "armonik-external (external.monitoring.node_agents_namespace)"})
+			out = append(out, struct{ name, by string }{or(c.External.Monitoring.NodeAgentsNamespace, ns+"-node-agents"), "armonik-external (external.monitoring.node_agents_namespace)"},
+				struct{ name, by string }{or(c.External.Monitoring.LogsNamespace, ns+"-logs"), "armonik-external (external.monitoring.logs_namespace)"})
 		case PlatformName:
 			out = append(out, struct{ name, by string }{c.Platform.namespace(), "armonik-platform (platform.keda.namespace)"})
 		}

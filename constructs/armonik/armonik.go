@@ -77,6 +77,11 @@ type ArmoniK struct {
 	PodDeletionCost, PodDeletionCostRole *k8s.Object
 	// PriorityClasses are the created PriorityClasses by partition priority.
 	PriorityClasses map[int]*k8s.Object
+	// SystemPriorityClass is the PriorityClass of every pod but the workers' (nil when priority
+	// classes are off); the stacks give it to the in-cluster storage too.
+	SystemPriorityClass *k8s.Object
+	// ControlPlaneBudget is the control plane's PodDisruptionBudget (nil when disabled).
+	ControlPlaneBudget *k8s.Object
 	// Pods holds the merged outputs of every pod, in creation order: init, control plane,
 	// compute planes (partition order), metrics exporter.
 	Pods []*outputs.Pod
@@ -392,6 +397,12 @@ func (b *builder) finishPod(c component, w Workload, security *k8s.PodSecurity, 
 	for _, k := range slices.Sorted(maps.Keys(w.NodeSelector)) {
 		tolerations = append(tolerations, k8s.Toleration{Key: k, Operator: "Equal", Value: w.NodeSelector[k], Effect: "NoSchedule"})
 	}
+	priorityClass := ""
+	if c.name != ComponentComputePlane {
+		// Everything but the workers runs above them (the compute planes take their
+		// partition's class in finishComputePod).
+		priorityClass = b.systemClass()
+	}
 	hash, err := b.hasher.ConfigHash(hashInput(c.pod), k8s.PodContents(c.pod))
 	if err != nil {
 		return k8s.PodTemplate{}, err
@@ -412,6 +423,7 @@ func (b *builder) finishPod(c component, w Workload, security *k8s.PodSecurity, 
 			Tolerations:                  tolerations,
 			ImagePullSecrets:             append(append([]string(nil), b.cfg.ImagePullSecrets...), w.ImagePullSecrets...),
 			Security:                     security,
+			PriorityClassName:            priorityClass,
 		},
 	}, nil
 }
@@ -431,6 +443,9 @@ func securePod() *k8s.PodSecurity {
 
 // deployment creates a component's Deployment, and its autoscaler when configured.
 func (b *builder) deployment(name string, c component, w Workload, tmpl k8s.PodTemplate, deps []*k8s.Object) (*k8s.Object, error) {
+	if err := b.checkPodSecurity(fmt.Sprintf("Deployment %q", name), &tmpl.Spec); err != nil {
+		return nil, err
+	}
 	spec := k8s.DeploymentSpec{
 		Meta: b.meta(name, c.name, c.partition), Selector: b.labels(c.name, c.partition),
 		Template: tmpl, Wait: b.cfg.wait(), DependsOn: deps,
@@ -582,6 +597,9 @@ func (b *builder) createInit(c component) error {
 		return err
 	}
 	tmpl.Spec.RestartPolicy = "OnFailure"
+	if err := b.checkPodSecurity(`Job "init"`, &tmpl.Spec); err != nil {
+		return err
+	}
 	b.a.InitJob, err = k8s.NewJob(b.scope, b.id+"-init", k8s.JobSpec{
 		Meta:     b.meta("init", ComponentInit, nil),
 		Template: tmpl,
@@ -608,6 +626,9 @@ func (b *builder) createControlPlane(c component, deps []*k8s.Object) error {
 		return err
 	}
 	if b.a.ControlPlane, err = b.deployment("control-plane", c, cp.Workload, tmpl, deps); err != nil {
+		return err
+	}
+	if err := b.controlPlaneBudget(); err != nil {
 		return err
 	}
 	b.a.ControlPlaneService, err = b.service("control-plane", ComponentControlPlane, cp.Service, "grpc", "control-port")
@@ -664,6 +685,11 @@ func (b *builder) createComputePlane(c component, deps []*k8s.Object) error {
 	sec.RunAsUser = uid
 	// The shared socket volume must be writable by the common user.
 	sec.FSGroup = uid
+	if uid != nil {
+		// A claim from a module (mount_volume_claim) is chowned only when its root does not
+		// match already.
+		sec.FSGroupChangePolicy = "OnRootMismatch"
+	}
 	tmpl, err := b.finishPod(c, p.Workload, sec, containers)
 	if err != nil {
 		return err

@@ -120,6 +120,15 @@ type Config struct {
 	// PriorityClasses gives the compute planes PriorityClasses following the partitions'
 	// priorities (off by default).
 	PriorityClasses PriorityClasses `json:"priority_classes,omitempty" yaml:"priority_classes,omitempty"`
+	// SystemPriorityClass is the system PriorityClass when the caller created it already (a
+	// stack creates it before the storage modules, which run at it too: NewSystemPriorityClass);
+	// nil lets New create it when priority classes are enabled.
+	SystemPriorityClass *k8s.Object `json:"-" yaml:"-"`
+	// PodSecurity is the Pod Security level of the namespace (k8s.PodSecurityRestricted,
+	// Baseline, Privileged or None; "" checks nothing): New refuses a pod that breaks it (a
+	// component whose security context is disabled, a hostPath volume from a module...),
+	// before Terraform runs, instead of letting the API server refuse it after the deploy.
+	PodSecurity string `json:"-" yaml:"-"`
 }
 
 // DeployedVersion is a version found outside the configuration, and where.
@@ -366,6 +375,9 @@ type ControlPlane struct {
 	Workload `json:",inline" yaml:",inline"`
 	// Service exposes the gRPC API (default ClusterIP, port 5001 to the container's 1080).
 	Service Service `json:"service,omitempty" yaml:"service,omitempty"`
+	// DisruptionBudget is the PodDisruptionBudget control-plane (default on, max_unavailable
+	// 1: node drains evict one control-plane pod at a time, and still evict a single one).
+	DisruptionBudget k8s.DisruptionBudget `json:"disruption_budget,omitempty" yaml:"disruption_budget,omitempty"`
 }
 
 // MetricsExporter configures the metrics exporter (Prometheus metrics of the queues).
@@ -711,6 +723,9 @@ func (cfg *Config) validate() error {
 	checkImage(field.NewPath("control_plane", "image"), cfg.ControlPlane.Image)
 	checkWorkload(field.NewPath("control_plane"), cfg.ControlPlane.Workload)
 	checkService(field.NewPath("control_plane", "service"), cfg.ControlPlane.Service)
+	for _, p := range cfg.ControlPlane.DisruptionBudget.Problems("control_plane.disruption_budget", fewest(cfg.ControlPlane.Workload)) {
+		add("%s", p)
+	}
 	checkImage(field.NewPath("metrics_exporter", "image"), cfg.MetricsExporter.Image)
 	checkWorkload(field.NewPath("metrics_exporter"), cfg.MetricsExporter.Workload)
 	checkService(field.NewPath("metrics_exporter", "service"), cfg.MetricsExporter.Service)
@@ -825,6 +840,7 @@ func (cfg *Config) validate() error {
 		checkImage(field.NewPath("front", "image"), cfg.Front.Image)
 		checkWorkload(field.NewPath("front"), cfg.Front.Workload)
 	}
+	errs = append(errs, cfg.validatePodSecurity()...)
 	errs = append(errs, cfg.validateAuth()...)
 	errs = append(errs, cfg.validateFront()...)
 	errs = append(errs, cfg.validateElastic()...)

@@ -65,7 +65,13 @@
 //     min_replicas (0 allowed) to max_replicas; see "Elastic compute" below.
 //   - pod-deletion-cost: the updater Deployment with its ServiceAccount, Role (get and patch
 //     pods) and RoleBinding, whenever a partition scales and Config.Metrics is set.
-//   - PriorityClasses (opt-in): one per distinct partition priority.
+//   - PriorityClasses (opt-in): one per distinct partition priority, and <prefix>system
+//     (default value 1000000, above every partition's) for every other pod: the control plane,
+//     the metrics exporter, the init Job, the admin GUI, the front door, the pod-deletion-cost
+//     updater (a stack creates it first with NewSystemPriorityClass and gives it to the
+//     in-cluster storage too).
+//   - a PodDisruptionBudget control-plane (default max_unavailable 1: drains evict one pod at a
+//     time and still evict a single one; ControlPlane.DisruptionBudget).
 //   - ServiceAccounts listed in Config.ServiceAccounts are created (cloud identities are their
 //     annotations); components run as the one Workload.ServiceAccount names.
 //

@@ -121,6 +121,21 @@ type PriorityClasses struct {
 	Prefix string `json:"prefix,omitempty" yaml:"prefix,omitempty"`
 	// PreemptionPolicy: PreemptLowerPriority (default) or Never (pods wait instead of evicting).
 	PreemptionPolicy string `json:"preemption_policy,omitempty" yaml:"preemption_policy,omitempty"`
+	// System is the PriorityClass <prefix>system of everything but the workers: the control
+	// plane, the metrics exporter, the init Job, the admin GUI, the front door, the
+	// pod-deletion-cost updater and, in the stacks, the in-cluster storage (queue, database,
+	// object store, shared storage). Its value is above every partition's, so workers never
+	// preempt them, and pending ones preempt workers.
+	System SystemPriority `json:"system,omitempty" yaml:"system,omitempty"`
+}
+
+// SystemPriority configures the system PriorityClass.
+type SystemPriority struct {
+	// Value of the class (default 1000000); every partition priority must be below it.
+	Value int `json:"value,omitempty" yaml:"value,omitempty"`
+	// PreemptionPolicy: PreemptLowerPriority (default: a pending storage or control-plane pod
+	// evicts workers) or Never.
+	PreemptionPolicy string `json:"preemption_policy,omitempty" yaml:"preemption_policy,omitempty"`
 }
 
 // scalingDefaults completes a partition's scaling settings and derives Core's partition bounds
@@ -236,9 +251,18 @@ func (cfg *Config) validateElastic() []error {
 		if pc.PreemptionPolicy != "" && pc.PreemptionPolicy != "PreemptLowerPriority" && pc.PreemptionPolicy != "Never" {
 			add("priority_classes.preemption_policy: %q must be PreemptLowerPriority or Never", pc.PreemptionPolicy)
 		}
+		sys := pc.System
+		if sys.Value < 1 || sys.Value > 1000000000 {
+			add("priority_classes.system.value: %d is not in 1-1000000000 (the values of user PriorityClasses)", sys.Value)
+		}
+		if p := sys.PreemptionPolicy; p != "" && p != "PreemptLowerPriority" && p != "Never" {
+			add("priority_classes.system.preemption_policy: %q must be PreemptLowerPriority or Never", p)
+		}
 		for i, p := range cfg.Partitions {
 			if *p.Priority > 1000000000 {
 				add("partitions[%d].priority: %d is above 1000000000, the largest value of a user PriorityClass", i, *p.Priority)
+			} else if *p.Priority >= sys.Value {
+				add("partitions[%d].priority: %d is not below priority_classes.system.value %d: the workers of partition %q would preempt the control plane and the storage; lower it, or raise priority_classes.system.value", i, *p.Priority, sys.Value, p.Name)
 			}
 			if name := priorityClassName(cfg, *p.Priority); dnsSubdomain(name) != "" {
 				add("priority_classes.prefix: %q makes the invalid name %q", pc.Prefix, name)
@@ -272,6 +296,9 @@ func (cfg *Config) elasticDefaults() {
 	}
 	if cfg.PriorityClasses.Enabled && cfg.PriorityClasses.Prefix == "" && cfg.Namespace != nil {
 		cfg.PriorityClasses.Prefix = "armonik-" + cfg.Namespace.Name + "-priority-"
+	}
+	if cfg.PriorityClasses.System.Value == 0 {
+		cfg.PriorityClasses.System.Value = DefaultSystemPriority
 	}
 }
 
@@ -385,6 +412,12 @@ func (b *builder) createPriorityClasses() error {
 	cfg := b.cfg
 	if !cfg.PriorityClasses.Enabled {
 		return nil
+	}
+	if b.a.SystemPriorityClass = cfg.SystemPriorityClass; b.a.SystemPriorityClass == nil {
+		var err error
+		if b.a.SystemPriorityClass, err = NewSystemPriorityClass(b.scope, b.id+"-priority-class-system", *cfg); err != nil {
+			return err
+		}
 	}
 	prios := map[int][]string{}
 	for _, p := range cfg.Partitions {
@@ -523,12 +556,13 @@ func (b *builder) createPodDeletionCost() error {
 	}
 	annotations := map[string]string{k8s.ConfigHashAnnotation: hash}
 	maps.Copy(annotations, d.Annotations)
-	b.a.PodDeletionCost, err = k8s.NewDeployment(b.scope, b.id+"-"+name, k8s.DeploymentSpec{
+	spec := k8s.DeploymentSpec{
 		Meta: b.meta(name, name, nil), Selector: b.labels(name, nil), Replicas: ptr(1), Wait: cfg.wait(),
 		DependsOn: []*k8s.Object{binding},
 		Template: k8s.PodTemplate{
 			Labels: b.labels(name, nil), Annotations: annotations,
 			Spec: k8s.PodSpec{
+				PriorityClassName:  b.systemClass(),
 				ServiceAccountName: sa.NameRef,
 				// The updater patches pods through the API: the one ArmoniK pod with a token.
 				AutomountServiceAccountToken: ptr(true),
@@ -542,7 +576,11 @@ func (b *builder) createPodDeletionCost() error {
 				}},
 			},
 		},
-	})
+	}
+	if err := b.checkPodSecurity(`Deployment "`+name+`"`, &spec.Template.Spec); err != nil {
+		return err
+	}
+	b.a.PodDeletionCost, err = k8s.NewDeployment(b.scope, b.id+"-"+name, spec)
 	if err != nil {
 		return err
 	}
@@ -556,6 +594,9 @@ func (a *ArmoniK) ExplainScaling() string {
 	cfg := &a.Config
 	var b strings.Builder
 	b.WriteString("scaling\n")
+	if pc := a.SystemPriorityClass; pc != nil {
+		fmt.Fprintf(&b, "  system priority PriorityClass %s (value %d): control plane, metrics exporter, init, admin GUI, front door, storage\n", pc.Name, cfg.PriorityClasses.System.Value)
+	}
 	for i := range cfg.Partitions {
 		p := &cfg.Partitions[i]
 		fmt.Fprintf(&b, "  partition %s\n", p.Name)

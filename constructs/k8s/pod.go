@@ -106,7 +106,10 @@ type HTTPGet struct {
 	Scheme string
 }
 
-// ContainerSecurity is a container security context. Nil pointers leave the field unset.
+// ContainerSecurity is a container security context. Nil pointers leave the field unset, but
+// for RunAsNonRoot, which is rendered with the pod's value: the kubernetes provider (2.38.0)
+// sends an unset boolean of a security context as false, and a container-level false would
+// override the pod's true (the restricted Pod Security level refuses the pod).
 type ContainerSecurity struct {
 	RunAsUser, RunAsGroup    *int64
 	RunAsNonRoot             *bool
@@ -196,11 +199,17 @@ type Toleration struct {
 	Effect string `json:"effect,omitempty" yaml:"effect,omitempty"`
 }
 
-// PodSecurity is the pod security context. Nil pointers leave the field unset.
+// PodSecurity is the pod security context. Nil pointers leave the field unset. An unset
+// RunAsNonRoot is rendered true when every container sets it true (the provider would send
+// false, which the restricted Pod Security level refuses).
 type PodSecurity struct {
 	RunAsUser, RunAsGroup, FSGroup *int64
 	RunAsNonRoot                   *bool
 	SeccompRuntimeDefault          bool
+	// FSGroupChangePolicy: "" (Kubernetes' Always: the kubelet changes the ownership of every
+	// file of the volumes at each mount) or OnRootMismatch (only when the volume's root does not
+	// match FSGroup already: a large persistent volume does not delay every restart).
+	FSGroupChangePolicy string
 }
 
 // PodSpec is everything inside a pod template but its metadata.
@@ -366,6 +375,9 @@ func (t *PodTemplate) Validate(where string) error {
 				errs.add("%s: image pull Secret %q: %s", where, n, msg)
 			}
 		}
+	}
+	if sec := s.Security; sec != nil && sec.FSGroupChangePolicy != "" && sec.FSGroupChangePolicy != "Always" && sec.FSGroupChangePolicy != "OnRootMismatch" {
+		errs.add("%s: fsGroupChangePolicy %q must be Always or OnRootMismatch", where, sec.FSGroupChangePolicy)
 	}
 	switch s.DNSPolicy {
 	case "", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None":

@@ -136,12 +136,14 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 	if s.TerminationGracePeriodSeconds != nil {
 		out.TerminationGracePeriodSeconds = jsii.Number(float64(*s.TerminationGracePeriodSeconds))
 	}
+	podNonRoot, nonRoot := effectiveNonRoot(s)
 	if sec := s.Security; sec != nil {
 		out.SecurityContext = &dep.DeploymentV1SpecTemplateSpecSecurityContext{
-			RunAsUser:    int64Str(sec.RunAsUser),
-			RunAsGroup:   int64Str(sec.RunAsGroup),
-			FsGroup:      int64Str(sec.FSGroup),
-			RunAsNonRoot: boolOrNil(sec.RunAsNonRoot),
+			RunAsUser:           int64Str(sec.RunAsUser),
+			RunAsGroup:          int64Str(sec.RunAsGroup),
+			FsGroup:             int64Str(sec.FSGroup),
+			FsGroupChangePolicy: str(sec.FSGroupChangePolicy),
+			RunAsNonRoot:        boolOrNil(podNonRoot),
 		}
 		if sec.SeccompRuntimeDefault {
 			out.SecurityContext.SeccompProfile = &dep.DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile{Type: jsii.String("RuntimeDefault")}
@@ -149,7 +151,7 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 	}
 	var containers []*dep.DeploymentV1SpecTemplateSpecContainer
 	for i := range s.Containers {
-		c, err := renderContainer(&s.Containers[i])
+		c, err := renderContainer(&s.Containers[i], nonRoot[&s.Containers[i]])
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +161,7 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 	if len(s.InitContainers) > 0 {
 		var inits []*dep.DeploymentV1SpecTemplateSpecContainer
 		for i := range s.InitContainers {
-			c, err := renderContainer(&s.InitContainers[i])
+			c, err := renderContainer(&s.InitContainers[i], nonRoot[&s.InitContainers[i]])
 			if err != nil {
 				return nil, err
 			}
@@ -201,7 +203,8 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 	return out, nil
 }
 
-func renderContainer(c *Container) (*dep.DeploymentV1SpecTemplateSpecContainer, error) {
+// renderContainer renders c; nonRoot is its effective runAsNonRoot (effectiveNonRoot).
+func renderContainer(c *Container, nonRoot *bool) (*dep.DeploymentV1SpecTemplateSpecContainer, error) {
 	out := &dep.DeploymentV1SpecTemplateSpecContainer{
 		Name:            jsii.String(c.Name),
 		Image:           jsii.String(c.Image),
@@ -298,7 +301,7 @@ func renderContainer(c *Container) (*dep.DeploymentV1SpecTemplateSpecContainer, 
 		sc := &dep.DeploymentV1SpecTemplateSpecContainerSecurityContext{
 			RunAsUser:                int64Str(sec.RunAsUser),
 			RunAsGroup:               int64Str(sec.RunAsGroup),
-			RunAsNonRoot:             boolOrNil(sec.RunAsNonRoot),
+			RunAsNonRoot:             boolOrNil(nonRoot),
 			AllowPrivilegeEscalation: boolOrNil(sec.AllowPrivilegeEscalation),
 			Privileged:               boolOrNil(sec.Privileged),
 			ReadOnlyRootFilesystem:   boolOrNil(sec.ReadOnlyRootFilesystem),

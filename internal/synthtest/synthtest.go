@@ -153,3 +153,10 @@ func (j JSON) Manifest(t testing.TB, kind, name string) map[string]any {
 	}
 	return found[0]
 }
+
+// Parse parses a synthesized stack (a golden file's content).
+func Parse(raw []byte) (JSON, error) {
+	var out JSON
+	err := json.Unmarshal(raw, &out)
+	return out, err
+}

@@ -113,6 +113,9 @@ type Config struct {
 	// AMQP holds Amqp__MaxPriority (max_priority, default 10) and Amqp__AllowInsecureTls
 	// (allow_insecure_tls, TLS only). See modules.AMQP.
 	modules.AMQP `json:",inline" yaml:",inline"`
+	// Availability holds disruption_budget (the PodDisruptionBudget <name>, default on with
+	// max_unavailable 1) and priority_class_name (default none). See modules.Availability.
+	modules.Availability `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -137,6 +140,7 @@ func (c *Config) common() kit.Common {
 		Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+		Availability: c.Availability, Replicas: 1,
 	}
 }
 
@@ -175,6 +179,8 @@ type Module struct {
 	Claim *k8s.Object
 	// NetworkPolicy admits only ArmoniK's pods (nil when Config.NetworkPolicy is false).
 	NetworkPolicy *k8s.Object
+	// DisruptionBudget is the PodDisruptionBudget <name> (nil when disabled).
+	DisruptionBudget *k8s.Object
 	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its port
 	// (Port, or TLSPort with TLS on).
 	Host string
@@ -195,7 +201,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, err
 	}
 	b := newBuild(scope, id, cfg)
-	for _, step := range []func() error{b.serverSecret, b.brokerConfig, b.claim, b.deployment, b.service, b.credentials, b.networkPolicy} {
+	for _, step := range []func() error{b.serverSecret, b.brokerConfig, b.claim, b.deployment, b.service, b.credentials, b.disruptionBudget, b.networkPolicy} {
 		if err := step(); err != nil {
 			return nil, b.e.Fail(err)
 		}
@@ -351,6 +357,7 @@ func (b *build) deployment() error {
 				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 b.cfg.NodeSelector,
 				Tolerations:                  b.cfg.Tolerations,
+				PriorityClassName:            b.cfg.PriorityClassName,
 				InitContainers:               b.initContainers,
 				Containers:                   []k8s.Container{broker},
 				Volumes:                      volumes,
@@ -380,6 +387,13 @@ func (b *build) credentials() error {
 		Data:      map[string]string{"Amqp__User": b.cfg.User, "Amqp__Password": b.m.Server.Values["password"]},
 		DependsOn: []*k8s.Object{b.m.Deployment},
 	})
+	return err
+}
+
+// disruptionBudget creates the PodDisruptionBudget of the broker's pod.
+func (b *build) disruptionBudget() error {
+	var err error
+	b.m.DisruptionBudget, err = b.cm.DisruptionBudget(b.scope, b.id+"-disruption-budget")
 	return err
 }
 

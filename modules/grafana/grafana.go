@@ -322,7 +322,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				AutomountServiceAccountToken: new(bool),
 				Security: &k8s.PodSecurity{
 					RunAsUser: &user, RunAsGroup: &group, FSGroup: &user,
-					RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true,
+					RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true, FSGroupChangePolicy: "OnRootMismatch",
 				},
 				NodeSelector: cfg.NodeSelector,
 				Tolerations:  cfg.Tolerations,

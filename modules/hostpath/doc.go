@@ -28,4 +28,13 @@
 // only read it; put the workers' libraries there (for instance kubectl cp into a pod that
 // mounts it read-write, or copy them on the node). A hostPath volume bypasses the pod's
 // fsGroup: the files must be readable by the workers' user (5000 by default).
+//
+// # Pod Security
+//
+// A hostPath volume is forbidden by the Pod Security levels "restricted" (the stacks' default)
+// and "baseline": the API server would refuse every worker pod. The stacks refuse the module
+// unless the configuration sets pod_security: privileged, and then label the namespace
+// privileged; they never loosen it by themselves. The ArmoniK construct refuses it likewise
+// when its Config.PodSecurity is restricted or baseline. On a multi-node or shared cluster,
+// prefer a shared storage that passes restricted: minio, nfs (through a claim), s3, gcs.
 package hostpath

@@ -10,7 +10,10 @@
 //     DNS names, the config-hash annotation, and a NetworkPolicy admitting only ArmoniK's pods
 //     (ConsumerSelector).
 //   - PodSecurity, ContainerSecurity: the secure defaults (non-root, no privilege escalation,
-//     every capability dropped, RuntimeDefault seccomp).
+//     every capability dropped, RuntimeDefault seccomp, fsGroupChangePolicy OnRootMismatch): the
+//     Pod Security level "restricted", which the stacks' namespaces enforce (docs/security.md).
+//   - Common.Availability and Common.DisruptionBudget: the service's PodDisruptionBudget and
+//     PriorityClass (modules.Availability, embedded in the module's Config).
 //   - Endpoint and Credential: endpoint-only modules, whose credentials come from an existing
 //     Secret or from sensitive Terraform variables put into a Secret the module creates.
 //   - ValidateTLS, CAMount, TLSVolume: a server certificate from the user's Secret and its CA
@@ -30,6 +33,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -101,6 +105,11 @@ type Common struct {
 	Storage       modules.Storage
 	NodeSelector  map[string]string
 	Tolerations   []k8s.Toleration
+	// Availability is the service's disruption budget and priority class.
+	Availability modules.Availability
+	// Replicas is the fewest pods the service runs (0 when unknown): the disruption budget is
+	// checked against it.
+	Replicas int
 }
 
 // Validate records every problem of the common settings.
@@ -139,6 +148,14 @@ func (c *Common) Validate(e *Errors) {
 		}
 		if msgs := validation.IsValidLabelValue(c.NodeSelector[k]); len(msgs) > 0 {
 			e.Add("node_selector", "value %q of %q: %s", c.NodeSelector[k], k, msgs[0])
+		}
+	}
+	for _, p := range c.Availability.DisruptionBudget.Problems("disruption_budget", c.Replicas) {
+		e.errs = append(e.errs, fmt.Errorf("%s %q: %s", e.kind, e.name, p))
+	}
+	if pc := c.Availability.PriorityClassName; pc != "" && !strings.Contains(pc, "${") {
+		if msgs := validation.IsDNS1123Subdomain(pc); len(msgs) > 0 {
+			e.Add("priority_class_name", "%q: %s", pc, msgs[0])
 		}
 	}
 	for i, t := range c.Tolerations {
@@ -229,23 +246,34 @@ func (c *Common) Meta(name string) k8s.Meta {
 }
 
 // PodSecurity runs every container of the pod as uid:gid, non-root, with volumes owned by the
-// group fsGroup and the RuntimeDefault seccomp profile.
+// group fsGroup and the RuntimeDefault seccomp profile. The kubelet changes the volumes'
+// ownership only when their root does not match fsGroup already (fsGroupChangePolicy
+// OnRootMismatch), so a large data volume does not delay every restart.
 func PodSecurity(uid, gid, fsGroup int64) *k8s.PodSecurity {
 	return &k8s.PodSecurity{
 		RunAsUser: &uid, RunAsGroup: &gid, FSGroup: &fsGroup,
-		RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true,
+		RunAsNonRoot: ptr(true), SeccompRuntimeDefault: true, FSGroupChangePolicy: "OnRootMismatch",
 	}
 }
 
-// ContainerSecurity forbids privilege escalation, drops every capability and keeps the
-// RuntimeDefault seccomp profile; the user comes from the pod.
+// ContainerSecurity forbids privilege escalation, drops every capability, runs as non-root
+// and keeps the RuntimeDefault seccomp profile: the Pod Security "restricted" level, set on
+// the container itself (a container-level runAsNonRoot left unset would reach the API as
+// false and override the pod's). The user id comes from the pod.
 func ContainerSecurity() *k8s.ContainerSecurity {
 	return &k8s.ContainerSecurity{
 		AllowPrivilegeEscalation: ptr(false),
 		Privileged:               ptr(false),
+		RunAsNonRoot:             ptr(true),
 		DropCapabilities:         []string{"ALL"},
 		SeccompRuntimeDefault:    true,
 	}
+}
+
+// DisruptionBudget creates the PodDisruptionBudget <name> of the instance's pods as its
+// Availability configures it (nil when disabled).
+func (c *Common) DisruptionBudget(scope constructs.Construct, id string) (*k8s.Object, error) {
+	return k8s.NewDisruptionBudget(scope, id, c.Meta(c.Name), c.Selector(), c.Availability.DisruptionBudget)
 }
 
 // Bool returns *p, or def when p is nil.

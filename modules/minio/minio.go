@@ -99,6 +99,9 @@ type Config struct {
 	// port 9000 (default true). In the shared-storage role these are the workers, which carry
 	// the same label. The console (9001) stays reachable through kubectl port-forward only.
 	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
+	// Availability holds disruption_budget (the PodDisruptionBudget <name>, default on with
+	// max_unavailable 1) and priority_class_name (default none). See modules.Availability.
+	modules.Availability `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -122,6 +125,7 @@ func (c *Config) common() kit.Common {
 		Kind: Kind, Component: c.Role, Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+		Availability: c.Availability, Replicas: 1,
 	}
 }
 
@@ -163,6 +167,8 @@ type Module struct {
 	Claim *k8s.Object
 	// NetworkPolicy admits only ArmoniK's pods (nil when Config.NetworkPolicy is false).
 	NetworkPolicy *k8s.Object
+	// DisruptionBudget is the PodDisruptionBudget <name> (nil when disabled).
+	DisruptionBudget *k8s.Object
 	// Role is the instance's role; Bucket its bucket.
 	Role, Bucket string
 	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its S3 port;
@@ -231,6 +237,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
+				PriorityClassName:            cfg.PriorityClassName,
 				// The bucket is a directory of the data directory, created before the server
 				// starts (upstream does the same in the server's shell command); MinIO serves
 				// every top-level directory as a bucket. Core only checks that it exists.
@@ -298,6 +305,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 
+	if m.DisruptionBudget, err = cm.DisruptionBudget(scope, id+"-disruption-budget"); err != nil {
+		return nil, e.Fail(err)
+	}
 	if kit.Bool(cfg.NetworkPolicy, true) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
 			return nil, e.Fail(err)

@@ -122,6 +122,9 @@ type Config struct {
 	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods and the replica set's
 	// own pods may connect, on 27017 (default true).
 	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
+	// Availability holds disruption_budget (the PodDisruptionBudget <name>, default on with
+	// max_unavailable 1) and priority_class_name (default none). See modules.Availability.
+	modules.Availability `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -150,6 +153,7 @@ func (c *Config) common() kit.Common {
 		Kind: Kind, Component: "table-storage", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+		Availability: c.Availability, Replicas: c.Replicas,
 	}
 }
 
@@ -201,6 +205,8 @@ type Module struct {
 	// NetworkPolicy admits only ArmoniK's pods and the member itself (nil when
 	// Config.NetworkPolicy is false).
 	NetworkPolicy *k8s.Object
+	// DisruptionBudget is the PodDisruptionBudget <name> (nil when disabled).
+	DisruptionBudget *k8s.Object
 	// Host is the headless Service's DNS name, MongoDB__Host; Port the MongoDB port; Member the
 	// replica-set member's address, <name>-0.<name>-headless.<namespace>.svc.<domain>:27017.
 	Host   string
@@ -317,6 +323,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
+				PriorityClassName:            cfg.PriorityClassName,
 				// mongod refuses a key file that its group may read, and Secret files belong to
 				// root: copy the key into a scratch volume, owned by the mongodb user, mode 0400.
 				InitContainers: []k8s.Container{{
@@ -418,6 +425,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 
+	if m.DisruptionBudget, err = cm.DisruptionBudget(scope, id+"-disruption-budget"); err != nil {
+		return nil, e.Fail(err)
+	}
 	if kit.Bool(cfg.NetworkPolicy, true) {
 		// The member also connects to itself through its Service name (replica-set checks).
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", true, Port); err != nil {

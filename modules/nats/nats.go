@@ -80,6 +80,9 @@ type Config struct {
 	// NetworkPolicy creates the NetworkPolicy <name>: only ArmoniK's pods may connect to the
 	// server, on its client port (default true).
 	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
+	// Availability holds disruption_budget (the PodDisruptionBudget <name>, default on with
+	// max_unavailable 1) and priority_class_name (default none). See modules.Availability.
+	modules.Availability `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -101,6 +104,7 @@ func (c *Config) common() kit.Common {
 		Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+		Availability: c.Availability, Replicas: 1,
 	}
 }
 
@@ -132,6 +136,8 @@ type Module struct {
 	ServerConfig *k8s.Object
 	// NetworkPolicy admits only ArmoniK's pods (nil when Config.NetworkPolicy is false).
 	NetworkPolicy *k8s.Object
+	// DisruptionBudget is the PodDisruptionBudget <name> (nil when disabled).
+	DisruptionBudget *k8s.Object
 	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>.
 	Host string
 	// Adapter is Core's NATS queue adapter.
@@ -209,6 +215,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
+				PriorityClassName:            cfg.PriorityClassName,
 				Containers: []k8s.Container{{
 					Name:            "nats",
 					Image:           cm.ImageRef(),
@@ -252,6 +259,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
 			return nil, e.Fail(err)
 		}
+	}
+	if m.DisruptionBudget, err = cm.DisruptionBudget(scope, id+"-disruption-budget"); err != nil {
+		return nil, e.Fail(err)
 	}
 
 	out := outputs.NewModule(cfg.Name).

@@ -113,6 +113,9 @@ type Config struct {
 	// AMQP holds Amqp__MaxPriority (max_priority, default 10) and Amqp__AllowInsecureTls
 	// (allow_insecure_tls, TLS only). See modules.AMQP.
 	modules.AMQP `json:",inline" yaml:",inline"`
+	// Availability holds disruption_budget (the PodDisruptionBudget <name>, default on with
+	// max_unavailable 1) and priority_class_name (default none). See modules.Availability.
+	modules.Availability `json:",inline" yaml:",inline"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -136,6 +139,7 @@ func (c *Config) common() kit.Common {
 		Kind: Kind, Component: "queue", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+		Availability: c.Availability, Replicas: 1,
 	}
 }
 
@@ -181,6 +185,8 @@ type Module struct {
 	BrokerConfig *k8s.Object
 	// NetworkPolicy admits only ArmoniK's pods (nil when Config.NetworkPolicy is false).
 	NetworkPolicy *k8s.Object
+	// DisruptionBudget is the PodDisruptionBudget <name> (nil when disabled).
+	DisruptionBudget *k8s.Object
 	// Host is the Service's DNS name, <name>.<namespace>.svc.<cluster domain>; Port its port
 	// (Port, or TLSPort with TLS on).
 	Host string
@@ -266,6 +272,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				Security:                     kit.PodSecurity(uid, gid, gid),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
+				PriorityClassName:            cfg.PriorityClassName,
 				Containers: []k8s.Container{{
 					Name:            "rabbitmq",
 					Image:           cm.ImageRef(),
@@ -297,6 +304,9 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		Data:      map[string]string{"Amqp__User": cfg.User, "Amqp__Password": m.Server.Values["password"]},
 		DependsOn: []*k8s.Object{m.StatefulSet},
 	}); err != nil {
+		return nil, e.Fail(err)
+	}
+	if m.DisruptionBudget, err = cm.DisruptionBudget(scope, id+"-disruption-budget"); err != nil {
 		return nil, e.Fail(err)
 	}
 	if kit.Bool(cfg.NetworkPolicy, true) {

@@ -54,6 +54,7 @@
 // runAsUser 0 and adds NET_BIND_SERVICE; datalust/seq-tickets#903 asks for a non-root image):
 // the container keeps only NET_BIND_SERVICE, every other capability dropped, no privilege
 // escalation, the RuntimeDefault seccomp profile, no service-account token. This fits the Pod
-// Security level "baseline", not "restricted". Not verified on a node in this project's
-// loopback test cluster, which runs no pods.
+// Security level "baseline", not "restricted": the stacks deploy Seq in a namespace of its own
+// labelled baseline (monitoring.logs_namespace), never in ArmoniK's restricted one. Admitted by
+// the e2e's API server under baseline (the loopback cluster runs no pods, so not run).
 package seq
