@@ -131,6 +131,39 @@ localhost:
 	if code != 1 || !strings.Contains(stderr, "backup: off: there is no backup to restore") {
 		t.Errorf("restore without backups: exit %d: %s", code, stderr)
 	}
+
+	// armonik-external: the external MongoDB's backups, to a GCS bucket.
+	code, stdout, stderr, _ = runIn(t, `
+stacks: [armonik-external]
+external:
+  namespace: grid
+  queue: {amazonmq: {host: b-1234.mq.eu-west-3.amazonaws.com}}
+  object_storage: {s3: {region: eu-west-3, bucket: my-armonik-objects}}
+  table_storage:
+    external_mongodb:
+      existing_secret: atlas-connection
+      backup:
+        enabled: true
+        bucket: grid-backups
+        s3: {endpoint: "https://storage.googleapis.com", region: auto, credentials_secret: gcs-hmac}
+`, "restore", "armonik-external")
+	if code != 0 {
+		t.Fatalf("restore armonik-external: exit %d: %s", code, stderr)
+	}
+	job = nil
+	if err := json.Unmarshal([]byte(stdout), &job); err != nil {
+		t.Fatal(err)
+	}
+	fetch = synthtest.Get(job, "spec.template.spec.initContainers.0").(map[string]any)
+	restore := synthtest.Get(job, "spec.template.spec.containers.0").(map[string]any)
+	if synthtest.Get(job, "metadata.namespace") != "grid" || synthtest.Env(fetch, "S3_ENDPOINT")["value"] != "https://storage.googleapis.com" ||
+		synthtest.Get(synthtest.Env(restore, "MONGODB_URI"), "valueFrom.secretKeyRef.name") != "atlas-connection" {
+		t.Errorf("external restore job %s", stdout)
+	}
+	code, _, stderr, _ = runIn(t, "stacks: [armonik-localhost]\n", "restore", "armonik-external")
+	if code != 1 || !strings.Contains(stderr, "armonik-external is not a configured stack with a MongoDB") {
+		t.Errorf("restore of an unconfigured stack: exit %d: %s", code, stderr)
+	}
 }
 
 // TestProductionExampleSynthesizes builds the stacks of docs/armonik.production.yaml and

@@ -11,6 +11,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/externalmongodb"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
 )
 
@@ -414,4 +415,56 @@ func TestMongoDBBackupConfigErrors(t *testing.T) {
 	if len(out.Resources("kubernetes_pod_disruption_budget_v1")) != 0 {
 		t.Error("a single member gets no disruption budget")
 	}
+}
+
+// TestExternalMongoDBBackups backs up a MongoDB outside the stack (armonik-external) to an S3
+// bucket through its connection string, with its private CA; the in-cluster store is refused.
+func TestExternalMongoDBBackups(t *testing.T) {
+	st, ns := newStack(t)
+	bk := mongodb.Backup{Enabled: true, Bucket: "armonik-backups", S3: &mongodb.BackupS3{Region: "eu-west-3", ServiceAccount: "backup-irsa"}}
+	ext := must(externalmongodb.New(st, "externalmongodb", externalmongodb.Config{Namespace: ns, CASecret: "atlas-ca", Backup: bk}))(t)
+	if ext.Backup == nil || ext.Backup.Store != nil {
+		t.Fatalf("backups %+v", ext.Backup)
+	}
+	raw, out := synthtest.Synth(t, st)
+	golden.JSON(t, "module-externalmongodb-backup", raw)
+	pod := synthtest.Get(out.Named(t, "kubernetes_cron_job_v1", "externalmongodb-backup"), "spec.job_template.spec.template.spec")
+	dump := synthtest.Get(pod, "init_container.0").(map[string]any)
+	if got := fmt.Sprint(synthtest.Get(synthtest.Env(dump, "MONGODB_URI"), "value_from.secret_key_ref")); got != "map[key:connection-string name:${kubernetes_secret_v1.externalmongodb-credentials.metadata[0].name}]" {
+		t.Errorf("the dump reads the connection string from %s", got)
+	}
+	if synthtest.Env(dump, "MONGODB_CA_FILE")["value"] != "/mongodb/certs/ca.crt" || !strings.Contains(fmt.Sprint(synthtest.Get(pod, "volume")), "atlas-ca") {
+		t.Errorf("the dump must get the private CA: %v", synthtest.Get(pod, "volume"))
+	}
+	upload := synthtest.Get(pod, "container.0").(map[string]any)
+	if synthtest.Get(pod, "service_account_name") != "backup-irsa" || synthtest.Env(upload, "AWS_ACCESS_KEY_ID") != nil {
+		t.Errorf("with a service account, the pods use its cloud identity and no key: %v", pod)
+	}
+	if synthtest.Env(upload, "S3_PREFIX")["value"] != "armonik/externalmongodb/" {
+		t.Errorf("prefix %v", synthtest.Env(upload, "S3_PREFIX"))
+	}
+
+	nsName, _ := k8s.ExistingNamespace("armonik")
+	manifest, err := externalmongodb.RestoreJob(externalmongodb.Config{Namespace: nsName, ExistingSecret: "atlas-uri", Backup: bk}, "latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := clone(t, manifest)
+	restore := synthtest.Get(job, "spec.template.spec.containers.0").(map[string]any)
+	if got := fmt.Sprint(synthtest.Get(synthtest.Env(restore, "MONGODB_URI"), "valueFrom.secretKeyRef")); got != "map[key:connection-string name:atlas-uri]" {
+		t.Errorf("the restore reads the connection string from %s", got)
+	}
+
+	st, ns = newStack(t)
+	checkConfigErrors(t, st, []configErrorCase{{"externalmongodb backup", func() error {
+		_, err := externalmongodb.New(st, "bad", externalmongodb.Config{Name: "bad", Namespace: ns, Backup: mongodb.Backup{Enabled: true, MinIO: &mongodb.BackupMinIO{}}})
+		return err
+	}, []string{
+		`externalmongodb "bad": backup.minio: only the in-cluster mongodb module deploys a store: set backup.s3`,
+	}}, {"externalmongodb backup no bucket", func() error {
+		_, err := externalmongodb.New(st, "bad2", externalmongodb.Config{Name: "bad2", Namespace: ns, Backup: mongodb.Backup{Enabled: true}})
+		return err
+	}, []string{
+		`externalmongodb "bad2": backup.s3: required: the bucket the dumps go to`,
+	}}})
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -42,9 +43,10 @@ const (
 // Secret <name>-connection (ArmoniK's user: readWrite on the database is all a dump of it and
 // a restore with --drop need), uploads the archive to s3://<bucket>/<prefix><UTC
 // timestamp>.archive.gz, then deletes the dumps of the prefix older than retention_days. The
-// store is an in-cluster MinIO (minio, the default) or any S3 API (s3: Amazon S3, Google Cloud
-// Storage with an HMAC key, an existing MinIO...). go run . restore prints the Job that
-// restores one (docs/operations.md).
+// store is an in-cluster MinIO (minio, the default of the in-cluster module) or any S3 API (s3:
+// Amazon S3, Google Cloud Storage with an HMAC key, an existing MinIO...; the only choice of
+// modules/externalmongodb). go run . restore prints the Job that restores one
+// (docs/operations.md).
 type Backup struct {
 	// Enabled turns the backups on (default false).
 	Enabled bool `json:"enabled,omitempty" yaml:"enabled,omitempty"`
@@ -60,8 +62,8 @@ type Backup struct {
 	// "<namespace>/<name>/", so that several deployments can share a bucket).
 	Prefix string `json:"prefix,omitempty" yaml:"prefix,omitempty"`
 	// MinIO stores the dumps in a MinIO instance <name>-backups deployed next to MongoDB (the
-	// default when s3 is not set; armonik-localhost). Keep copies elsewhere too: it shares
-	// the cluster's fate.
+	// default when s3 is not set; the in-cluster mongodb module only). Keep copies elsewhere
+	// too: it shares the cluster's fate.
 	MinIO *BackupMinIO `json:"minio,omitempty" yaml:"minio,omitempty"`
 	// S3 stores the dumps in an existing bucket of an S3 API: Amazon S3, Google Cloud Storage
 	// (endpoint https://storage.googleapis.com with an HMAC key), or another store.
@@ -111,7 +113,66 @@ type BackupS3 struct {
 	ServiceAccount string `json:"service_account,omitempty" yaml:"service_account,omitempty"`
 }
 
-func (b Backup) withDefaults(c Config) Backup {
+// DefaultScratchSize bounds the dump's scratch volume of a MongoDB this stack does not run
+// (modules/mongodb's own default is a member's claim size).
+const DefaultScratchSize = "8Gi"
+
+// BackupSource is the MongoDB a Backup dumps and restores, as its module describes it: the
+// in-cluster replica set (this package) or a MongoDB outside the stack (modules/externalmongodb,
+// which calls NewBackups and RestoreJobFor).
+type BackupSource struct {
+	// Name is the module instance's name: the CronJob is <Name>-backup, the scripts
+	// <Name>-backup-scripts, the restore Jobs <Name>-restore-xxxxx.
+	Name string
+	// Namespace receives the objects.
+	Namespace *k8s.Namespace
+	// ClusterDomain is the cluster's DNS domain (the in-cluster store's address).
+	ClusterDomain string
+	// ConnectionSecret and ConnectionKey hold the connection string (ConnectionSecret may be a
+	// Terraform reference in NewBackups; RestoreJobFor needs its name).
+	ConnectionSecret, ConnectionKey string
+	// CASecret and CAKey hold the CA of the server's certificate, when the system store does
+	// not trust it ("" for none).
+	CASecret, CAKey string
+	// Image, Tag and PullPolicy are the image with mongodump and mongorestore (default
+	// mongo:8.2.5, IfNotPresent).
+	Image, Tag, PullPolicy string
+	// ScratchSize is the default of Backup.ScratchSize (default "8Gi").
+	ScratchSize string
+	// NodeSelector and Tolerations place the backup pods.
+	NodeSelector map[string]string
+	Tolerations  []k8s.Toleration
+}
+
+func (s BackupSource) withDefaults() BackupSource {
+	s.Image = kit.Or(s.Image, DefaultImage)
+	s.Tag = kit.Or(s.Tag, DefaultTag)
+	s.PullPolicy = kit.Or(s.PullPolicy, DefaultPullPolicy)
+	s.ClusterDomain = kit.Or(s.ClusterDomain, kit.DefaultClusterDomain)
+	s.ScratchSize = kit.Or(s.ScratchSize, DefaultScratchSize)
+	return s
+}
+
+// source is the MongoDB of c (defaults applied) as its backups see it; names holds the
+// connection Secret's name or reference.
+func (c Config) source(connection string) BackupSource {
+	s := BackupSource{
+		Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
+		ConnectionSecret: connection, ConnectionKey: "uri",
+		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, ScratchSize: c.Storage.Size,
+		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+	}
+	if c.TLS.Enabled {
+		s.CASecret, s.CAKey = c.TLS.Secret, c.TLS.CAKey
+	}
+	return s.withDefaults()
+}
+
+// WithDefaults returns b with its defaults for the MongoDB src (nothing when b is off). The
+// in-cluster MinIO store is the default destination only where the caller allows it
+// (inCluster): elsewhere an S3 bucket is required.
+func (b Backup) WithDefaults(src BackupSource, inCluster bool) Backup {
+	src = src.withDefaults()
 	if !b.Enabled {
 		return b
 	}
@@ -120,7 +181,7 @@ func (b Backup) withDefaults(c Config) Backup {
 		days := DefaultRetentionDays
 		b.RetentionDays = &days
 	}
-	if b.S3 == nil && b.MinIO == nil {
+	if b.S3 == nil && b.MinIO == nil && inCluster {
 		b.MinIO = &BackupMinIO{}
 	}
 	if b.MinIO != nil {
@@ -138,12 +199,12 @@ func (b Backup) withDefaults(c Config) Backup {
 		}
 		b.S3 = &s
 	}
-	if b.Prefix == "" && c.Namespace != nil {
-		b.Prefix = c.Namespace.Name + "/" + c.Name + "/"
+	if b.Prefix == "" && src.Namespace != nil {
+		b.Prefix = src.Namespace.Name + "/" + src.Name + "/"
 	}
 	b.ClientImage = kit.Or(b.ClientImage, DefaultClientImage)
 	b.ClientTag = kit.Or(b.ClientTag, DefaultClientTag)
-	b.ScratchSize = kit.Or(b.ScratchSize, c.Storage.Size)
+	b.ScratchSize = kit.Or(b.ScratchSize, src.ScratchSize)
 	return b
 }
 
@@ -153,9 +214,21 @@ var (
 	dumpRE   = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z(\.archive\.gz)?$`)
 )
 
-func (b Backup) validate(e *kit.Errors, c Config) {
+// Validate records every problem of b (defaults applied) under the key "backup"; inCluster
+// says whether the in-cluster MinIO store may be used.
+func (b Backup) Validate(e *kit.Errors, src BackupSource, inCluster bool) {
 	if !b.Enabled {
 		return
+	}
+	src = src.withDefaults()
+	if b.MinIO != nil && !inCluster {
+		e.Add("backup.minio", "only the in-cluster mongodb module deploys a store: set backup.s3 (an S3 or GCS bucket)")
+	}
+	if b.MinIO == nil && b.S3 == nil {
+		e.Add("backup.s3", "required: the bucket the dumps go to (an S3 or GCS bucket)")
+	}
+	if err := k8s.ValidateImage(k8s.ImageRef(src.Image, src.Tag)); err != nil && !inCluster {
+		e.Add("backup", "the dump image: %v", err)
 	}
 	if !k8s.ValidSchedule(b.Schedule) {
 		e.Add("backup.schedule", "%q must have five fields (minute hour day month weekday) or be a macro such as @daily", b.Schedule)
@@ -167,7 +240,9 @@ func (b Backup) validate(e *kit.Errors, c Config) {
 		e.Add("backup", "set minio or s3, not both")
 	}
 	if b.Bucket == "" {
-		e.Add("backup.bucket", "required with s3: an existing bucket")
+		if b.S3 != nil {
+			e.Add("backup.bucket", "required with s3: an existing bucket")
+		}
 	} else if !bucketRE.MatchString(b.Bucket) || strings.Contains(b.Bucket, "..") {
 		e.Add("backup.bucket", "%q is not a bucket name (3 to 63 lowercase letters, digits, '.' and '-')", b.Bucket)
 	}
@@ -181,8 +256,8 @@ func (b Backup) validate(e *kit.Errors, c Config) {
 	if q, err := resource.ParseQuantity(b.ScratchSize); err != nil || q.Sign() <= 0 {
 		e.Add("backup.scratch_size", "%q is not a positive Kubernetes quantity such as \"8Gi\"", b.ScratchSize)
 	}
-	if m := b.MinIO; m != nil {
-		if n := c.Name + "-backups"; len(n) > kit.MaxNameLength {
+	if m := b.MinIO; m != nil && inCluster {
+		if n := src.Name + "-backups"; len(n) > kit.MaxNameLength {
 			e.Add("backup.minio", "the store's name %q is longer than %d characters: shorten name", n, kit.MaxNameLength)
 		}
 		if q, err := resource.ParseQuantity(m.Storage.Size); err != nil || q.Sign() <= 0 {
@@ -219,14 +294,14 @@ func (b Backup) validate(e *kit.Errors, c Config) {
 	}
 }
 
-// backupSelector selects the backup and restore pods of the instance (the NetworkPolicies of
-// MongoDB and of the MinIO store admit them).
-func backupSelector(c Config) map[string]string {
-	return map[string]string{"app.kubernetes.io/name": Kind + "-backup", "app.kubernetes.io/instance": c.Name}
+// BackupSelector selects the backup and restore pods of the instance name (the NetworkPolicies
+// of MongoDB and of the MinIO store admit them).
+func BackupSelector(name string) map[string]string {
+	return map[string]string{"app.kubernetes.io/name": Kind + "-backup", "app.kubernetes.io/instance": name}
 }
 
-func backupLabels(c Config) map[string]string {
-	l := backupSelector(c)
+func backupLabels(src BackupSource) map[string]string {
+	l := BackupSelector(src.Name)
 	l["app.kubernetes.io/component"] = "table-storage-backup"
 	l["app.kubernetes.io/part-of"] = kit.PartOf
 	return l
@@ -235,7 +310,7 @@ func backupLabels(c Config) map[string]string {
 // backupNames are the names a backup or restore pod refers to: Terraform references in the
 // stack, plain names in a restore manifest.
 type backupNames struct {
-	connection, scripts, credentials string
+	scripts, credentials string
 }
 
 // Where the backup pods put things.
@@ -249,10 +324,9 @@ const (
 // backupPod is the pod of a backup (restore false: dump, then upload) or of a restore (fetch,
 // then restore): the mongo image runs mongodump or mongorestore, the AWS CLI image talks to the
 // bucket, the dump passes through a scratch volume.
-func backupPod(c Config, endpoint string, names backupNames, restore bool, dump string) k8s.PodTemplate {
-	b := c.Backup
+func backupPod(src BackupSource, b Backup, endpoint string, names backupNames, restore bool, dump string) k8s.PodTemplate {
 	sec := kit.ContainerSecurity
-	uri := k8s.EnvVar{Name: "MONGODB_URI", SecretKey: &k8s.KeyRef{Name: names.connection, Key: "uri"}}
+	uri := k8s.EnvVar{Name: "MONGODB_URI", SecretKey: &k8s.KeyRef{Name: src.ConnectionSecret, Key: src.ConnectionKey}}
 	common := []k8s.EnvVar{{Name: "BACKUP_DIR", Value: backupDir}, {Name: "CONF_DIR", Value: backupConfDir}}
 	mounts := []k8s.Mount{
 		{Volume: "backup", Path: backupDir},
@@ -267,11 +341,11 @@ func backupPod(c Config, endpoint string, names backupNames, restore bool, dump 
 	}
 	mongoEnv := append([]k8s.EnvVar{uri}, common...)
 	mongoMounts := mounts
-	if c.TLS.Enabled {
+	if src.CASecret != "" {
 		mongoEnv = append(mongoEnv, k8s.EnvVar{Name: "MONGODB_CA_FILE", Value: backupCADir + "/ca.crt"})
 		mongoMounts = append(append([]k8s.Mount(nil), mounts...), k8s.Mount{Volume: "mongodb-ca", Path: backupCADir, ReadOnly: true})
 		volumes = append(volumes, k8s.Volume{Name: "mongodb-ca", Secret: &k8s.SecretVolume{
-			Name: c.TLS.Secret, Items: []k8s.KeyToPath{{Key: c.TLS.CAKey, Path: "ca.crt", Mode: kit.CAMode}},
+			Name: src.CASecret, Items: []k8s.KeyToPath{{Key: src.CAKey, Path: "ca.crt", Mode: kit.CAMode}},
 		}})
 	}
 	region, pathStyle := "us-east-1", "true"
@@ -300,19 +374,19 @@ func backupPod(c Config, endpoint string, names backupNames, restore bool, dump 
 	}
 	s3Mounts := append(append([]k8s.Mount(nil), mounts...), k8s.Mount{Volume: "tmp", Path: "/tmp"})
 	mongo := k8s.Container{
-		Image: k8s.ImageRef(c.Image, c.Tag), ImagePullPolicy: c.PullPolicy,
+		Image: k8s.ImageRef(src.Image, src.Tag), ImagePullPolicy: src.PullPolicy,
 		Env: mongoEnv, Mounts: mongoMounts, Resources: b.Resources, Security: sec(),
 	}
 	client := k8s.Container{
-		Image: k8s.ImageRef(b.ClientImage, b.ClientTag), ImagePullPolicy: c.PullPolicy,
+		Image: k8s.ImageRef(b.ClientImage, b.ClientTag), ImagePullPolicy: src.PullPolicy,
 		Env: s3Env, Mounts: s3Mounts, Resources: b.Resources, Security: sec(),
 	}
 	script := backupScriptsDir + "/backup.sh"
 	spec := k8s.PodSpec{
 		AutomountServiceAccountToken: new(bool),
 		Security:                     kit.PodSecurity(uid, gid, gid),
-		NodeSelector:                 c.NodeSelector,
-		Tolerations:                  c.Tolerations,
+		NodeSelector:                 src.NodeSelector,
+		Tolerations:                  src.Tolerations,
 		Volumes:                      volumes,
 	}
 	if s := b.S3; s != nil && s.ServiceAccount != "" {
@@ -330,18 +404,18 @@ func backupPod(c Config, endpoint string, names backupNames, restore bool, dump 
 		// A failed upload restarts in place: the dump stays in the scratch volume.
 		spec.InitContainers, spec.Containers, spec.RestartPolicy = []k8s.Container{mongo}, []k8s.Container{client}, "OnFailure"
 	}
-	return k8s.PodTemplate{Labels: backupLabels(c), Spec: spec}
+	return k8s.PodTemplate{Labels: backupLabels(src), Spec: spec}
 }
 
 // backupEndpoint is the S3 endpoint of the dumps: the in-cluster store's, or the configured one.
-func backupEndpoint(c Config) string {
-	if c.Backup.MinIO != nil {
-		return "http://" + backupStoreName(c) + "." + c.Namespace.Name + ".svc." + c.ClusterDomain + ":" + strconv.Itoa(minio.Port)
+func backupEndpoint(src BackupSource, b Backup) string {
+	if b.MinIO != nil {
+		return "http://" + backupStoreName(src.Name) + "." + src.Namespace.Name + ".svc." + src.ClusterDomain + ":" + strconv.Itoa(minio.Port)
 	}
-	return c.Backup.S3.Endpoint
+	return b.S3.Endpoint
 }
 
-func backupStoreName(c Config) string { return c.Name + "-backups" }
+func backupStoreName(name string) string { return name + "-backups" }
 
 // backups creates, when the backups are on, the in-cluster store (with minio), the ConfigMap
 // <name>-backup-scripts and the CronJob <name>-backup.
@@ -350,44 +424,69 @@ func (b *build) backups() error {
 	if !cfg.Backup.Enabled {
 		return nil
 	}
-	bk := &Backups{Bucket: cfg.Backup.Bucket, Prefix: cfg.Backup.Prefix}
-	b.m.Backup = bk
-	names := backupNames{}
+	var store *minio.Module
 	if m := cfg.Backup.MinIO; m != nil {
 		var err error
-		bk.Store, err = minio.New(b.scope, b.id+"-backups", minio.Config{
-			Name: backupStoreName(cfg), Namespace: cfg.Namespace, Role: minio.RoleBackup, ClusterDomain: cfg.ClusterDomain,
+		store, err = minio.New(b.scope, b.id+"-backups", minio.Config{
+			Name: backupStoreName(cfg.Name), Namespace: cfg.Namespace, Role: minio.RoleBackup, ClusterDomain: cfg.ClusterDomain,
 			Bucket: cfg.Backup.Bucket, Storage: m.Storage, Resources: m.Resources, Wait: cfg.Wait,
 			NodeSelector: cfg.NodeSelector, Tolerations: cfg.Tolerations, NetworkPolicy: cfg.NetworkPolicy,
-			Clients: backupSelector(cfg),
+			Clients: BackupSelector(cfg.Name),
 		})
 		if err != nil {
 			return err
 		}
-		names.credentials = bk.Store.Credentials.NameRef
-	} else if cfg.Backup.S3.CredentialsSecret != "" {
-		names.credentials = cfg.Backup.S3.CredentialsSecret
 	}
 	var err error
-	if bk.Scripts, err = k8s.NewConfigMap(b.scope, b.id+"-backup-scripts", k8s.ConfigMapSpec{
-		Meta: b.cm.Meta(cfg.Name + "-backup-scripts"),
+	b.m.Backup, err = newBackups(b.scope, b.id, cfg.source(b.m.Connection.NameRef), cfg.Backup, store)
+	return err
+}
+
+// NewBackups creates the backups of the MongoDB src to the S3 bucket of b (defaults applied
+// with WithDefaults, validated with Validate; nothing when b is off): the ConfigMap
+// <name>-backup-scripts and the CronJob <name>-backup. modules/externalmongodb uses it; the
+// in-cluster module also deploys its store.
+func NewBackups(scope constructs.Construct, id string, src BackupSource, b Backup) (*Backups, error) {
+	if !b.Enabled {
+		return nil, nil
+	}
+	if b.S3 == nil {
+		return nil, fmt.Errorf("%s %q: backup.s3: required", Kind, src.Name)
+	}
+	return newBackups(scope, id, src.withDefaults(), b, nil)
+}
+
+func newBackups(scope constructs.Construct, id string, src BackupSource, b Backup, store *minio.Module) (*Backups, error) {
+	bk := &Backups{Bucket: b.Bucket, Prefix: b.Prefix, Store: store}
+	names := backupNames{}
+	if store != nil {
+		names.credentials = store.Credentials.NameRef
+	} else if b.S3.CredentialsSecret != "" {
+		names.credentials = b.S3.CredentialsSecret
+	}
+	meta := func(name string) k8s.Meta {
+		return k8s.Meta{Name: name, Namespace: src.Namespace.NameRef, Labels: backupLabels(src)}
+	}
+	var err error
+	if bk.Scripts, err = k8s.NewConfigMap(scope, id+"-backup-scripts", k8s.ConfigMapSpec{
+		Meta: meta(src.Name + "-backup-scripts"),
 		Data: map[string]string{"backup.sh": k8s.Literal(scripts.BackupSh)},
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	names.connection, names.scripts = b.m.Connection.NameRef, bk.Scripts.NameRef
+	names.scripts = bk.Scripts.NameRef
 	history, retries := 3, 2
-	bk.CronJob, err = k8s.NewCronJob(b.scope, b.id+"-backup", k8s.CronJobSpec{
-		Meta:                    k8s.Meta{Name: cfg.Name + "-backup", Namespace: cfg.Namespace.NameRef, Labels: backupLabels(cfg)},
-		Schedule:                cfg.Backup.Schedule,
+	bk.CronJob, err = k8s.NewCronJob(scope, id+"-backup", k8s.CronJobSpec{
+		Meta:                    meta(src.Name + "-backup"),
+		Schedule:                b.Schedule,
 		ConcurrencyPolicy:       "Forbid",
 		SuccessfulJobsHistory:   &history,
 		FailedJobsHistory:       &history,
 		StartingDeadlineSeconds: 3600,
 		BackoffLimit:            &retries,
-		Template:                backupPod(cfg, backupEndpoint(cfg), names, false, ""),
+		Template:                backupPod(src, b, backupEndpoint(src, b), names, false, ""),
 	})
-	return err
+	return bk, err
 }
 
 // RestoreJob returns the Job that restores the dump named dump ("latest", or the UTC timestamp
@@ -402,32 +501,44 @@ func RestoreJob(cfg Config, dump string) (map[string]any, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	e := kit.NewErrors(Kind, cfg.Name)
-	if !cfg.Backup.Enabled {
+	return RestoreJobFor(cfg.source(cfg.Name+"-connection"), cfg.Backup, dump)
+}
+
+// RestoreJobFor is RestoreJob for the MongoDB src and its backups b (defaults applied and
+// validated by the caller); src.ConnectionSecret must be the Secret's name.
+func RestoreJobFor(src BackupSource, b Backup, dump string) (map[string]any, error) {
+	src = src.withDefaults()
+	e := kit.NewErrors(Kind, src.Name)
+	if !b.Enabled {
 		e.Add("backup", "off: there is no backup to restore (backup.enabled)")
+	} else if b.MinIO == nil && b.S3 == nil {
+		e.Add("backup.s3", "required")
 	}
 	if dump != "latest" && !dumpRE.MatchString(dump) {
 		e.Add("restore", "dump %q must be latest or a dump's UTC timestamp such as 20260405T020000Z (its name without .archive.gz)", dump)
 	}
+	if src.Namespace == nil {
+		e.Add("namespace", "required")
+	}
 	if err := e.Err(); err != nil {
 		return nil, err
 	}
-	names := backupNames{connection: cfg.Name + "-connection", scripts: cfg.Name + "-backup-scripts"}
-	if cfg.Backup.MinIO != nil {
-		names.credentials = backupStoreName(cfg) + "-credentials"
+	names := backupNames{scripts: src.Name + "-backup-scripts"}
+	if b.MinIO != nil {
+		names.credentials = backupStoreName(src.Name) + "-credentials"
 	} else {
-		names.credentials = cfg.Backup.S3.CredentialsSecret
+		names.credentials = b.S3.CredentialsSecret
 	}
 	none, day := 0, 86400
 	job, err := k8s.JobManifest{
-		Meta:                    k8s.Meta{Name: cfg.Name + "-restore", Namespace: cfg.Namespace.Name, Labels: backupLabels(cfg)},
+		Meta:                    k8s.Meta{Name: src.Name + "-restore", Namespace: src.Namespace.Name, Labels: backupLabels(src)},
 		GenerateName:            true,
-		Template:                backupPod(cfg, backupEndpoint(cfg), names, true, dump),
+		Template:                backupPod(src, b, backupEndpoint(src, b), names, true, dump),
 		BackoffLimit:            &none,
 		TTLSecondsAfterFinished: &day,
 	}.Manifest()
 	if err != nil {
-		return nil, fmt.Errorf("%s %q: restore job: %w", Kind, cfg.Name, err)
+		return nil, fmt.Errorf("%s %q: restore job: %w", Kind, src.Name, err)
 	}
 	return job, nil
 }

@@ -174,7 +174,7 @@ func (c Config) WithDefaults() Config {
 	c.TLS = c.TLS.WithDefaults(DefaultCAPath)
 	c.Wait = kit.OrTrue(c.Wait)
 	c.NetworkPolicy = kit.OrTrue(c.NetworkPolicy)
-	c.Backup = c.Backup.withDefaults(c)
+	c.Backup = c.Backup.WithDefaults(c.source(""), true)
 	return c
 }
 
@@ -218,7 +218,7 @@ func (c Config) Validate() error {
 		e.Add("anti_affinity", "%q must be %s, %s or %s", c.AntiAffinity, AntiAffinityPreferred, AntiAffinityRequired, AntiAffinityNone)
 	}
 	kit.ValidateTLS(e, c.TLS)
-	c.Backup.validate(e, c)
+	c.Backup.Validate(e, c.source(""), true)
 	return e.Err()
 }
 
@@ -617,7 +617,7 @@ func (b *build) networkPolicy() error {
 	}
 	from := []k8s.PolicyPeer{{PodSelector: kit.ConsumerSelector()}, {PodSelector: b.cm.Selector()}}
 	if b.cfg.Backup.Enabled {
-		from = append(from, k8s.PolicyPeer{PodSelector: backupSelector(b.cfg)})
+		from = append(from, k8s.PolicyPeer{PodSelector: BackupSelector(b.cfg.Name)})
 	}
 	var err error
 	b.m.NetworkPolicy, err = k8s.NewNetworkPolicy(b.scope, b.id+"-network-policy", k8s.NetworkPolicySpec{
