@@ -15,7 +15,7 @@ import (
 func RestoreJob(cfg *Config, stack, dump string) (map[string]any, error) {
 	type candidate struct {
 		stack, namespace, clusterDomain, key string
-		config                              any
+		config                               any
 	}
 	l, x := cfg.Localhost.WithDefaults(), cfg.External
 	var all []candidate
