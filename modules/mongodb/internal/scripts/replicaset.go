@@ -39,8 +39,11 @@ print("create-user: created " + user + " for database " + database);
 //	remove    replSetReconfig removing RS_ARG
 //	stepdown  replSetStepDown for 60 seconds
 //
-// Writes print "done" or "failed <reason>". Never with force: the server refuses a change
-// that a majority of the current voting members cannot commit.
+// Writes print "done" or "failed <reason>". A reconfiguration sends the current configuration
+// (replSetGetConfig) with one change and its version plus one; the server sets the term itself
+// and ignores the one it is sent (MongoDB's jstests/replsets "replSetReconfig ignores the term
+// value provided by a user"). Never with force: the server refuses a change that a majority of
+// the current voting members cannot commit.
 const ReplicaSetJS = `// Replica-set primitives of replicaset.sh: one operation per run, RS_OP with RS_ARG.
 const op = process.env.RS_OP;
 const arg = process.env.RS_ARG || "";
