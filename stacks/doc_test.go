@@ -115,6 +115,16 @@ func ConfigurationDoc(t testing.TB) []byte {
 	b.WriteString(configDocExample)
 	b.WriteString("```yaml\n")
 	b.Write(example)
+	production, err := os.ReadFile(filepath.Join(root, "docs", "armonik.production.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.WriteString("```\n\n## Production example\n\n")
+	b.WriteString("[armonik.production.yaml](armonik.production.yaml), parsed, validated and synthesized by the tests: what a\n" +
+		"production deployment changes from the defaults. [operations.md](operations.md) explains scaling the MongoDB\n" +
+		"replica set, the backups and the restore.\n\n")
+	b.WriteString("```yaml\n")
+	b.Write(production)
 	b.WriteString("```\n\n## Every key\n\n")
 	b.WriteString("`<name>` stands for a map key, `[i]` for a list item. Types marked *outputs* take AEP 5 outputs (one object or a list).\n\n")
 	b.WriteString("| key | type | description |\n|---|---|---|\n")
