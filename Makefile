@@ -32,7 +32,7 @@ cdktf_with_engine = bin=$$(scripts/engine.sh path $(ENGINE)) && echo "TERRAFORM_
 E2E_ENGINE = $(if $(filter command line environment environment override,$(origin ENGINE)),$(ENGINE),all)
 
 .PHONY: help setup bindings npm synth list diff deploy destroy output test vet golden fuzz bench bench-synth \
-	explain graph e2e e2e-versions engine cluster-up cluster-down cluster-smoke cluster-build clean
+	explain graph e2e e2e-versions engine cluster-up cluster-down cluster-smoke cluster-build clean restore
 
 help: ## print the command list
 	@cat help
@@ -62,6 +62,9 @@ destroy: setup ## destroy STACK (default: every configured stack, in reverse dep
 
 output: ## after deploy: URLs, CA, client certificates and the ArmoniK CLI configuration of STACK (default armonik-localhost) into generated/STACK/ (ENGINE=terraform|tofu)
 	@ENGINE=$(ENGINE) scripts/output.sh $(or $(STACK),armonik-localhost)
+
+restore: ## restore MongoDB from its backup DUMP (latest, or a dump's UTC timestamp) with kubectl: see docs/operations.md
+	@scripts/mongodb-restore.sh $(or $(DUMP),latest) $(STACK)
 
 engine: ## print the ENGINE binary and its version (builds the pinned tofu when ENGINE=tofu)
 	@scripts/engine.sh path $(ENGINE) && scripts/engine.sh version $(ENGINE)

@@ -8,9 +8,11 @@
 //	go run . explain [stack]          print every container's env, envFrom and mounts with their origin
 //	go run . explain --mermaid [stack] print the AEP 5 graph: modules -> layers -> containers
 //	go run . images [stack]           print every image the stacks pull, one per line (for mirroring)
+//	go run . restore [--dump D] [stack] print the Job restoring MongoDB from a backup (JSON)
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -46,6 +48,7 @@ const usage = `usage:
   go run . explain [--mermaid] [stack] explain the configuration of every ArmoniK container
   go run . images [stack]              print every image reference the stacks pull, one per line,
                                        sorted (after the image_registry rewrite): the list to mirror
+  go run . restore [--dump D] [stack]  print the Job restoring MongoDB from its backup D (default latest)
 The configuration is read from $ARMONIK_CONFIG, else ./armonik.yaml, else built-in defaults.
 See the help file for every command.`
 
@@ -85,6 +88,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 			stack = a
 		}
+	case "restore":
+		return restore(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -136,4 +141,40 @@ func describe(path string) string {
 		return "(built-in defaults)"
 	}
 	return path
+}
+
+// restore prints the Job restoring the stack's MongoDB from a backup (docs/operations.md):
+// restore [--dump latest|<UTC timestamp>] [stack]. It reads the configuration but builds no
+// stack, so it needs no jsii runtime.
+func restore(args []string, stdout, stderr io.Writer) int {
+	dump, stack := "latest", ""
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--dump" && i+1 < len(args):
+			dump = args[i+1]
+			i++
+		case stack == "" && a != "" && a[0] != '-':
+			stack = a
+		default:
+			fmt.Fprintf(stderr, "armonik-cdktf: restore: unexpected argument %q\n%s\n", a, usage)
+			return 2
+		}
+	}
+	cfg, path, err := stacks.Load()
+	if err != nil {
+		report(stderr, "armonik-cdktf: invalid configuration %s\n%v\n", describe(path), err)
+		return 1
+	}
+	job, err := stacks.RestoreJob(cfg, stack, dump)
+	if err != nil {
+		report(stderr, "armonik-cdktf: configuration %s:\n%v\n", describe(path), err)
+		return 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(job); err != nil {
+		report(stderr, "armonik-cdktf: %v\n", err)
+		return 1
+	}
+	return 0
 }

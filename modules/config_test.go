@@ -83,12 +83,12 @@ func TestConfigErrorsCollected(t *testing.T) {
 		}},
 		{"mongodb", func() error {
 			_, err := mongodb.New(st, "mongodb", mongodb.Config{
-				Namespace: ns, Replicas: 3, DatabaseName: "admin", User: "root", ReplicaSet: "rs 0",
+				Namespace: ns, Replicas: 4, DatabaseName: "admin", User: "root", ReplicaSet: "rs 0",
 				ClusterDomain: "bad_domain!", Resources: k8s.Resources{Limits: map[string]string{"memory": "lots"}},
 			})
 			return err
 		}, []string{
-			`mongodb "mongodb": replicas: must be 1 (a single-member replica set), not 3`,
+			`mongodb "mongodb": replicas: 4 must be 1, 3, 5 or 7: an odd number of members`,
 			`mongodb "mongodb": database_name: "admin" is a MongoDB system database`,
 			`mongodb "mongodb": user: "root" is the root user`,
 			`mongodb "mongodb": replica_set: "rs 0"`,
@@ -119,7 +119,7 @@ func TestConfigErrorsCollected(t *testing.T) {
 			})
 			return err
 		}, []string{
-			`minio "minio": role: "archive" must be "object-storage" or "shared-storage"`,
+			`minio "minio": role: "archive" must be "object-storage", "shared-storage" or "backup"`,
 			`minio "minio": bucket: "Bad_Bucket" is not an S3 bucket name`,
 			`minio "minio": user: "ab" must be 3 to 64`,
 			`minio "minio": image: required`,
@@ -143,6 +143,7 @@ func TestDefaults(t *testing.T) {
 		Name: "mongodb", ClusterDomain: "cluster.local", Image: "mongo", Tag: "8.2.5", PullPolicy: "IfNotPresent",
 		Replicas: 1, ReplicaSet: "rs0", DatabaseName: "database", User: "armonik", DataRetention: "1.00:00:00",
 		Storage: modules.Storage{Size: "8Gi"}, Wait: &yes, NetworkPolicy: &yes, TLS: tlsDefaults("/mongodb/certs/ca.crt"),
+		AntiAffinity: "preferred",
 	}); !reflect.DeepEqual(got, want) {
 		t.Errorf("mongodb defaults\n got %+v\nwant %+v", got, want)
 	}
@@ -174,7 +175,8 @@ func TestDefaults(t *testing.T) {
 func TestConfigTags(t *testing.T) {
 	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	for _, cfg := range []any{
-		activemq.Config{}, mongodb.Config{}, redis.Config{}, minio.Config{}, modules.Storage{}, modules.TLS{}, modules.AMQP{},
+		activemq.Config{}, mongodb.Config{}, mongodb.Backup{}, mongodb.BackupMinIO{}, mongodb.BackupS3{}, redis.Config{}, minio.Config{},
+		modules.Storage{}, modules.TLS{}, modules.AMQP{},
 		rabbitmq.Config{}, nfs.Config{}, hostpath.Config{}, amazonmq.Config{}, sqs.Config{}, s3.Config{},
 		elasticache.Config{}, externalmongodb.Config{}, gcs.Config{}, pubsub.Config{}, memorystore.Config{}, nats.Config{},
 	} {
@@ -183,9 +185,9 @@ func TestConfigTags(t *testing.T) {
 			f := typ.Field(i)
 			j, y := f.Tag.Get("json"), f.Tag.Get("yaml")
 			switch {
-			case f.Name == "Namespace" || f.Name == "Role" || f.Name == "Core":
+			case f.Name == "Namespace" || f.Name == "Role" || f.Name == "Core" || f.Name == "Clients":
 				// Set by the caller (the stacks set Role from where the module is listed, Core
-				// from armonik.version).
+				// from armonik.version; a module that deploys a store sets its Clients).
 				if j != "-" || y != "-" {
 					t.Errorf("%s.%s must be tagged json:\"-\" yaml:\"-\"", typ, f.Name)
 				}

@@ -38,13 +38,13 @@ func Example() {
 	})
 	fmt.Println("armonik:", err)
 	fmt.Println("queue:", mq.Host, mq.Port)
-	fmt.Println("table store:", db.Member)
+	fmt.Println("table store:", db.Members)
 	fmt.Println("object store:", rd.Endpoint)
 	fmt.Println("shared storage:", fs.EndpointURL, fs.Bucket)
 	// Output:
 	// armonik: <nil>
 	// queue: activemq.armonik.svc.cluster.local 5672
-	// table store: mongodb-0.mongodb-headless.armonik.svc.cluster.local:27017
+	// table store: [mongodb-0.mongodb-headless.armonik.svc.cluster.local:27017]
 	// object store: redis.armonik.svc.cluster.local:6379
 	// shared storage: http://minio.armonik.svc.cluster.local:9000 minio-bucket
 }

@@ -225,17 +225,20 @@ func TestWorkloadDetails(t *testing.T) {
 		t.Errorf("minio shared: the clients' secret key must be the server's root password, got %v", got)
 	}
 
-	// MongoDB: the member's address, the replica set, the headless Service, the connection string.
-	if all.db.Member != "mongodb-0.mongodb-headless.grid.svc.example.internal:27017" {
-		t.Errorf("member %q", all.db.Member)
+	// MongoDB: the members' addresses, the replica set, the headless Service, the connection string.
+	if got := strings.Join(all.db.Members, ","); got != "mongodb-0.mongodb-headless.grid.svc.example.internal:27017" {
+		t.Errorf("members %q", got)
 	}
 	sts := out.Named(t, "kubernetes_stateful_set_v1", "mongodb")
 	cs := synthtest.Containers(sts)
 	if got := fmt.Sprint(cs["mongod"]["args"]); got != "[--replSet rs0 --bind_ip_all --port 27017 --keyFile /keyfile/keyfile]" {
 		t.Errorf("mongod args %s", got)
 	}
-	if synthtest.Env(cs["rs-init"], "RS_MEMBER")["value"] != all.db.Member {
-		t.Errorf("rs-init must initiate with the member's stable name, got %v", synthtest.Env(cs["rs-init"], "RS_MEMBER"))
+	if got := synthtest.Env(cs["rs-init"], "RS_SELF")["value"]; got != "$(POD_NAME).mongodb-headless.grid.svc.example.internal:27017" {
+		t.Errorf("rs-init must know its member's stable name, got %v", got)
+	}
+	if got := synthtest.Get(out.Named(t, "kubernetes_config_map_v1", "mongodb-members"), "data.members"); got != all.db.Members[0]+"\n" {
+		t.Errorf("desired members %q", got)
 	}
 	svc := out.Named(t, "kubernetes_service_v1", "mongodb-headless")
 	if synthtest.Get(svc, "spec.cluster_ip") != "None" || synthtest.Get(svc, "spec.publish_not_ready_addresses") != true {
@@ -245,7 +248,7 @@ func TestWorkloadDetails(t *testing.T) {
 		t.Errorf("service_name %v", got)
 	}
 	conn := out.Named(t, "kubernetes_secret_v1", "mongodb-connection")
-	want := "mongodb://armonik:${random_password.mongodb-server-password.result}@mongodb-headless.grid.svc.example.internal:27017/database?replicaSet=rs0&authSource=admin"
+	want := "mongodb://armonik:${random_password.mongodb-server-password.result}@mongodb-0.mongodb-headless.grid.svc.example.internal:27017/database?replicaSet=rs0&authSource=admin"
 	if got := synthtest.Get(conn, "data.uri"); got != want {
 		t.Errorf("connection string\n  %v\nwant\n  %s", got, want)
 	}

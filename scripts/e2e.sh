@@ -148,7 +148,8 @@ use_engine() { # ENGINE [BIN]
 	export ARMONIK_CONFIG=$W/armonik.yaml
 }
 
-write_config() { # $1: Submitter__MaxErrorAllowed, $2: validity of the front door's certificates (hours)
+write_config() { # $1: Submitter__MaxErrorAllowed, $2: validity of the front door's certificates (hours), $3: table_storage.mongodb (YAML flow map)
+	local mongodb=${3:-"{}"}
 	cat >"$ARMONIK_CONFIG" <<YAML
 stacks: [$PLATFORM, $STACK]
 state:
@@ -162,6 +163,8 @@ localhost:
   image_registry: $REG
   image_pull_secrets: [regcred]
   wait: false
+  table_storage:
+    mongodb: $mongodb
   armonik:
     priority_classes: {enabled: true}
     partitions:
@@ -676,6 +679,51 @@ check_admission() {
 	done
 }
 
+# mongodb_step NAME YAML WANT: synthesizes with table_storage.mongodb YAML, plans, checks that the
+# planned changes of MongoDB's resources are WANT and that nothing is replaced but ArmoniK's init
+# Job (a Job's template cannot change), then applies the plan.
+mongodb_step() {
+	local name=$1 got replaced
+	write_config 60 "" "$2"
+	check_cmd "[$E] $name: synthesize" env CDKTF_OUTDIR="$DIRECT" "$APP"
+	eng -chdir="$DSTACK" plan -no-color -lock=false -out="$W/mongodb.plan" >"$W/mongodb-plan.log" 2>&1
+	got=$(planned "$DSTACK" "$W/mongodb.plan")
+	check "[$E] $name: planned changes of MongoDB" "$(tr ' ' '\n' <<<"$got" | grep mongodb | tr '\n' ' ' | sed 's/ $//')" "$3"
+	replaced=$(tr ' ' '\n' <<<"$got" | grep -E ':(delete\+create|create\+delete)$' | grep -v '^kubernetes_job_v1.armonik-init:' | tr '\n' ' ')
+	check "[$E] $name: nothing replaced but the init Job" "$replaced" ""
+	echo "note  $name: ArmoniK's side of the plan: $(tr ' ' '\n' <<<"$got" | grep -v mongodb | tr '\n' ' ')"
+	check_cmd "[$E] $name: $E apply" eng -chdir="$DSTACK" apply -no-color -lock=false "$W/mongodb.plan"
+}
+
+check_mongodb_scaling() {
+	local sts=kubernetes_stateful_set_v1.mongodb-statefulset members=kubernetes_config_map_v1.mongodb-members
+	local conn=kubernetes_secret_v1.mongodb-connection exporter=kubernetes_deployment_v1.mongodb-exporter-deployment
+	local np=kubernetes_network_policy_v1.mongodb-network-policy
+	local store="kubernetes_deployment_v1.mongodb-backups-deployment:create kubernetes_network_policy_v1.mongodb-backups-network-policy:create kubernetes_persistent_volume_claim_v1.mongodb-backups-data:create kubernetes_secret_v1.mongodb-backups-credentials:create kubernetes_secret_v1.mongodb-backups-server:create kubernetes_service_v1.mongodb-backups-service:create"
+	local backup="kubernetes_config_map_v1.mongodb-backup-scripts:create kubernetes_cron_job_v1.mongodb-backup:create"
+	local want m
+	want=$(tr ' ' '\n' <<<"$members:update $backup $store $exporter:update $np:update $conn:update $sts:update random_password.mongodb-backups-server-root-password:create" | sort | tr '\n' ' ' | sed 's/ $//')
+	mongodb_step "1 -> 3 members, backups on" "{replicas: 3, backup: {enabled: true}}" "$want"
+	check "[$E] statefulset mongodb: 3 replicas" "$(k get sts mongodb -o jsonpath='{.spec.replicas}')" 3
+	check "[$E] desired members" "$(k get cm mongodb-members -o jsonpath='{.data.members}' | grep -c "^mongodb-[0-2].mongodb-headless.$NS.svc.cluster.local:27017$")" 3
+	check "[$E] connection string lists the 3 members" "$(k get secret mongodb-connection -o jsonpath='{.data.uri}' | base64 -d | grep -o "mongodb-[0-9].mongodb-headless.$NS.svc.cluster.local:27017" | tr '\n' ' ')" "mongodb-0.mongodb-headless.$NS.svc.cluster.local:27017 mongodb-1.mongodb-headless.$NS.svc.cluster.local:27017 mongodb-2.mongodb-headless.$NS.svc.cluster.local:27017 "
+	check "[$E] disruption budget: one member at a time" "$(k get pdb mongodb -o jsonpath='{.spec.maxUnavailable}')" 1
+	check "[$E] members kept apart (preferred anti-affinity on the node)" "$(k get sts mongodb -o jsonpath='{.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey}')" kubernetes.io/hostname
+	check "[$E] backup CronJob: dump then upload" "$(k get cronjob mongodb-backup -o jsonpath='{.spec.schedule} {.spec.jobTemplate.spec.template.spec.initContainers[0].command[2]} {.spec.jobTemplate.spec.template.spec.containers[0].command[2]}')" "0 2 * * * dump upload"
+	check "[$E] MongoDB admits the backup pods" "$(k get networkpolicy mongodb -o jsonpath='{.spec.ingress[0].from[2].podSelector.matchLabels.app\.kubernetes\.io/name}')" mongodb-backup
+	check_cmd "[$E] the restore Job (go run . restore) is accepted by the API server (server-side dry run)" \
+		bash -c "'$APP' restore --dump latest | kubectl create --dry-run=server -f -"
+	want=$(tr ' ' '\n' <<<"$members:update $exporter:update $conn:update $sts:update" | sort | tr '\n' ' ' | sed 's/ $//')
+	mongodb_step "3 -> 5 members" "{replicas: 5, backup: {enabled: true}}" "$want"
+	check "[$E] statefulset mongodb: 5 replicas" "$(k get sts mongodb -o jsonpath='{.spec.replicas}')" 5
+	m="kubernetes_config_map_v1.mongodb-backup-scripts:delete kubernetes_cron_job_v1.mongodb-backup:delete"
+	for r in $store random_password.mongodb-backups-server-root-password:create; do m+=" ${r%:create}:delete"; done
+	want=$(tr ' ' '\n' <<<"$members:update $m $exporter:update $np:update $conn:update $sts:update" | sort | tr '\n' ' ' | sed 's/ $//')
+	mongodb_step "5 -> 1 member, backups off (the defaults again)" "{}" "$want"
+	check "[$E] statefulset mongodb: 1 replica" "$(k get sts mongodb -o jsonpath='{.spec.replicas}')" 1
+	check_cmd "[$E] plan of $STACK empty after scaling back" eng -chdir="$DSTACK" plan -detailed-exitcode -no-color -lock=false
+}
+
 # ----------------------------------------------------------------- suite --
 # suite ENGINE: the whole deploy/check/change/destroy cycle with one engine, on its own cluster.
 suite() {
@@ -742,6 +790,10 @@ suite() {
 	check "[$E] planned changes" "$(planned "$DSTACK" "$W/renew.plan")" "kubernetes_deployment_v1.armonik-front:update kubernetes_secret_v1.armonik-front-client-monitoring-secret:update kubernetes_secret_v1.armonik-front-client-submitter-secret:update kubernetes_secret_v1.armonik-front-tls:update tls_locally_signed_cert.armonik-front-client-monitoring:delete+create tls_locally_signed_cert.armonik-front-client-submitter:delete+create tls_locally_signed_cert.armonik-front-server:delete+create"
 	write_config 60
 	check_cmd "[$E] synthesize back" env CDKTF_OUTDIR="$DIRECT" "$APP"
+
+	stage "[$E] MongoDB replica set: 1 -> 3 members with backups -> 5 -> 1, planned and applied (no member runs without a kubelet: the plans and the objects)"
+	check_mongodb_scaling
+
 
 	stage "[$E] cdktf destroy $STACK $PLATFORM (CDKTF CLI)"
 	n=$(($(eng -chdir="$DSTACK" state list 2>/dev/null | wc -l) + $(eng -chdir="$DPLATFORM" state list 2>/dev/null | wc -l)))

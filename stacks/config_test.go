@@ -10,6 +10,7 @@ import (
 
 	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/yamlconf"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
 )
 
 // TestBadConfigs: each bad document is rejected with messages naming the path of the setting.
@@ -39,7 +40,7 @@ func TestBadConfigs(t *testing.T) {
 			[]string{"localhost.armonik.control_plane.replicas: -1 must be >= 0"}},
 		{"bad names", "localhost:\n  namespace: ArmoniK\n  armonik:\n    partitions: [{name: Bad_Partition}]\n",
 			[]string{`localhost.namespace: "ArmoniK"`, `localhost.armonik.partitions[0].name: "Bad_Partition"`}},
-		{"bad module setting", "localhost:\n  table_storage:\n    mongodb: {replicas: 3}\n",
+		{"bad module setting", "localhost:\n  table_storage:\n    mongodb: {replicas: 2}\n",
 			[]string{`localhost.table_storage.mongodb: mongodb "mongodb": replicas`}},
 		{"unknown stack", "stacks: [armonik-prod]\n", []string{`stacks[0]: unknown stack "armonik-prod"`}},
 		{"hostpath under restricted", "localhost:\n  shared_storage: {hostpath: {}}\n",
@@ -169,6 +170,22 @@ func TestExampleConfig(t *testing.T) {
 	if !a.Authentication.RequireAuthorization || len(a.Authentication.Users) == 0 || len(a.Authentication.Roles) == 0 ||
 		len(a.Authentication.Certificates) == 0 || !a.Front.MTLS.Enabled || len(a.Front.MTLS.Clients) == 0 {
 		t.Fatal("the example should show authentication with users, roles, certificates and generated client certificates")
+	}
+}
+
+// TestProductionConfig: the documented production example parses and validates, with a
+// replicated MongoDB that is backed up (main_test.go synthesizes it).
+func TestProductionConfig(t *testing.T) {
+	cfg, err := LoadFile(filepath.Join("..", "docs", "armonik.production.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, ok := cfg.Localhost.TableStorage.Config.(*mongodb.Config)
+	if !ok || db.Replicas < 3 || !db.Backup.Enabled {
+		t.Fatalf("the production example should show a MongoDB replica set with backups, got %+v", cfg.Localhost.TableStorage.Config)
+	}
+	if _, err := RestoreJob(cfg, "", "latest"); err != nil {
+		t.Errorf("its restore job: %v", err)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -118,17 +117,17 @@ func ConfigurationDoc(t testing.TB) []byte {
 	b.WriteString(configDocExample)
 	b.WriteString("```yaml\n")
 	b.Write(example)
-	b.WriteString("```\n\n")
-	production, err := os.ReadFile(filepath.Join(root, "docs", "production.md"))
+	production, err := os.ReadFile(filepath.Join(root, "docs", "armonik.production.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindSubmatch(production)
-	if block == nil {
-		t.Fatal("docs/production.md has no yaml block")
-	}
-	b.WriteString("## Production example\n\nFrom [production.md](production.md), which explains each section (the tests build it):\n\n```yaml\n")
-	b.Write(block[1])
+	b.WriteString("```\n\n## Production example\n\n")
+	b.WriteString("[armonik.production.yaml](armonik.production.yaml), parsed, validated and synthesized by the tests: what a\n" +
+		"production deployment changes from the defaults. [production.md](production.md) explains each section (private\n" +
+		"registry, shared state, pod security, disruption budgets), [operations.md](operations.md) scaling the MongoDB\n" +
+		"replica set, the backups and the restore.\n\n")
+	b.WriteString("```yaml\n")
+	b.Write(production)
 	b.WriteString("```\n\n## Every key\n\n")
 	b.WriteString("`<name>` stands for a map key, `[i]` for a list item. Types marked *outputs* take AEP 5 outputs (one object or a list).\n\n")
 	b.WriteString("| key | type | description |\n|---|---|---|\n")

@@ -239,7 +239,29 @@ type PodSpec struct {
 	DNSPolicy string
 	// PriorityClassName names the pods' PriorityClass ("" = the cluster's default priority).
 	PriorityClassName string
+	// AntiAffinity keeps the pods apart from the pods its selector matches (nil: no rule).
+	AntiAffinity *AntiAffinity
 }
+
+// AntiAffinity is a pod anti-affinity rule: the scheduler avoids (Required: refuses) placing a
+// pod in a topology domain (a node, with the default topology key) that already runs a pod
+// matching Selector. Replicas of a replicated service select their own labels, so that losing
+// one node loses one replica.
+type AntiAffinity struct {
+	// Selector matches the pods to keep apart (required), usually the workload's own selector.
+	Selector map[string]string
+	// TopologyKey is the node label whose values are the domains (default
+	// "kubernetes.io/hostname": one node).
+	TopologyKey string
+	// Required makes the rule a hard constraint (requiredDuringSchedulingIgnoredDuringExecution):
+	// a pod with no free domain stays Pending. By default it is a preference of Weight.
+	Required bool
+	// Weight of the preference, 1-100 (default 100).
+	Weight int
+}
+
+// DefaultTopologyKey is the topology key of an AntiAffinity without one: one domain per node.
+const DefaultTopologyKey = "kubernetes.io/hostname"
 
 // PodTemplate is a pod template: labels and annotations plus the spec.
 type PodTemplate struct {
@@ -378,6 +400,19 @@ func (t *PodTemplate) Validate(where string) error {
 	}
 	if sec := s.Security; sec != nil && sec.FSGroupChangePolicy != "" && sec.FSGroupChangePolicy != "Always" && sec.FSGroupChangePolicy != "OnRootMismatch" {
 		errs.add("%s: fsGroupChangePolicy %q must be Always or OnRootMismatch", where, sec.FSGroupChangePolicy)
+	}
+	if a := s.AntiAffinity; a != nil {
+		if len(a.Selector) == 0 {
+			errs.add("%s: anti-affinity: selector: required", where)
+		}
+		if a.Weight < 0 || a.Weight > 100 {
+			errs.add("%s: anti-affinity: weight %d must be in 1-100 (0 = 100)", where, a.Weight)
+		}
+		if a.TopologyKey != "" {
+			if msgs := validation.IsQualifiedName(a.TopologyKey); len(msgs) > 0 {
+				errs.add("%s: anti-affinity: topology key %q: %s", where, a.TopologyKey, msgs[0])
+			}
+		}
 	}
 	switch s.DNSPolicy {
 	case "", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None":

@@ -193,6 +193,9 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 		}
 		out.Toleration = tols
 	}
+	if a := s.AntiAffinity; a != nil {
+		out.Affinity = renderAntiAffinity(a)
+	}
 	if len(s.ImagePullSecrets) > 0 {
 		var ips []*dep.DeploymentV1SpecTemplateSpecImagePullSecrets
 		for _, n := range s.ImagePullSecrets {
@@ -201,6 +204,37 @@ func renderPodSpec(s *PodSpec) (*dep.DeploymentV1SpecTemplateSpec, error) {
 		out.ImagePullSecrets = ips
 	}
 	return out, nil
+}
+
+func renderAntiAffinity(a *AntiAffinity) *dep.DeploymentV1SpecTemplateSpecAffinity {
+	key := a.TopologyKey
+	if key == "" {
+		key = DefaultTopologyKey
+	}
+	anti := &dep.DeploymentV1SpecTemplateSpecAffinityPodAntiAffinity{}
+	if a.Required {
+		anti.RequiredDuringSchedulingIgnoredDuringExecution = []*dep.DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution{{
+			LabelSelector: []*dep.DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector{{
+				MatchLabels: stringMap(a.Selector),
+			}},
+			TopologyKey: jsii.String(key),
+		}}
+	} else {
+		weight := a.Weight
+		if weight == 0 {
+			weight = 100
+		}
+		anti.PreferredDuringSchedulingIgnoredDuringExecution = []*dep.DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution{{
+			Weight: jsii.Number(float64(weight)),
+			PodAffinityTerm: &dep.DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm{
+				LabelSelector: []*dep.DeploymentV1SpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector{{
+					MatchLabels: stringMap(a.Selector),
+				}},
+				TopologyKey: jsii.String(key),
+			},
+		}}
+	}
+	return &dep.DeploymentV1SpecTemplateSpecAffinity{PodAntiAffinity: anti}
 }
 
 // renderContainer renders c; nonRoot is its effective runAsNonRoot (effectiveNonRoot).

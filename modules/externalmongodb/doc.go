@@ -1,6 +1,7 @@
 // Package externalmongodb gives ArmoniK a MongoDB running outside the stack as its table store:
 // MongoDB Atlas, or any deployment reachable with a connection string (mongodb:// or
-// mongodb+srv://). Endpoint-only, no workload. It replaces modules/mongodb.
+// mongodb+srv://). Endpoint-only: no workload but the optional backup CronJob. It replaces
+// modules/mongodb.
 //
 //	db, err := externalmongodb.New(stack, "externalmongodb", externalmongodb.Config{Namespace: ns})
 //	// terraform apply -var externalmongodb_connection_string='mongodb+srv://user:pass@cluster.example.mongodb.net/database'
@@ -46,4 +47,16 @@
 // <name>-credentials the module creates: the value lives only in the Terraform state and the
 // Secret, never in the synthesized configuration. No cloud identity (ServiceAccount annotation)
 // is needed.
+//
+// # Backups
+//
+// Config.Backup (default off) schedules dumps of the database through the same connection
+// string to an S3 or Google Cloud Storage bucket (backup.s3 is required: this module deploys no
+// store), with a retention: the CronJob <name>-backup and the ConfigMap <name>-backup-scripts
+// of modules/mongodb (see mongodb.Backup); RestoreJob (go run . restore) prints the Job that
+// restores one. The connection string's user needs read access to the database to dump it,
+// and write access (dropCollection, insert, createIndex) to restore it with --drop. Managed
+// services have their own backups (Atlas's snapshots): this is for the others, or for a copy
+// you keep. The dump runs mongodump of the mongo:8.2.5 image (the MongoDB Database Tools it
+// installs): check their compatibility with the server's version.
 package externalmongodb

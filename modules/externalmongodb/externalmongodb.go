@@ -6,6 +6,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/modules/kit"
+	"github.com/armonik-cdktf/armonik-cdktf/modules/mongodb"
 )
 
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
@@ -58,6 +59,11 @@ type Config struct {
 	CAKey string `json:"ca_key,omitempty" yaml:"ca_key,omitempty"`
 	// CAPath is MongoDB__CAFile with CASecret (default "/mongodb/certs/ca.crt").
 	CAPath string `json:"ca_path,omitempty" yaml:"ca_path,omitempty"`
+	// Backup schedules dumps of ArmoniK's database, through the same connection string, to an
+	// S3 or Google Cloud Storage bucket (s3 is required: no store is deployed), with a retention
+	// (default off); go run . restore restores one (docs/operations.md). A managed service's
+	// own backups (Atlas's snapshots) do not need it.
+	Backup mongodb.Backup `json:"backup,omitempty" yaml:"backup,omitempty"`
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -67,7 +73,28 @@ func (c Config) WithDefaults() Config {
 	c.DataRetention = kit.Or(c.DataRetention, DefaultDataRetention)
 	c.CAKey = kit.Or(c.CAKey, DefaultCAKey)
 	c.CAPath = kit.Or(c.CAPath, DefaultCAPath)
+	c.Backup = c.Backup.WithDefaults(c.backupSource(""), false)
 	return c
+}
+
+// backupSource is the MongoDB the backups dump: the connection string's Secret (its name, or
+// the created Secret's reference), its CA.
+func (c *Config) backupSource(connection string) mongodb.BackupSource {
+	s := mongodb.BackupSource{
+		Name: c.Name, Namespace: c.Namespace, ConnectionSecret: connection, ConnectionKey: c.ConnectionStringKey,
+	}
+	if c.CASecret != "" {
+		s.CASecret, s.CAKey = c.CASecret, c.CAKey
+	}
+	return s
+}
+
+// connectionSecret is the name of the Secret holding the connection string.
+func (c *Config) connectionSecret() string {
+	if c.ExistingSecret != "" {
+		return c.ExistingSecret
+	}
+	return c.Name + "-credentials"
 }
 
 func (c *Config) endpoint() kit.Endpoint {
@@ -99,6 +126,10 @@ func (c Config) Validate() error {
 	}
 	p := c.endpoint()
 	p.ValidateCredentials(e, c.ExistingSecret, c.credentials())
+	if c.Backup.Enabled {
+		kit.ValidateNamespace(e, c.Namespace)
+	}
+	c.Backup.Validate(e, c.backupSource(""), false)
 	return e.Err()
 }
 
@@ -108,6 +139,8 @@ type Module struct {
 	Credentials *k8s.Object
 	// Variables are the sensitive variables it declares.
 	Variables []*k8s.Variable
+	// Backup is the backup schedule (nil when Config.Backup is off).
+	Backup *mongodb.Backups
 
 	// ModuleOutputs gives the module ModuleName, Outputs (outputs.ModuleOutputs) and Problems
 	// (outputs.Reporter).
@@ -137,6 +170,26 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	if m.Credentials, m.Variables, err = p.Credentials(scope, id, cfg.ExistingSecret, cfg.credentials(), out); err != nil {
 		return nil, kit.NewErrors(Kind, cfg.Name).Fail(err)
 	}
+	if cfg.Backup.Enabled {
+		conn := cfg.ExistingSecret
+		if m.Credentials != nil {
+			conn = m.Credentials.NameRef
+		}
+		if m.Backup, err = mongodb.NewBackups(scope, id, cfg.backupSource(conn), cfg.Backup); err != nil {
+			return nil, kit.NewErrors(Kind, cfg.Name).Fail(err)
+		}
+	}
 	m.ModuleOutputs = kit.NewModuleOutputs(outputs.FamilyTable, out)
 	return m, nil
+}
+
+// RestoreJob returns the Job restoring the dump named dump (latest, or a dump's UTC timestamp)
+// of cfg's backups (defaults applied here) into the database of its connection string, as a
+// Kubernetes manifest for kubectl create: see mongodb.RestoreJob.
+func RestoreJob(cfg Config, dump string) (map[string]any, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return mongodb.RestoreJobFor(cfg.backupSource(cfg.connectionSecret()), cfg.Backup, dump)
 }

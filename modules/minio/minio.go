@@ -16,7 +16,7 @@ import (
 // Kind is the module kind: the default instance name and the app.kubernetes.io/name label.
 const Kind = "minio"
 
-// The two roles of a MinIO instance.
+// The roles of a MinIO instance.
 const (
 	// RoleObjectStorage makes the instance ArmoniK Core's object store: S3__* and the S3 adapter
 	// keys, for the control plane and the polling agents (list the module in the core layer).
@@ -24,6 +24,10 @@ const (
 	// RoleSharedStorage makes the instance the workers' shared storage: FileStorageType=S3 and
 	// S3Storage__*, for the workers (list the module in the worker layer).
 	RoleSharedStorage = modules.RoleSharedStorage
+	// RoleBackup makes the instance a store of backups (modules/mongodb's dumps): no ArmoniK
+	// output; the Secret <name>-credentials holds AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+	// what the AWS CLI reads, and the NetworkPolicy admits the pods of Config.Clients.
+	RoleBackup = "backup"
 )
 
 // Values ArmoniK Core reads (armonik-reference §5.7, Infra storage/onpremise/minio).
@@ -66,9 +70,13 @@ type Config struct {
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 	// Namespace is where the objects are created (required; set by the caller).
 	Namespace *k8s.Namespace `json:"-" yaml:"-"`
-	// Role is "object-storage" (default: ArmoniK's object store) or "shared-storage" (the
-	// workers' shared storage); the stacks set it from where the module is listed.
+	// Role is "object-storage" (default: ArmoniK's object store), "shared-storage" (the
+	// workers' shared storage) or "backup" (a store of backups); the stacks set it from where
+	// the module is listed.
 	Role string `json:"-" yaml:"-"`
+	// Clients selects the pods the NetworkPolicy admits (default ArmoniK's pods,
+	// app.kubernetes.io/part-of=armonik); set by the module a backup store serves.
+	Clients map[string]string `json:"-" yaml:"-"`
 	// ClusterDomain is the cluster DNS domain in the endpoint URL (default "cluster.local").
 	ClusterDomain string `json:"cluster_domain,omitempty" yaml:"cluster_domain,omitempty"`
 	// Image is the server image (default "quay.io/minio/minio": docker.io/minio/minio is gone).
@@ -138,8 +146,8 @@ func (c Config) Validate() error {
 	cm := c.common()
 	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
-	if c.Role != RoleObjectStorage && c.Role != RoleSharedStorage {
-		e.Add("role", "%q must be %q or %q", c.Role, RoleObjectStorage, RoleSharedStorage)
+	if c.Role != RoleObjectStorage && c.Role != RoleSharedStorage && c.Role != RoleBackup {
+		e.Add("role", "%q must be %q, %q or %q", c.Role, RoleObjectStorage, RoleSharedStorage, RoleBackup)
 	}
 	if !kit.UserName(c.User) || len(c.User) < 3 {
 		e.Add("user", "%q must be 3 to 64 letters, digits, '.', '_' or '-' (a MinIO access key)", c.User)
@@ -195,8 +203,11 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 	m.EndpointURL = "http://" + m.Host + ":" + strconv.Itoa(Port)
 
 	userKey, passwordKey := "S3__Login", "S3__Password"
-	if cfg.Role == RoleSharedStorage {
+	switch cfg.Role {
+	case RoleSharedStorage:
 		userKey, passwordKey = "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey"
+	case RoleBackup:
+		userKey, passwordKey = "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"
 	}
 	var err error
 	m.Server, err = k8s.NewGeneratedSecret(scope, id+"-server", k8s.GeneratedSecretSpec{
@@ -309,14 +320,24 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 		return nil, e.Fail(err)
 	}
 	if kit.Bool(cfg.NetworkPolicy, true) {
-		if m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port); err != nil {
+		if len(cfg.Clients) > 0 {
+			m.NetworkPolicy, err = k8s.NewNetworkPolicy(scope, id+"-network-policy", k8s.NetworkPolicySpec{
+				Meta:        cm.Meta(cfg.Name),
+				PodSelector: cm.Selector(),
+				Ingress:     []k8s.IngressRule{{From: []k8s.PolicyPeer{{PodSelector: cfg.Clients}}, Ports: []k8s.PolicyPort{{Port: strconv.Itoa(Port)}}}},
+			})
+		} else {
+			m.NetworkPolicy, err = cm.NetworkPolicy(scope, id+"-network-policy", false, Port)
+		}
+		if err != nil {
 			return nil, e.Fail(err)
 		}
 	}
 
 	creds := kit.Ref(m.Credentials)
 	out := outputs.NewModule(cfg.Name)
-	if cfg.Role == RoleObjectStorage {
+	switch cfg.Role {
+	case RoleObjectStorage:
 		out.Env("Components__ObjectStorageAdaptorSettings__ClassName", ObjectAdapterClassName).
 			Env("Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath", ObjectAdapterPath).
 			Env("S3__EndpointUrl", m.EndpointURL).
@@ -325,7 +346,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			Env("S3__UseChecksum", "true").
 			Env("S3__UseChunkEncoding", "true").
 			EnvSecret(creds, "S3__Login", "S3__Password")
-	} else {
+	case RoleSharedStorage:
 		out.Env("FileStorageType", "S3").
 			Env("S3Storage__ServiceURL", m.EndpointURL).
 			Env("S3Storage__BucketName", cfg.Bucket).
@@ -333,8 +354,11 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 			EnvSecret(creds, "S3Storage__AccessKeyId", "S3Storage__SecretAccessKey")
 	}
 	family := outputs.FamilyObject
-	if cfg.Role == RoleSharedStorage {
+	switch cfg.Role {
+	case RoleSharedStorage:
 		family = outputs.FamilySharedStorage
+	case RoleBackup:
+		family = "" // a store of backups gives ArmoniK nothing
 	}
 	m.ModuleOutputs = kit.NewModuleOutputs(family, out)
 	return m, nil
