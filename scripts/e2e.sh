@@ -699,7 +699,7 @@ check_mongodb_scaling() {
 	local sts=kubernetes_stateful_set_v1.mongodb-statefulset members=kubernetes_config_map_v1.mongodb-members
 	local conn=kubernetes_secret_v1.mongodb-connection exporter=kubernetes_deployment_v1.mongodb-exporter-deployment
 	local np=kubernetes_network_policy_v1.mongodb-network-policy
-	local store="kubernetes_deployment_v1.mongodb-backups-deployment:create kubernetes_network_policy_v1.mongodb-backups-network-policy:create kubernetes_persistent_volume_claim_v1.mongodb-backups-data:create kubernetes_secret_v1.mongodb-backups-credentials:create kubernetes_secret_v1.mongodb-backups-server:create kubernetes_service_v1.mongodb-backups-service:create"
+	local store="kubernetes_deployment_v1.mongodb-backups-deployment:create kubernetes_network_policy_v1.mongodb-backups-network-policy:create kubernetes_persistent_volume_claim_v1.mongodb-backups-data:create kubernetes_pod_disruption_budget_v1.mongodb-backups-disruption-budget:create kubernetes_secret_v1.mongodb-backups-credentials:create kubernetes_secret_v1.mongodb-backups-server:create kubernetes_service_v1.mongodb-backups-service:create"
 	local backup="kubernetes_config_map_v1.mongodb-backup-scripts:create kubernetes_cron_job_v1.mongodb-backup:create"
 	local want m
 	want=$(tr ' ' '\n' <<<"$members:update $backup $store $exporter:update $np:update $conn:update $sts:update random_password.mongodb-backups-server-root-password:create" | sort | tr '\n' ' ' | sed 's/ $//')
