@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/armonik/versions"
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
+	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
 	"github.com/armonik-cdktf/armonik-cdktf/stacks"
 )
 
@@ -95,27 +97,44 @@ func stackVariants(t *testing.T) []variant {
 // key the version does not bind), that AMQP queues publish Amqp__MaxPriority, that shared
 // storage is deployed exactly where a worker reads it, and that the metrics exporter holds the
 // table storage only.
+//
+// With the default version (and the default stack with every version), each variant is also
+// built with an image registry and a pull Secret (they change nothing of the above), and
+// checkImages walks every pod template of the synthesized stacks (the platform's too, when the
+// variant selects it): no image outside the registry, no pod without the Secret.
 func TestStackVariantsPassCoreRules(t *testing.T) {
+	kinds := map[string]int{}
 	for _, tc := range stackVariants(t) {
 		for _, version := range versions.Keys() {
 			if tc.versions != nil && !slices.Contains(tc.versions, version) {
 				continue
 			}
+			var images map[string]int
+			// Every variant with the default version, and the default stack with every version
+			// (a version has pods of its own: the init Job of Core < 0.35 runs mongosh).
+			if version == versions.Default || tc.name == "default" {
+				images = kinds
+			}
 			t.Run(tc.name+"@"+version, func(t *testing.T) {
-				st := checkVariant(t, tc.doc, version, tc.amqp, tc.shared || (version == v2223 && !strings.Contains(tc.doc, "armonik-external")))
+				st, out := checkVariant(t, tc.doc, version, tc.amqp, tc.shared || (version == v2223 && !strings.Contains(tc.doc, "armonik-external")), images)
 				// Pod security does not depend on the version: checked once per variant, with
 				// the default version or the first the variant runs on.
 				if version == v2230 || (tc.versions != nil && !slices.Contains(tc.versions, v2230) && version == tc.versions[0]) {
-					checkRestricted(t, st, tc.doc)
+					if out == nil {
+						_, out = synthtest.Synth(t, st.Stack)
+					}
+					checkRestricted(t, st, out, tc.doc)
 				}
 			})
 		}
 	}
+	checkKindsWalked(t, kinds)
 }
 
 // checkVariant builds the configuration doc with armonik.version set to version and checks it
-// (see TestStackVariantsPassCoreRules).
-func checkVariant(t *testing.T, doc, version string, amqp, shared bool) *stacks.Stack {
+// (see TestStackVariantsPassCoreRules); with images non-nil, built with testImages, its stacks
+// are synthesized and walked by checkImages, and the ArmoniK stack's synthesis is returned.
+func checkVariant(t *testing.T, doc, version string, amqp, shared bool, images map[string]int) (*stacks.Stack, synthtest.JSON) {
 	t.Helper()
 	external := strings.Contains(doc, "armonik-external")
 	doc = withVersion(doc, version)
@@ -123,14 +142,33 @@ func checkVariant(t *testing.T, doc, version string, amqp, shared bool) *stacks.
 	if err != nil {
 		t.Fatal(err)
 	}
+	if images != nil {
+		cfg.Localhost.Images, cfg.External.Images, cfg.Platform.Images = testImages, testImages, testImages
+	}
+	app := cdk.NewTestApp()
 	var st *stacks.Stack
+	name := stacks.LocalhostName
 	if external {
-		st, err = stacks.NewExternal(cdk.NewTestApp(), cfg.External)
+		name = stacks.ExternalName
+		st, err = stacks.NewExternal(app, cfg.External)
 	} else {
-		st, err = stacks.NewLocalhost(cdk.NewTestApp(), cfg.Localhost)
+		st, err = stacks.NewLocalhost(app, cfg.Localhost)
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	var out synthtest.JSON
+	if images != nil {
+		if err := json.Unmarshal(checkImages(t, name, st.Stack, images), &out); err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(cfg.SelectedStacks(), stacks.PlatformName) {
+			p, err := stacks.NewPlatform(app, cfg.Platform)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkImages(t, stacks.PlatformName, p.Stack, images)
+		}
 	}
 	a := st.ArmoniK
 	if a.Release.Key != version {
@@ -218,7 +256,7 @@ func checkVariant(t *testing.T, doc, version string, amqp, shared bool) *stacks.
 	if want := map[bool]int{true: 1, false: 0}[shared]; sharedModules != want {
 		t.Errorf("%d shared-storage modules, want %d", sharedModules, want)
 	}
-	return st
+	return st, out
 }
 
 // withVersion sets armonik.version in the stack section of a configuration document (the last

@@ -7,6 +7,7 @@
 //	go run .                          synthesize
 //	go run . explain [stack]          print every container's env, envFrom and mounts with their origin
 //	go run . explain --mermaid [stack] print the AEP 5 graph: modules -> layers -> containers
+//	go run . images [stack]           print every image the stacks pull, one per line (for mirroring)
 //	go run . restore [--dump D] [stack] print the Job restoring MongoDB from a backup (JSON)
 package main
 
@@ -45,6 +46,8 @@ var closeRuntime = func() {
 const usage = `usage:
   go run .                             synthesize the configured stacks into cdktf.out/
   go run . explain [--mermaid] [stack] explain the configuration of every ArmoniK container
+  go run . images [stack]              print every image reference the stacks pull, one per line,
+                                       sorted (after the image_registry rewrite): the list to mirror
   go run . restore [--dump D] [stack]  print the Job restoring MongoDB from its backup D (default latest)
 The configuration is read from $ARMONIK_CONFIG, else ./armonik.yaml, else built-in defaults.
 See the help file for every command.`
@@ -76,6 +79,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "armonik-cdktf: explain: unexpected argument %q\n%s\n", a, usage)
 				return 2
 			}
+		}
+	case "images":
+		for _, a := range args {
+			if stack != "" || len(a) == 0 || a[0] == '-' {
+				fmt.Fprintf(stderr, "armonik-cdktf: images: unexpected argument %q\n%s\n", a, usage)
+				return 2
+			}
+			stack = a
 		}
 	case "restore":
 		return restore(args, stdout, stderr)
@@ -110,6 +121,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = stacks.Mermaid(stdout, built, stack)
 	case cmd == "explain":
 		err = stacks.Explain(stdout, built, stack)
+	case cmd == "images":
+		err = stacks.ListImages(stdout, built, stack)
 	default:
 		err = cdk.Synth(app)
 	}

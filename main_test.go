@@ -18,6 +18,10 @@ import (
 
 func TestMain(m *testing.M) {
 	closeRuntime = func() {}
+	// Start the jsii runtime here: its node process keeps the working directory it starts in,
+	// and runIn's temporary directories are gone after their test (run's relative cdktf.out
+	// would then fail to resolve when a subset of the tests runs).
+	cdk.NewTestApp()
 	code := m.Run()
 	cdk.Close()
 	os.Exit(code)

@@ -166,7 +166,10 @@ external:
 }
 
 // TestProductionExampleSynthesizes builds the stacks of docs/armonik.production.yaml and
-// checks its MongoDB: three members, a disruption budget, backups to S3.
+// checks its MongoDB: three members, a disruption budget, backups to S3; that every pod of
+// every stack pulls from the private registry with the pull Secret (created in each namespace)
+// and passes the restricted Pod Security level; and that each stack keeps its state under its
+// own key of the S3 bucket, locked.
 func TestProductionExampleSynthesizes(t *testing.T) {
 	cfg, err := stacks.LoadFile("docs/armonik.production.yaml")
 	if err != nil {
@@ -176,11 +179,25 @@ func TestProductionExampleSynthesizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(built) != 2 {
+		t.Fatalf("built %d stacks, want the platform and ArmoniK", len(built))
+	}
 	var local synthtest.JSON
+	kinds := map[string]int{}
 	for _, b := range built {
-		_, out := synthtest.Synth(t, b.Stack)
+		var out synthtest.JSON
+		if err := json.Unmarshal(checkImages(t, b.Name, b.Stack, kinds), &out); err != nil {
+			t.Fatal(err)
+		}
 		if b.Name == stacks.LocalhostName {
 			local = out
+		}
+		if problems, _ := podSecurityProblems(t, out); len(problems) > 0 {
+			t.Errorf("%s: pods breaking the restricted level:\n%s", b.Name, strings.Join(problems, "\n"))
+		}
+		want := `{"s3":{"bucket":"corp-tfstate","key":"armonik/prod/` + b.Name + `.tfstate","region":"eu-west-3","use_lockfile":true}}`
+		if got := synthtest.String(synthtest.Get(out, "terraform.backend")); got != want {
+			t.Errorf("%s: backend %s, want %s", b.Name, got, want)
 		}
 	}
 	if local == nil {

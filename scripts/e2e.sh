@@ -4,7 +4,8 @@
 # monitoring: Prometheus scraping the exporters, Grafana, Seq, fluent-bit, node-exporter,
 # kube-state-metrics, the MongoDB exporter, node agents in a namespace of their own; two
 # partitions scaling 0..5 on their queue length, PriorityClasses, the front door doing mutual
-# TLS, authentication and authorization on, with Grafana and Seq behind it) on the loopback control plane
+# TLS, authentication and authorization on, with Grafana and Seq behind it; every image through a
+# private registry with a pull Secret; both states in the kubernetes backend) on the loopback control plane
 # (scripts/cluster.sh), once per engine: terraform and OpenTofu (ENGINE=terraform|tofu runs only
 # that one; docs/engines.md).
 #   0. build the Go app and synthesize both stacks; each engine must be available (terraform on
@@ -14,10 +15,10 @@
 #      (TF_CLI_CONFIG_FILE or the default CLI config, or an implicit local mirror directory).
 #      Any other init failure (a bad pin, a bad configuration, an incomplete mirror) FAILS.
 #   per engine, on a fresh loopback cluster (started for it, stopped after it), own namespaces
-#   and state files:
+#   and states:
 #   1. with the CDKTF CLI: one command, cdktf deploy armonik-platform armonik-localhost
 #      (TERRAFORM_BINARY_NAME=<engine>; wait switch off: no node runs pods); both states must be
-#      written by that engine;
+#      written by that engine, in Secrets of the cluster (state: kubernetes), locked by Leases;
 #   2. read the objects back with kubectl: every pod admitted under the namespace's Pod Security
 #      level (restricted; Seq's baseline; the node agents' privileged), the system PriorityClass,
 #      the PodDisruptionBudgets, what ArmoniK needs, elastic compute (KEDA, ScaledObjects,
@@ -25,7 +26,9 @@
 #      jobs, dashboards, log shipping, generated admin passwords), every NetworkPolicy against
 #      what the stack declares (selectors, peers, ports) and what each one must admit, the front
 #      door's certificates (openssl), that no ConfigMap holds a key, the stack outputs and what
-#      make output writes;
+#      make output writes; every pod template and every pod the controllers created pulls from
+#      the registry with the pull Secret, which exists in each namespace the stacks created, and
+#      `images` lists exactly the images of the live templates;
 #   3. <engine> plan -detailed-exitcode of both stacks must report no changes;
 #   4. without the CDKTF CLI: change one configuration value, synthesize with the Go app alone,
 #      <engine> init/plan/apply in that fresh directory: only the control plane may change and its
@@ -48,6 +51,9 @@ export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0 CI=${CI:-}
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}
 STACK=armonik-localhost
 PLATFORM=armonik-platform
+# Every image through this registry (nothing is pulled: no node runs pods), with this pull Secret.
+REG=registry.e2e.invalid/mirror
+export TF_VAR_image_pull_secret_regcred='{"auths":{"registry.e2e.invalid":{"auth":"ZTJlOmUyZQ=="}}}'
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/armonik-e2e.XXXXXX")
 T0=$(date +%s%N)
 el() { # elapsed since $1 (default: the start)
@@ -146,14 +152,16 @@ write_config() { # $1: Submitter__MaxErrorAllowed, $2: validity of the front doo
 	local mongodb=${3:-"{}"}
 	cat >"$ARMONIK_CONFIG" <<YAML
 stacks: [$PLATFORM, $STACK]
+state:
+  kubernetes: {namespace: default, secret_suffix: e2e}
 platform:
-  state_file: $W/platform.tfstate
   wait: false
   keda:
     namespace: $KEDA_NS
 localhost:
   namespace: $NS
-  state_file: $W/terraform.tfstate
+  image_registry: $REG
+  image_pull_secrets: [regcred]
   wait: false
   table_storage:
     mongodb: $mongodb
@@ -480,7 +488,7 @@ check_elastic() {
 		check "[$E] CRD $crd established" "$(kubectl get crd $crd -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)" True
 	done
 	for d in keda-operator keda-metrics-apiserver; do
-		check "[$E] KEDA deployment $d" "$(kubectl -n "$KEDA_NS" get deploy $d -o jsonpath='{.spec.template.spec.containers[0].image}' 2>/dev/null)" "ghcr.io/kedacore/$([ $d = keda-operator ] && echo keda || echo keda-metrics-apiserver):2.19.0"
+		check "[$E] KEDA deployment $d" "$(kubectl -n "$KEDA_NS" get deploy $d -o jsonpath='{.spec.template.spec.containers[0].image}' 2>/dev/null)" "$REG/ghcr.io/kedacore/$([ $d = keda-operator ] && echo keda || echo keda-metrics-apiserver):2.19.0"
 	done
 	check "[$E] KEDA external metrics APIService" "$(kubectl get apiservice v1beta1.external.metrics.k8s.io -o jsonpath='{.spec.service.namespace}/{.spec.service.name}' 2>/dev/null)" "$KEDA_NS/keda-metrics-apiserver"
 	check "[$E] KEDA operator cluster role binding" "$(kubectl get clusterrolebinding keda-operator -o jsonpath='{.subjects[0].namespace}/{.subjects[0].name}' 2>/dev/null)" "$KEDA_NS/keda-operator"
@@ -497,12 +505,12 @@ check_elastic() {
 	check "[$E] ScaledObject threshold of batch-jobs" "$(k get scaledobject compute-plane-batch-jobs -o jsonpath='{.spec.triggers[0].metadata.threshold}')" 4
 	check "[$E] PriorityClass values" "$(kubectl get priorityclass "armonik-$NS-priority-1" "armonik-$NS-priority-2" -o jsonpath='{.items[*].value}' 2>/dev/null)" "1 2"
 	check "[$E] Core partitions follow the scaler (max_pods 5)" "$(k get job init -o json | jq -r '[.spec.template.spec.containers[0].env[] | select(.name | startswith("InitServices__Partitioning__Partitions__")) | .value | fromjson | "\(.PartitionId):\(.PodReserved)-\(.PodMax)"] | sort | join(",")')" "batch-jobs:0-5,default:0-5"
-	check "[$E] prometheus deployment" "$(k get deploy prometheus -o jsonpath='{.spec.template.spec.containers[0].image}')" "prom/prometheus:v3.5.1"
+	check "[$E] prometheus deployment" "$(k get deploy prometheus -o jsonpath='{.spec.template.spec.containers[0].image}')" "$REG/docker.io/prom/prometheus:v3.5.1"
 	check "[$E] prometheus scrapes the metrics exporter" "$(k get cm prometheus-config -o jsonpath='{.data.prometheus\.yml}' | grep -c "metrics-exporter.$NS.svc.cluster.local:9419")" 1
 	rules() { k get role "$1" -o json | jq -c '[.rules[] | {apiGroups, resources, verbs: (.verbs | sort)}]'; }
 	check "[$E] prometheus role reads pods only" "$(rules prometheus)" '[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list","watch"]}]'
 	check "[$E] metrics-exporter service prometheus.io annotations" "$(k get svc metrics-exporter -o jsonpath='{.metadata.annotations.prometheus\.io/scrape}:{.metadata.annotations.prometheus\.io/port}')" "true:1080"
-	check "[$E] pod-deletion-cost updater" "$(k get deploy pod-deletion-cost -o jsonpath='{.spec.template.spec.containers[0].image}')" "dockerhubaneo/armonik_pdc_update:0.3.0"
+	check "[$E] pod-deletion-cost updater" "$(k get deploy pod-deletion-cost -o jsonpath='{.spec.template.spec.containers[0].image}')" "$REG/docker.io/dockerhubaneo/armonik_pdc_update:0.3.0"
 	check "[$E] pod-deletion-cost role: get and patch pods only" "$(rules pod-deletion-cost)" '[{"apiGroups":[""],"resources":["pods"],"verbs":["get","patch"]}]'
 	check "[$E] pod-deletion-cost Prometheus URL" "$(k get deploy pod-deletion-cost -o jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="PrometheusUrl")].value}')" "http://prometheus.$NS.svc.cluster.local:9090/"
 	check "[$E] only the updater among ArmoniK's pods mounts an API token (and the monitoring readers of the API)" "$(k get deploy -o json | jq -r '[.items[] | select(.spec.template.spec.automountServiceAccountToken == true) | .metadata.name] | sort | join(",")')" "kube-state-metrics,pod-deletion-cost,prometheus"
@@ -542,7 +550,7 @@ check_monitoring() {
 }
 
 check_front() {
-	check "[$E] front deployment" "$(k get deploy front -o jsonpath='{.spec.template.spec.containers[0].image}')" "nginxinc/nginx-unprivileged:1.29.5-alpine-slim"
+	check "[$E] front deployment" "$(k get deploy front -o jsonpath='{.spec.template.spec.containers[0].image}')" "$REG/docker.io/nginxinc/nginx-unprivileged:1.29.5-alpine-slim"
 	check "[$E] front service LoadBalancer 5000/5001" "$(k get svc front -o jsonpath='{.spec.type} {.spec.ports[0].port}/{.spec.ports[0].targetPort} {.spec.ports[1].port}/{.spec.ports[1].targetPort}')" "LoadBalancer 5000/http 5001/grpc"
 	secret() { k get secret "$1" -o jsonpath="{.data.${2//./\\.}}" | base64 -d; }
 	local certs=$W/certs s san sans cluster_ip gen
@@ -587,6 +595,41 @@ check_front() {
 	check "[$E] generated key is the submitter's" "$(sha256sum <"$gen/client.submitter.key")" "$(sha256sum <"$certs/submitter.key")"
 	check "[$E] CLI configuration" "$(grep -E '^(endpoint|certificate_authority|client_certificate|client_key):' "$gen/armonik-cli.yaml" | cut -d: -f1 | tr '\n' ' ')" "endpoint certificate_authority client_certificate client_key "
 	check_cmd "[$E] CLI configuration's files exist" sh -c "for f in \$(grep -E '^(certificate_authority|client_certificate|client_key):' '$gen/armonik-cli.yaml' | cut -d' ' -f2); do test -s \$f || exit 1; done"
+}
+
+# The states (state: kubernetes): Secret tfstate-default-e2e-<stack> in the namespace default,
+# gzipped, written by the engine, and a Lease lock-tfstate-default-e2e-<stack> released after
+# the deploy.
+state_of() { kubectl -n default get secret "tfstate-default-e2e-$1" -o jsonpath='{.data.tfstate}' 2>/dev/null | base64 -d | gunzip 2>/dev/null; }
+check_state() { # WANT-VERSION
+	check "[$E] states in Secrets of the cluster, written by $E $1" "$(state_of $PLATFORM | jq -r .terraform_version)/$(state_of $STACK | jq -r .terraform_version)" "$1/$1"
+	check "[$E] state of $STACK holds its resources" "$(state_of $STACK | jq '.resources | length > 50')" true
+	check "[$E] state Secrets labelled by the backend" "$(kubectl -n default get secret -l tfstate=true,tfstateSecretSuffix=e2e-$STACK -o name 2>/dev/null)" "secret/tfstate-default-e2e-$STACK"
+	check "[$E] state locks: Leases, released" "$(kubectl -n default get lease "lock-tfstate-default-e2e-$PLATFORM" "lock-tfstate-default-e2e-$STACK" -o json 2>/dev/null | jq -r '[.items[] | .spec.holderIdentity // "free"] | join(",")')" "free,free"
+}
+
+# Images: every pod template of the stacks' namespaces pulls from $REG and lists regcred; so do
+# the pods the controllers created (Pending: no node); the Secret exists in each namespace;
+# `images` prints exactly the images of the live templates.
+check_images() {
+	local n live listed
+	for n in "$NS" "$AGENTS" "$LOGS" "$KEDA_NS"; do
+		check "[$E] pull Secret regcred in $n" "$(kubectl -n "$n" get secret regcred -o jsonpath='{.type}' 2>/dev/null)" kubernetes.io/dockerconfigjson
+	done
+	kubectl get deploy,sts,ds,job,cronjob -A -o json 2>/dev/null | jq --arg ns "$NS $AGENTS $LOGS $KEDA_NS" '[.items[] | select(.metadata.namespace as $n | $ns | split(" ") | index($n))]' >"$W/workloads.json"
+	check "[$E] workloads in the stacks' namespaces" "$(jq 'length > 15' "$W/workloads.json")" true
+	check_true "[$E] every pod template pulls from $REG with the pull Secret" jq --arg reg "$REG/" \
+		'[.[] | {w: "\(.kind)/\(.metadata.name)", s: (.spec.template.spec // .spec.jobTemplate.spec.template.spec)}
+		  | select(([.s.imagePullSecrets[]?.name] | index("regcred") | not) or any((.s.containers + (.s.initContainers // []))[]; .image | startswith($reg) | not)) | .w]
+		 | if length == 0 then true else "not through the registry, or without regcred: \(join(", "))" end' "$W/workloads.json"
+	kubectl get pods -A -o json 2>/dev/null | jq --arg ns "$NS $AGENTS $LOGS $KEDA_NS" '[.items[] | select(.metadata.namespace as $n | $ns | split(" ") | index($n))]' >"$W/pods.json"
+	check "[$E] pods created by the controllers (Pending without a node)" "$(jq 'length > 5' "$W/pods.json")" true
+	check_true "[$E] every pod pulls from $REG with the pull Secret" jq --arg reg "$REG/" \
+		'[.[] | select(([.spec.imagePullSecrets[]?.name] | index("regcred") | not) or any((.spec.containers + (.spec.initContainers // []))[]; .image | startswith($reg) | not)) | .metadata.name]
+		 | if length == 0 then true else "not through the registry, or without regcred: \(join(", "))" end' "$W/pods.json"
+	live=$(jq -r '[.[] | (.spec.template.spec // .spec.jobTemplate.spec.template.spec) | (.containers + (.initContainers // []))[].image] | unique | .[]' "$W/workloads.json")
+	listed=$("$APP" images 2>"$W/images.err")
+	check "[$E] images lists exactly the live templates' images ($(echo "$live" | wc -l))" "$listed" "$live"
 }
 
 # Pod Security admission, priorities and disruption budgets. The loopback API server runs the
@@ -703,7 +746,7 @@ suite() {
 	stage "[$E] cdktf deploy $PLATFORM $STACK (one command: the platform first, then ArmoniK planned against KEDA's CRDs; TERRAFORM_BINARY_NAME=$B)"
 	write_config 50
 	check_cmd "[$E] cdktf deploy" "${CDKTF[@]}" deploy $PLATFORM $STACK --auto-approve --skip-provider-lock --output "$OUT" --no-color
-	check "[$E] states written by $E $want_version" "$(jq -r .terraform_version "$W/platform.tfstate" 2>/dev/null)/$(jq -r .terraform_version "$W/terraform.tfstate" 2>/dev/null)" "$want_version/$want_version"
+	check_state "$want_version"
 	stage "[$E] deployed; reading back with kubectl"
 	echo "note  KEDA is installed by $PLATFORM from its real objects (CRDs, RBAC, Deployments, APIService); without a kubelet its pods never run, so nothing scales here: the checks are that every object is accepted and reads back"
 	check_core
@@ -717,6 +760,8 @@ suite() {
 	check_admission
 	stage "[$E] front door: Service, certificates, Secrets, authentication data, outputs"
 	check_front
+	stage "[$E] images: registry and pull Secret in every template and pod; images lists them"
+	check_images
 
 	stage "[$E] $E plan must be empty (both stacks)"
 	check_cmd "[$E] plan -detailed-exitcode $PLATFORM (no changes)" eng -chdir="$PLATFORMDIR" plan -detailed-exitcode -no-color -lock=false

@@ -56,7 +56,7 @@ func Build(app constructs.Construct, cfg *Config) ([]Built, error) {
 			out = append(out, Built{Name: name, Stack: st.Stack, ArmoniK: st.ArmoniK, Consumers: st.Consumers(), Links: st.GraphLinks()})
 		case PlatformName:
 			var err error
-			if platform, err = NewPlatform(app, cfg.Platform); err != nil {
+			if platform, err = NewPlatform(app, cfg.platform()); err != nil {
 				errs = append(errs, err)
 				continue
 			}

@@ -37,6 +37,11 @@ type Config struct {
 	// Platform configures armonik-platform: the cluster-wide prerequisites (KEDA) the ArmoniK
 	// stacks need before they are planned.
 	Platform PlatformConfig `yaml:"platform,omitempty"`
+	// State selects the Terraform backend that keeps the state of every stack (local, s3, gcs
+	// or kubernetes), each stack under its own key (default: each stack's state_file, else
+	// terraform.<stack>.tfstate in the project directory). Credentials come from the
+	// environment only (docs/configuration.md, "Shared state" in the README).
+	State StateConfig `yaml:"state,omitempty"`
 }
 
 // LocalhostConfig configures the armonik-localhost stack.
@@ -45,8 +50,14 @@ type LocalhostConfig struct {
 	Kubernetes k8s.ProviderConfig `yaml:"kubernetes,omitempty"`
 	// StateFile is where Terraform keeps the stack's state (local backend; default
 	// terraform.armonik-localhost.tfstate in the project directory). An absolute path is
-	// safest: a relative one is relative to cdktf.out/stacks/armonik-localhost.
+	// safest: a relative one is relative to cdktf.out/stacks/armonik-localhost. The top-level
+	// state section replaces it.
 	StateFile string `yaml:"state_file,omitempty"`
+	// State is the top-level state section, which Build copies here (a Go program building the
+	// stack itself sets it); without a backend, StateFile applies.
+	State StateConfig `yaml:"-"`
+	// Images: the registry every pod pulls from and the image pull Secrets of every pod.
+	Images `yaml:",inline"`
 	// Namespace receives every object; the stack creates it (default "armonik").
 	Namespace string `yaml:"namespace,omitempty"`
 	// PodSecurity is the Pod Security level the namespace enforces (its
@@ -149,6 +160,7 @@ func (c *Config) Validate() error {
 		}
 		seen[s] = true
 	}
+	errs = append(errs, c.stateProblems()...)
 	// Only the selected stacks are validated: an unused section may be incomplete.
 	platform := c.platformSelected()
 	for _, name := range c.SelectedStacks() {
@@ -164,7 +176,8 @@ func (c *Config) Validate() error {
 			es = append(es, kedaProblems("external", &ec.ArmoniK, ec.KEDA, platform)...)
 			errs = append(errs, prefixed("external.", errors.Join(es...))...)
 		case PlatformName:
-			errs = append(errs, prefixed("platform.", errors.Join(c.Platform.plan()...))...)
+			p := c.platform()
+			errs = append(errs, prefixed("platform.", errors.Join(p.plan()...))...)
 		}
 	}
 	return errors.Join(errs...)
@@ -177,15 +190,38 @@ func (c *Config) platformSelected() bool { return slices.Contains(c.SelectedStac
 // namespace is the platform's when the platform installs it.
 func (c *Config) localhost() LocalhostConfig {
 	l := c.Localhost
+	l.State = c.State
 	if c.platformSelected() && l.KEDA.Namespace == "" {
 		l.KEDA.Namespace = c.Platform.namespace()
 	}
 	return l
 }
 
+// platform is the armonik-platform configuration completed from the ArmoniK stack selected
+// with it: without image settings of its own, KEDA's pods pull like ArmoniK's (localhost's,
+// else external's).
+func (c *Config) platform() PlatformConfig {
+	p := c.Platform
+	p.State = c.State
+	if !p.Images.set() {
+		for _, name := range c.SelectedStacks() {
+			if name == LocalhostName && c.Localhost.Images.set() {
+				p.Images = c.Localhost.Images
+				break
+			}
+			if name == ExternalName && c.External.Images.set() {
+				p.Images = c.External.Images
+				break
+			}
+		}
+	}
+	return p
+}
+
 // external is the armonik-external configuration completed like localhost.
 func (c *Config) external() ExternalConfig {
 	e := c.External
+	e.State = c.State
 	if c.platformSelected() && e.KEDA.Namespace == "" {
 		e.KEDA.Namespace = c.Platform.namespace()
 	}
@@ -280,6 +316,7 @@ func (c *LocalhostConfig) plan() ([]*module, []error) {
 	if msgs := validation.IsDNS1123Subdomain(d.ClusterDomain); len(msgs) > 0 {
 		errs = append(errs, fmt.Errorf("cluster_domain: %q %s", d.ClusterDomain, msgs[0]))
 	}
+	errs = append(errs, d.Images.validate()...)
 	x := moduleContext{ns: ns, clusterDomain: d.ClusterDomain, wait: d.Wait, core: d.ArmoniK.Release().Core, priorityClass: systemPriorityClass(d.ArmoniK, ns)}
 	if runsDLLWorker(d.ArmoniK) {
 		// ArmoniK's DLL worker fails every task without shared storage.

@@ -20,7 +20,7 @@ func TestBadConfigs(t *testing.T) {
 		doc  string
 		want []string
 	}{
-		{"unknown top-level key", "colour: blue\n", []string{"line 1: colour: unknown key (known keys: external, localhost, platform, stacks)"}},
+		{"unknown top-level key", "colour: blue\n", []string{"line 1: colour: unknown key (known keys: external, localhost, platform, stacks, state)"}},
 		{"unknown nested key", "localhost:\n  armonik:\n    partitions:\n      - name: a\n        workerz: []\n",
 			[]string{"line 5: localhost.armonik.partitions[0].workerz: unknown key"}},
 		{"wrong type", "localhost:\n  wait: sometimes\n", []string{`line 2: localhost.wait: want true or false, got "sometimes"`}},

@@ -46,7 +46,9 @@ partition running ArmoniK's dynamic worker, no shared storage). Every key is opt
 - **The wait switch.** ¦localhost.wait¦ (default true) drives every wait of the stack
   (Deployments' and StatefulSets' rollout, the init Job's completion). Set it false against an
   API server without nodes.
-- **Secrets** never come from this file: the modules generate them, or read existing Secrets.
+- **Secrets** never come from this file: the modules generate them, or read existing Secrets;
+  the image pull Secrets the stacks create come from ¦TF_VAR_image_pull_secret_<name>¦, and the
+  state backend's credentials from its own environment variables (a credential key is an error).
 
 `, "¦", "`")
 
@@ -121,7 +123,8 @@ func ConfigurationDoc(t testing.TB) []byte {
 	}
 	b.WriteString("```\n\n## Production example\n\n")
 	b.WriteString("[armonik.production.yaml](armonik.production.yaml), parsed, validated and synthesized by the tests: what a\n" +
-		"production deployment changes from the defaults. [operations.md](operations.md) explains scaling the MongoDB\n" +
+		"production deployment changes from the defaults. [production.md](production.md) explains each section (private\n" +
+		"registry, shared state, pod security, disruption budgets), [operations.md](operations.md) scaling the MongoDB\n" +
 		"replica set, the backups and the restore.\n\n")
 	b.WriteString("```yaml\n")
 	b.Write(production)

@@ -24,6 +24,11 @@ type ExternalConfig struct {
 	// StateFile is where Terraform keeps the stack's state (local backend; default
 	// terraform.armonik-external.tfstate in the project directory).
 	StateFile string `yaml:"state_file,omitempty"`
+	// State is the top-level state section, which Build copies here; without a backend,
+	// StateFile applies.
+	State StateConfig `yaml:"-"`
+	// Images: the registry every pod pulls from and the image pull Secrets of every pod.
+	Images `yaml:",inline"`
 	// Namespace receives ArmoniK's objects (default "armonik").
 	Namespace string `yaml:"namespace,omitempty"`
 	// ExistingNamespace uses a namespace created elsewhere (for instance with the cloud
@@ -78,6 +83,7 @@ func (c *ExternalConfig) plan() ([]*module, []error) {
 		errs = append(errs, err)
 	}
 	wait := orPtr(c.Wait, ptr(true))
+	errs = append(errs, c.Images.validate()...)
 	a := c.ArmoniK
 	a.Wait = orPtr(a.Wait, wait)
 	a.PodSecurity = validLevel(podSecurityLevel(c.PodSecurity))
@@ -107,7 +113,7 @@ func NewExternal(app constructs.Construct, cfg ExternalConfig) (*Stack, error) {
 	nsObj, _ := namespaceNamed(ns)
 	mon, _ := cfg.monitoring(nsObj, &a)
 	return newStack(app, stackSpec{
-		name: ExternalName, kubernetes: cfg.Kubernetes, stateFile: cfg.StateFile,
+		name: ExternalName, kubernetes: cfg.Kubernetes, state: cfg.State.location(ExternalName, cfg.StateFile), images: cfg.Images,
 		namespace: ns, createNamespace: !cfg.ExistingNamespace, modules: mods, armonik: a, monitoring: mon,
 	})
 }

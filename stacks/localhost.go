@@ -48,7 +48,7 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error)
 	ns, _ := namespaceNamed(d.Namespace)
 	mon, _ := d.monitoring(ns)
 	return newStack(app, stackSpec{
-		name: LocalhostName, kubernetes: d.Kubernetes, stateFile: d.StateFile,
+		name: LocalhostName, kubernetes: d.Kubernetes, state: d.State.location(LocalhostName, d.StateFile), images: d.Images,
 		namespace: d.Namespace, createNamespace: true, modules: mods, armonik: d.ArmoniK, monitoring: mon,
 	})
 }
@@ -57,7 +57,8 @@ func NewLocalhost(app constructs.Construct, cfg LocalhostConfig) (*Stack, error)
 type stackSpec struct {
 	name            string
 	kubernetes      k8s.ProviderConfig
-	stateFile       string
+	state           stateLocation
+	images          Images
 	namespace       string
 	createNamespace bool
 	modules         []*module
@@ -69,10 +70,12 @@ type stackSpec struct {
 func newStack(app constructs.Construct, s stackSpec) (*Stack, error) {
 	st := cdk.NewStack(app, s.name)
 	fail := func(err error) (*Stack, error) { return nil, fmt.Errorf("%s: %w", s.name, err) }
-	if s.stateFile != "" {
-		if err := cdk.LocalBackend(st, s.stateFile); err != nil {
-			return fail(err)
-		}
+	// First: the image policy is context of the stack, which cannot change once it has children.
+	if err := s.images.apply(st); err != nil {
+		return fail(err)
+	}
+	if err := s.state.apply(st); err != nil {
+		return fail(err)
 	}
 	if err := k8s.NewProvider(st, "kubernetes", s.kubernetes); err != nil {
 		return fail(err)

@@ -28,6 +28,12 @@ type PlatformConfig struct {
 	// StateFile is where Terraform keeps the stack's state (local backend; default
 	// terraform.armonik-platform.tfstate in the project directory).
 	StateFile string `yaml:"state_file,omitempty"`
+	// State is the top-level state section, which Build copies here; without a backend,
+	// StateFile applies.
+	State StateConfig `yaml:"-"`
+	// Images: the registry KEDA's pods pull from and their image pull Secrets (default: those
+	// of the ArmoniK stack selected with the platform, localhost's first).
+	Images `yaml:",inline"`
 	// Wait is the "wait for ready" switch of KEDA's Deployments (default true). Set it false
 	// against an API server without nodes.
 	Wait *bool `yaml:"wait,omitempty"`
@@ -47,7 +53,7 @@ func (c *PlatformConfig) namespace() string { return or(c.KEDA.Namespace, "keda"
 
 // plan returns every problem of the settings (paths relative to "platform.").
 func (c *PlatformConfig) plan() []error {
-	var errs []error
+	errs := c.Images.validate()
 	name := c.namespace()
 	ns, err := k8s.ExistingNamespace(name)
 	if err != nil {
@@ -75,10 +81,11 @@ func NewPlatform(app constructs.Construct, cfg PlatformConfig) (*Platform, error
 	}
 	st := cdk.NewStack(app, PlatformName)
 	fail := func(err error) (*Platform, error) { return nil, fmt.Errorf("%s: %w", PlatformName, err) }
-	if cfg.StateFile != "" {
-		if err := cdk.LocalBackend(st, cfg.StateFile); err != nil {
-			return fail(err)
-		}
+	if err := cfg.Images.apply(st); err != nil {
+		return fail(err)
+	}
+	if err := cfg.State.location(PlatformName, cfg.StateFile).apply(st); err != nil {
+		return fail(err)
 	}
 	if err := k8s.NewProvider(st, "kubernetes", cfg.Kubernetes); err != nil {
 		return fail(err)

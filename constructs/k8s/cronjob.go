@@ -54,6 +54,7 @@ func ValidSchedule(s string) bool {
 func NewCronJob(scope constructs.Construct, id string, spec CronJobSpec) (*Object, error) {
 	var errs errList
 	checkMeta("CronJob", &spec.Meta, &errs)
+	spec.Template = policyTemplate(scope, "CronJob", spec.Name, spec.Template, &errs)
 	if len(spec.Name) > 52 {
 		// The controller names each Job <name>-<minutes since epoch> (up to 11 digits).
 		errs.add("CronJob %q: name: at most 52 characters (the Jobs it starts append a suffix)", spec.Name)

@@ -33,6 +33,7 @@ type DaemonSetSpec struct {
 func NewDaemonSet(scope constructs.Construct, id string, spec DaemonSetSpec) (*Object, error) {
 	var errs errList
 	checkMeta("DaemonSet", &spec.Meta, &errs)
+	spec.Template = policyTemplate(scope, "DaemonSet", spec.Name, spec.Template, &errs)
 	checkSelector("DaemonSet", spec.Name, spec.Selector, spec.Template.Labels, &errs)
 	if err := spec.Template.Validate(fmt.Sprintf("DaemonSet %q", spec.Name)); err != nil {
 		errs = append(errs, err)

@@ -25,7 +25,8 @@ type NamespaceSpec struct {
 	Labels map[string]string
 }
 
-// NewNamespace creates a kubernetes_namespace_v1.
+// NewNamespace creates a kubernetes_namespace_v1, and in it the image pull Secrets of the
+// stack's ImagePolicy when it says to create them.
 func NewNamespace(scope constructs.Construct, id string, spec NamespaceSpec) (*Namespace, error) {
 	if msg := CheckName("Namespace", spec.Name); msg != "" {
 		return nil, fmt.Errorf("namespace %q: %s", spec.Name, msg)
@@ -41,7 +42,14 @@ func NewNamespace(scope constructs.Construct, id string, spec NamespaceSpec) (*N
 		ns = &Namespace{Name: spec.Name, NameRef: *r.Metadata().Name()}
 		return nil
 	})
-	return ns, err
+	if err != nil {
+		return nil, err
+	}
+	// The stack's image pull Secrets cannot exist in a namespace it creates: create them.
+	if err := createPullSecrets(scope, id, ns); err != nil {
+		return nil, fmt.Errorf("namespace %q: image pull Secrets: %w", spec.Name, err)
+	}
+	return ns, nil
 }
 
 // stringMap converts a Go map into the jsii form; nil or empty maps become nil (omitted).

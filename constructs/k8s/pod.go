@@ -391,6 +391,13 @@ func (t *PodTemplate) Validate(where string) error {
 			}
 		}
 	}
+	for _, n := range s.ImagePullSecrets {
+		if !isToken(n) {
+			if msg := CheckName("Secret", n); msg != "" {
+				errs.add("%s: image pull Secret %q: %s", where, n, msg)
+			}
+		}
+	}
 	if sec := s.Security; sec != nil && sec.FSGroupChangePolicy != "" && sec.FSGroupChangePolicy != "Always" && sec.FSGroupChangePolicy != "OnRootMismatch" {
 		errs.add("%s: fsGroupChangePolicy %q must be Always or OnRootMismatch", where, sec.FSGroupChangePolicy)
 	}

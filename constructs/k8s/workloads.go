@@ -136,6 +136,7 @@ func dependsOn(objs []*Object) *[]cdktf.ITerraformDependable {
 func NewDeployment(scope constructs.Construct, id string, spec DeploymentSpec) (*Object, error) {
 	var errs errList
 	checkMeta("Deployment", &spec.Meta, &errs)
+	spec.Template = policyTemplate(scope, "Deployment", spec.Name, spec.Template, &errs)
 	checkSelector("Deployment", spec.Name, spec.Selector, spec.Template.Labels, &errs)
 	if err := spec.Template.Validate(fmt.Sprintf("Deployment %q", spec.Name)); err != nil {
 		errs = append(errs, err)
@@ -211,6 +212,7 @@ type StatefulSetSpec struct {
 func NewStatefulSet(scope constructs.Construct, id string, spec StatefulSetSpec) (*Object, error) {
 	var errs errList
 	checkMeta("StatefulSet", &spec.Meta, &errs)
+	spec.Template = policyTemplate(scope, "StatefulSet", spec.Name, spec.Template, &errs)
 	checkSelector("StatefulSet", spec.Name, spec.Selector, spec.Template.Labels, &errs)
 	if spec.ServiceName == "" {
 		errs.add("StatefulSet %q: service name: required (a headless Service)", spec.Name)
@@ -312,6 +314,7 @@ type JobSpec struct {
 func NewJob(scope constructs.Construct, id string, spec JobSpec) (*Object, error) {
 	var errs errList
 	checkMeta("Job", &spec.Meta, &errs)
+	spec.Template = policyTemplate(scope, "Job", spec.Name, spec.Template, &errs)
 	if err := spec.Template.Validate(fmt.Sprintf("Job %q", spec.Name)); err != nil {
 		errs = append(errs, err)
 	}
