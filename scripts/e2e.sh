@@ -38,7 +38,9 @@
 #   6. cdktf destroy of both stacks: nothing may remain (namespaces, node agents' included, CRDs, cluster roles,
 #      PriorityClasses, states);
 #   7. without the CDKTF CLI again: <engine> apply of the platform then of ArmoniK, <engine>
-#      destroy in reverse order: same checks.
+#      destroy in reverse order: same checks;
+#   8. docs/armonik.production.yaml (its state moved to this cluster, wait off): <engine> apply,
+#      every pod admitted under restricted, both plans empty, destroy.
 # Then, with terraform, scripts/e2e-versions.sh: the default stack of every armonik.version.
 # Each stage prints its elapsed time. Then one line per engine ("e2e[tofu]: PASSED ...",
 # "FAILED ..." or "SKIPPED (not a pass): why"), and last "e2e: N passed, M failed (total T)", or
@@ -724,6 +726,71 @@ check_mongodb_scaling() {
 	check_cmd "[$E] plan of $STACK empty after scaling back" eng -chdir="$DSTACK" plan -detailed-exitcode -no-color -lock=false
 }
 
+# ------------------------------------------------------------ production --
+# production_config: docs/armonik.production.yaml as deployed here. Two changes only: its state
+# lives in this cluster (the kubernetes backend) instead of S3, which is not reachable here, and
+# the wait switches are off (no node runs pods). Everything else is the file.
+production_config() {
+	if grep -q '^platform:' docs/armonik.production.yaml; then
+		echo "docs/armonik.production.yaml has a platform section: production_config must merge wait: false into it" >&2
+		return 1
+	fi
+	awk '
+		/^state:/ { skip = 1; print "state:\n  kubernetes: {namespace: default, secret_suffix: prod}"; next }
+		skip && /^[^ #]/ { skip = 0 }
+		skip { next }
+		{ print }
+		/^localhost:/ { print "  wait: false" }
+	' docs/armonik.production.yaml
+	printf 'platform:\n  wait: false\n'
+}
+
+# check_production deploys the production configuration (3-member MongoDB with backups, a
+# private registry with its pull Secret, a restricted namespace, budgets, priorities, KEDA)
+# with the engine alone, checks that every pod was admitted and the second plan is empty, and
+# destroys it.
+check_production() {
+	local cfg=$W/production.yaml dir=$W/production s want got i
+	local pns=armonik reg=registry.corp/mirror/
+	pk() { kubectl -n "$pns" "$@" 2>/dev/null; }
+	production_config >"$cfg" || { bad "[$E] production: configuration" "see above"; return; }
+	check_cmd "[$E] production: synthesize docs/armonik.production.yaml (state in this cluster, wait off)" env ARMONIK_CONFIG="$cfg" CDKTF_OUTDIR="$dir" "$APP"
+	for s in $PLATFORM $STACK; do
+		check_cmd "[$E] production: $E init $s" eng -chdir="$dir/stacks/$s" init -no-color
+		check_cmd "[$E] production: $E apply $s (locked by a Lease)" timeout 600 "$B" -chdir="$dir/stacks/$s" apply -auto-approve -no-color
+	done
+	check "[$E] production: namespace $pns enforces restricted" "$(kubectl get ns "$pns" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null)" restricted
+	# Deployments get all their pods; a StatefulSet its first (OrderedReady: the next waits for
+	# a Ready pod, and no node runs one here).
+	want=$(pk get deploy,sts -o json | jq -r '[.items[] | select(.spec.replicas > 0) | "\(.kind)/\(.metadata.name)=\(if .kind == "StatefulSet" then 1 else .spec.replicas end)"] | sort | join(" ")')
+	for i in $(seq 1 45); do
+		got=$(jq -rn --slurpfile w <(pk get deploy,sts -o json) --slurpfile p <(pk get pods -o json) \
+			'$p[0].items as $ps | [$w[0].items[] | select(.spec.replicas > 0) | . as $x | $x.spec.selector.matchLabels as $sel |
+			 "\($x.kind)/\($x.metadata.name)=\([$ps[] | select(.metadata.labels as $l | all($sel | to_entries[]; $l[.key] == .value))] | length)"] | sort | join(" ")')
+		[ "$got" = "$want" ] && break
+		sleep 2
+	done
+	check "[$E] production: every workload of $pns got its pods, admitted under restricted ($i polls)" "$got" "$want"
+	check "[$E] production: no pod refused by PodSecurity" "$(pk get events -o json | jq -r '[.items[] | select(.reason == "FailedCreate" and (.message | test("PodSecurity")))] | length')" 0
+	check "[$E] production: control plane replicas" "$(pk get deploy control-plane -o jsonpath='{.spec.replicas}')" 3
+	check "[$E] production: MongoDB replica set of 3 members, all in the connection string" "$(pk get sts mongodb -o jsonpath='{.spec.replicas}')/$(pk get secret mongodb-connection -o jsonpath='{.data.uri}' | base64 -d | grep -o 'mongodb-[0-9].mongodb-headless' | wc -l | tr -d ' ')" 3/3
+	check "[$E] production: members never share a node (required anti-affinity)" "$(pk get sts mongodb -o jsonpath='{.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey}')" kubernetes.io/hostname
+	check "[$E] production: backup CronJob" "$(pk get cronjob mongodb-backup -o jsonpath='{.spec.schedule}')" "0 2 * * *"
+	check "[$E] production: PodDisruptionBudgets" "$(pk get pdb -o json | jq -r '[.items[] | "\(.metadata.name):\(.spec.maxUnavailable)"] | sort | join(" ")')" "activemq:1 control-plane:1 mongodb:1 redis:1"
+	check "[$E] production: every pod pulls from $reg with regcred" "$(pk get pods -o json | jq -r --arg reg "$reg" '[.items[] | select(([.spec.imagePullSecrets[]?.name] | index("regcred") | not) or any((.spec.containers + (.spec.initContainers // []))[]; .image | startswith($reg) | not)) | .metadata.name] | join(",")')" ""
+	check "[$E] production: partitions scale with KEDA" "$(pk get scaledobject -o name | wc -l | tr -d ' ')" 1
+	check "[$E] production: states in Secrets of the namespace default" "$(kubectl -n default get secret -o name 2>/dev/null | grep -c 'tfstate-default-prod-')" 2
+	for s in $PLATFORM $STACK; do
+		check_cmd "[$E] production: plan -detailed-exitcode $s (no changes)" eng -chdir="$dir/stacks/$s" plan -detailed-exitcode -no-color
+	done
+	drop_apiservice
+	check_cmd "[$E] production: $E destroy $STACK" timeout 600 "$B" -chdir="$dir/stacks/$STACK" destroy -auto-approve -no-color
+	check_cmd "[$E] production: $E destroy $PLATFORM" timeout 600 "$B" -chdir="$dir/stacks/$PLATFORM" destroy -auto-approve -no-color
+	check "[$E] production: namespaces gone" "$(kubectl get ns "$pns" "$pns-logs" "$pns-node-agents" keda -o name 2>/dev/null | wc -l | tr -d ' ')" 0
+	check "[$E] production: PriorityClasses gone" "$(kubectl get priorityclass -o name 2>/dev/null | grep -c "armonik-$pns-")" 0
+	check "[$E] production: nothing left in the states" "$(eng -chdir="$dir/stacks/$STACK" state list 2>/dev/null | wc -l)/$(eng -chdir="$dir/stacks/$PLATFORM" state list 2>/dev/null | wc -l)" 0/0
+}
+
 # ----------------------------------------------------------------- suite --
 # suite ENGINE: the whole deploy/check/change/destroy cycle with one engine, on its own cluster.
 suite() {
@@ -815,6 +882,9 @@ suite() {
 	check_cmd "[$E] $E destroy $STACK" timeout 600 "$B" -chdir="$DSTACK" destroy -auto-approve -no-color -lock=false
 	check_cmd "[$E] $E destroy $PLATFORM" timeout 600 "$B" -chdir="$DPLATFORM" destroy -auto-approve -no-color -lock=false
 	nothing_left " after $E destroy" "$DSTACK" "$DPLATFORM"
+
+	stage "[$E] the production configuration (docs/armonik.production.yaml): $E apply, admitted pods, empty plans, destroy"
+	check_production
 
 	unset TERRAFORM_BINARY_NAME
 	stage "[$E] stopping the cluster"
