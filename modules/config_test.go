@@ -221,3 +221,162 @@ func TestImagePinnedByDigest(t *testing.T) {
 func tlsDefaults(caPath string) modules.TLS {
 	return modules.TLS{CertKey: "tls.crt", KeyKey: "tls.key", CAKey: "ca.crt", CAPath: caPath}
 }
+
+// TestConfigErrorsOfRabbitMQTLSVolumesAndEndpoints gives RabbitMQ, the volume and endpoint modules, and the TLS block, several bad settings at
+// once: one error names the module, the instance and every key; nothing is created.
+func TestConfigErrorsOfRabbitMQTLSVolumesAndEndpoints(t *testing.T) {
+	st, ns := newGrid(t)
+	out := checkConfigErrors(t, st, []configErrorCase{
+		{"rabbitmq", func() error {
+			_, err := rabbitmq.New(st, "rabbitmq", rabbitmq.Config{Namespace: ns, User: "guest",
+				TLS: userTLS("")})
+			return err
+		}, []string{
+			`rabbitmq "rabbitmq": user: "guest" is RabbitMQ's well-known default user`,
+			`rabbitmq "rabbitmq": tls.secret: required with tls.enabled`,
+		}},
+		{"activemq tls", func() error {
+			tls := userTLS("Bad_Secret")
+			tls.CAKey, tls.KeyKey, tls.CAPath = "tls.crt", "", "/ca.pem"
+			_, err := activemq.New(st, "activemq", activemq.Config{Namespace: ns, TLS: tls})
+			return err
+		}, []string{
+			`activemq "activemq": tls.secret: "Bad_Secret"`,
+			`activemq "activemq": tls.ca_key: "tls.crt" is also tls.cert_key`,
+			`activemq "activemq": tls.ca_path: "/ca.pem" must be a file in a directory other than /`,
+		}},
+		{"nfs", func() error {
+			_, err := nfs.New(st, "nfs", nfs.Config{Namespace: ns, Server: "nfs!", Path: "exports", StorageClass: "x", Size: "big"})
+			return err
+		}, []string{
+			`nfs "nfs": storage_class: set either server and path`,
+			`nfs "nfs": size: "big" is not a positive Kubernetes quantity`,
+		}},
+		{"nfs export", func() error {
+			_, err := nfs.New(st, "nfs", nfs.Config{Namespace: ns, Server: "nfs!", Path: "exports", MountOptions: []string{"a b"}, MountPath: "/"})
+			return err
+		}, []string{
+			`nfs "nfs": server: "nfs!" is neither a DNS name nor an IP address`,
+			`nfs "nfs": path: "exports" must be the absolute path of the export`,
+			`nfs "nfs": mount_options: option 0 "a b"`,
+			`nfs "nfs": mount_path: "/" must be an absolute, clean directory other than /`,
+		}},
+		{"nfs neither", func() error {
+			_, err := nfs.New(st, "nfs", nfs.Config{})
+			return err
+		}, []string{
+			`nfs "nfs": namespace: required`,
+			`nfs "nfs": server: required: set server and path (an NFS export) or storage_class`,
+		}},
+		{"hostpath", func() error {
+			_, err := hostpath.New(st, "hostpath", hostpath.Config{Path: "data/", Type: "File"})
+			return err
+		}, []string{
+			`hostpath "hostpath": path: "data/" must be an absolute, clean directory`,
+			`hostpath "hostpath": type: "File" must be one of Directory, DirectoryOrCreate`,
+		}},
+		{"amazonmq", func() error {
+			_, err := amazonmq.New(st, "amazonmq", amazonmq.Config{Port: 70000, Scheme: "amqp", UserKey: "k", PasswordKey: "k"})
+			return err
+		}, []string{
+			`amazonmq "amazonmq": host: required`,
+			`amazonmq "amazonmq": port: 70000 is not in 1-65535`,
+			`amazonmq "amazonmq": scheme: "amqp" must be AMQPS or AMQP`,
+			`amazonmq "amazonmq": namespace: required to create the Secret amazonmq-credentials from sensitive variables`,
+			`amazonmq "amazonmq": password_key: "k" is also user_key`,
+		}},
+		{"sqs", func() error {
+			_, err := sqs.New(st, "sqs", sqs.Config{Region: "Europe", Prefix: "a b"})
+			return err
+		}, []string{
+			`sqs "sqs": region: "Europe" is not an AWS region`,
+			`sqs "sqs": prefix: "a b"`,
+		}},
+		{"sqs url", func() error {
+			_, err := sqs.New(st, "sqs", sqs.Config{Region: "eu-west-3", ServiceURL: "sqs.eu-west-3.amazonaws.com"})
+			return err
+		}, []string{`sqs "sqs": service_url: "sqs.eu-west-3.amazonaws.com" must be an absolute https:// URL`}},
+		{"s3", func() error {
+			_, err := s3.New(st, "s3", s3.Config{Region: "eu-west-3", Bucket: "No_Such"})
+			return err
+		}, []string{`s3 "s3": bucket: "No_Such" is not an S3 bucket name`}},
+		{"elasticache", func() error {
+			_, err := elasticache.New(st, "elasticache", elasticache.Config{Host: "h.example", User: "u"})
+			return err
+		}, []string{`elasticache "elasticache": auth: user and existing_secret are only used with auth: true`}},
+		{"externalmongodb", func() error {
+			_, err := externalmongodb.New(st, "externalmongodb", externalmongodb.Config{ExistingSecret: "atlas", CASecret: "ca", CAPath: "ca.crt", DataRetention: "1d"})
+			return err
+		}, []string{
+			`externalmongodb "externalmongodb": data_retention: "1d" is not a .NET TimeSpan`,
+			`externalmongodb "externalmongodb": ca_path: "ca.crt" must be an absolute, clean file path`,
+		}},
+		{"gcs", func() error {
+			_, err := gcs.New(st, "gcs", gcs.Config{Namespace: ns, Bucket: "goog-bucket", ExistingSecret: "Bad!"})
+			return err
+		}, []string{
+			`gcs "gcs": bucket: "goog-bucket" is not a Cloud Storage bucket name`,
+			`gcs "gcs": existing_secret: "Bad!"`,
+		}},
+		{"pubsub", func() error {
+			_, err := pubsub.New(st, "pubsub", pubsub.Config{ProjectID: "X", KmsKeyName: "key", Prefix: "9"})
+			return err
+		}, []string{
+			`pubsub "pubsub": project_id: "X" is not a Google Cloud project id`,
+			`pubsub "pubsub": kms_key_name: "key" must read projects/`,
+			`pubsub "pubsub": prefix: "9" must start with a letter`,
+		}},
+		{"memorystore", func() error {
+			_, err := memorystore.New(st, "memorystore", memorystore.Config{Namespace: ns, Host: "10.0.0.3"})
+			return err
+		}, []string{`memorystore "memorystore": ca_secret: required with ssl`}},
+	})
+	if _, ok := out["variable"]; ok {
+		t.Error("a rejected configuration must declare no variable")
+	}
+}
+
+// TestDefaultsOfRabbitMQVolumesAndEndpoints pins the documented defaults of RabbitMQ, the volume modules and the
+// endpoint-only modules (TestDefaults pins the others).
+func TestDefaultsOfRabbitMQVolumesAndEndpoints(t *testing.T) {
+	yes := true
+	tls := tlsDefaults("/amqp/ca.pem")
+	for _, c := range []struct {
+		name      string
+		got, want any
+	}{
+		{"rabbitmq", rabbitmq.Config{}.WithDefaults(), rabbitmq.Config{
+			Name: "rabbitmq", ClusterDomain: "cluster.local", Image: "rabbitmq", Tag: "4.1-management", PullPolicy: "IfNotPresent",
+			User: "armonik", Storage: storage("8Gi"), Wait: &yes, NetworkPolicy: &yes, TLS: tls, AMQP: modules.AMQP{MaxPriority: 10},
+		}},
+		{"nfs", nfs.Config{}.WithDefaults(), nfs.Config{Name: "nfs", Size: "10Gi", MountPath: "/local_storage", Role: "object-storage"}},
+		{"nfs shared", nfs.Config{Role: "shared-storage"}.WithDefaults(), nfs.Config{Name: "nfs", Size: "10Gi", MountPath: "/data", Role: "shared-storage"}},
+		{"hostpath", hostpath.Config{}.WithDefaults(), hostpath.Config{Name: "hostpath", Path: "/data", Type: "Directory"}},
+		{"amazonmq", amazonmq.Config{}.WithDefaults(), amazonmq.Config{Name: "amazonmq", Port: 5671, Scheme: "AMQPS", UserKey: "username", PasswordKey: "password", AMQP: modules.AMQP{MaxPriority: 10}}},
+		{"sqs", sqs.Config{Region: "eu-west-3"}.WithDefaults(), sqs.Config{Name: "sqs", Region: "eu-west-3", Prefix: "armonik", ServiceURL: "https://sqs.eu-west-3.amazonaws.com"}},
+		{"s3", s3.Config{Region: "eu-west-3"}.WithDefaults(), s3.Config{Name: "s3", Region: "eu-west-3", EndpointURL: "https://s3.eu-west-3.amazonaws.com", Role: "object-storage"}},
+		{"elasticache", elasticache.Config{}.WithDefaults(), elasticache.Config{
+			Name: "elasticache", Port: 6379, Ssl: &yes, InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core", PasswordKey: "auth-token", TTL: "1.00:00:00",
+		}},
+		{"externalmongodb", externalmongodb.Config{}.WithDefaults(), externalmongodb.Config{
+			Name: "externalmongodb", ConnectionStringKey: "connection-string", DataRetention: "1.00:00:00",
+			CAKey: "ca.crt", CAPath: "/mongodb/certs/ca.crt",
+		}},
+		{"gcs", gcs.Config{}.WithDefaults(), gcs.Config{Name: "gcs", EndpointURL: "https://storage.googleapis.com", AccessIDKey: "access-id", SecretKey: "secret", Role: "object-storage", API: "s3"}},
+		{"pubsub", pubsub.Config{}.WithDefaults(), pubsub.Config{Name: "pubsub"}},
+		{"memorystore", memorystore.Config{}.WithDefaults(), memorystore.Config{
+			Name: "memorystore", Port: 6378, Ssl: &yes, Auth: &yes, InstanceName: "ArmoniKRedis", ClientName: "ArmoniK.Core",
+			CAKey: "ca.crt", CAPath: "/redis/chain.pem", PasswordKey: "auth-string", TTL: "1.00:00:00",
+		}},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s defaults\n got %+v\nwant %+v", c.name, c.got, c.want)
+		}
+	}
+	no := false
+	if got := (memorystore.Config{Ssl: &no}).WithDefaults().Port; got != 6379 {
+		t.Errorf("memorystore without TLS: port %d, want 6379", got)
+	}
+}
+
+func storage(size string) modules.Storage { return modules.Storage{Size: size} }

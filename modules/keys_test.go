@@ -433,3 +433,176 @@ func union(a, b map[string]string) map[string]bool {
 	}
 	return out
 }
+
+var (
+	amqpKeys = map[string]string{
+		"Components__QueueAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.Amqp.QueueBuilder",
+		"Components__QueueAdaptorSettings__AdapterAbsolutePath": "/adapters/queue/amqp/ArmoniK.Core.Adapters.Amqp.dll",
+		"Amqp__MaxPriority": "10",
+	}
+	redisKeys = map[string]string{
+		"Components__ObjectStorageAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.Redis.ObjectBuilder",
+		"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath": "/adapters/object/redis/ArmoniK.Core.Adapters.Redis.dll",
+		"Redis__TtlTimeSpan": "1.00:00:00",
+	}
+	s3Keys = map[string]string{
+		"Components__ObjectStorageAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.S3.ObjectBuilder",
+		"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath": "/adapters/object/s3/ArmoniK.Core.Adapters.S3.dll",
+	}
+)
+
+// with returns the union of the maps, later ones winning.
+func with(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// TestExactKeysOfEndpointModulesAndTLS writes out, from armonik-reference §5.2-5.8, every key each endpoint-only
+// module, RabbitMQ, the volume modules and each TLS variant give ArmoniK, with its value, source or mount; anything more or less
+// fails.
+func TestExactKeysOfEndpointModulesAndTLS(t *testing.T) {
+	st, ns := newGrid(t)
+	ep := deployEndpoints(t, st, ns)
+	st2, ns2 := newGrid(t)
+	tl := deployTLS(t, st2, ns2)
+	none := map[string][]string{}
+	noRef := map[string]string{}
+	for _, c := range []struct {
+		module outputs.ModuleOutputs
+		name   string
+		want   keySet
+	}{
+		{ep.amq, "amazonmq", keySet{ // §5.3 storage/aws/mq
+			Env: with(amqpKeys, map[string]string{
+				"Amqp__Host": "b-1234.mq.eu-west-3.amazonaws.com", "Amqp__Port": "5671", "Amqp__Scheme": "AMQPS",
+			}),
+			EnvSecret: none,
+			EnvFromSecret: map[string]string{
+				"Amqp__User": "amazonmq-credentials/username", "Amqp__Password": "amazonmq-credentials/password",
+			},
+		}},
+		{ep.sqs, "sqs", keySet{ // §5.4 storage/aws/sqs
+			Env: map[string]string{
+				"Components__QueueAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.SQS.QueueBuilder",
+				"Components__QueueAdaptorSettings__AdapterAbsolutePath": "/adapters/queue/sqs/ArmoniK.Core.Adapters.SQS.dll",
+				"SQS__ServiceURL": "https://sqs.eu-west-3.amazonaws.com",
+				"SQS__Prefix":     "armonik",
+			},
+			EnvSecret: none, EnvFromSecret: noRef,
+		}},
+		{ep.ps, "pubsub", keySet{ // §5.4 storage/gcp/pubsub
+			Env: map[string]string{
+				"Components__QueueAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.PubSub.QueueBuilder",
+				"Components__QueueAdaptorSettings__AdapterAbsolutePath": "/adapters/queue/pubsub/ArmoniK.Core.Adapters.PubSub.dll",
+				"PubSub__ProjectId":  "armonik-project",
+				"PubSub__KmsKeyName": "",
+				"PubSub__Prefix":     "",
+			},
+			EnvSecret: none, EnvFromSecret: noRef,
+		}},
+		{ep.s3, "aws-s3", keySet{ // §5.7 storage/aws/s3
+			Env: with(s3Keys, map[string]string{
+				"S3__BucketName": "armonik-objects", "S3__UseChecksum": "true", "S3__MustForcePathStyle": "true",
+				"S3__UseChunkEncoding": "true", "S3__EndpointUrl": "https://s3.eu-west-3.amazonaws.com",
+			}),
+			EnvSecret: none, EnvFromSecret: noRef,
+		}},
+		{ep.gcs, "gcs", keySet{ // §5.7 storage/gcp/gcs
+			Env: with(s3Keys, map[string]string{
+				"S3__BucketName": "armonik-objects", "S3__UseChecksum": "false", "S3__MustForcePathStyle": "false",
+				"S3__UseChunkEncoding": "false", "S3__EndpointUrl": "https://storage.googleapis.com",
+			}),
+			EnvSecret:     none,
+			EnvFromSecret: map[string]string{"S3__Login": "gcs-hmac/access-id", "S3__Password": "gcs-hmac/secret"},
+		}},
+		{ep.ec, "elasticache", keySet{ // §5.6 storage/aws/elasticache (+ an AUTH token)
+			Env: with(redisKeys, map[string]string{
+				"Redis__EndpointUrl": "master.armonik.abc123.euw3.cache.amazonaws.com:6379", "Redis__Ssl": "true",
+				"Redis__ClientName": "ArmoniK.Core", "Redis__CaPath": "", "Redis__InstanceName": "ArmoniKRedis", "Redis__User": "",
+			}),
+			EnvSecret:     none,
+			EnvFromSecret: map[string]string{"Redis__Password": "ec-auth/auth-token"},
+		}},
+		{ep.ms, "memorystore", keySet{ // §5.6 storage/gcp/memorystore/redis
+			Env: with(redisKeys, map[string]string{
+				"Redis__EndpointUrl": "10.0.0.3:6378", "Redis__Ssl": "true", "Redis__ClientName": "ArmoniK.Core",
+				"Redis__InstanceName": "ArmoniKRedis", "Redis__CaPath": "/redis/chain.pem", "Redis__User": "",
+			}),
+			EnvSecret:     none,
+			EnvFromSecret: map[string]string{"Redis__Password": "memorystore-credentials/auth-string"},
+			Mounts:        map[string]string{"memorystore-ca": "secret memorystore-ca at /redis mode 0444 items [ca.crt->chain.pem:0444]"},
+		}},
+		{ep.ext, "externalmongodb", keySet{ // §5.5 storage/atlas
+			// The connection string carries the rest (Core 0.37.2 ignores Tls, DatabaseName,
+			// DirectConnection and AuthSource beside it); Sharding is emitted only when true.
+			Env: map[string]string{
+				"Components__TableStorage": "ArmoniK.Adapters.MongoDB.TableStorage",
+				"MongoDB__DataRetention":   "1.00:00:00",
+			},
+			EnvSecret:     none,
+			EnvFromSecret: map[string]string{"MongoDB__ConnectionString": "externalmongodb-credentials/connection-string"},
+		}},
+		{ep.nfs, "nfs", keySet{ // §5.8 storage/onpremise/nfs, mount_volume_claim instead of the unconsumed mount_volume
+			Env: map[string]string{
+				"Components__ObjectStorageAdaptorSettings__ClassName":           "ArmoniK.Core.Adapters.LocalStorage.ObjectBuilder",
+				"Components__ObjectStorageAdaptorSettings__AdapterAbsolutePath": "/adapters/object/local_storage/ArmoniK.Core.Adapters.LocalStorage.dll",
+				"LocalStorage__Path": "/local_storage",
+			},
+			EnvSecret: none, EnvFromSecret: noRef,
+			Mounts: map[string]string{"nfs-data": "claim nfs-data at /local_storage"},
+		}},
+		{ep.hp, "hostpath", keySet{ // armonik/compute-plane.tf shared-volume, file_storage_type hostpath
+			Env:       map[string]string{"FileStorageType": "FS"},
+			EnvSecret: none, EnvFromSecret: noRef,
+			Mounts: map[string]string{"hostpath": "volume hostPath /data (Directory) at /data ro"},
+		}},
+		{tl.mq, "activemq", keySet{
+			Env: with(amqpKeys, map[string]string{
+				"Amqp__Host": "activemq.grid.svc.cluster.local", "Amqp__Port": "5671", "Amqp__Scheme": "AMQPS", "Amqp__CaPath": "/amqp/ca.pem",
+			}),
+			EnvSecret:     map[string][]string{"activemq-credentials": {"Amqp__User", "Amqp__Password"}},
+			EnvFromSecret: noRef,
+			Mounts:        map[string]string{"activemq-ca": "secret activemq-tls at /amqp mode 0444 items [ca.crt->ca.pem:0444]"},
+		}},
+		{tl.rq, "rabbitmq", keySet{
+			Env: with(amqpKeys, map[string]string{
+				"Amqp__Host": "rabbitmq.grid.svc.cluster.local", "Amqp__Port": "5671", "Amqp__Scheme": "AMQPS", "Amqp__CaPath": "/amqp/ca.pem",
+			}),
+			EnvSecret:     map[string][]string{"rabbitmq-credentials": {"Amqp__User", "Amqp__Password"}},
+			EnvFromSecret: noRef,
+			Mounts:        map[string]string{"rabbitmq-ca": "secret rabbitmq-tls at /amqp mode 0444 items [ca.crt->ca.pem:0444]"},
+		}},
+		{tl.db, "mongodb", keySet{
+			Env: map[string]string{
+				"Components__TableStorage": "ArmoniK.Adapters.MongoDB.TableStorage",
+				"MongoDB__DataRetention":   "1.00:00:00", "MongoDB__CAFile": "/mongodb/certs/ca.crt",
+			},
+			EnvSecret: none,
+			EnvFromSecret: map[string]string{
+				"MongoDB__ConnectionString": "mongodb-connection/uri",
+			},
+			Mounts: map[string]string{"mongodb-ca": "secret mongodb-tls at /mongodb/certs mode 0444 items [ca.crt->ca.crt:0444]"},
+		}},
+		{tl.rd, "redis", keySet{
+			Env: with(redisKeys, map[string]string{
+				"Redis__EndpointUrl": "redis.grid.svc.cluster.local:6379", "Redis__Ssl": "true", "Redis__ClientName": "ArmoniK.Core",
+				"Redis__InstanceName": "ArmoniKRedis", "Redis__CaPath": "/redis/chain.pem",
+			}),
+			EnvSecret:     map[string][]string{"redis-credentials": {"Redis__User", "Redis__Password"}},
+			EnvFromSecret: noRef,
+			Mounts:        map[string]string{"redis-ca": "secret redis-tls at /redis mode 0444 items [ca.crt->chain.pem:0444]"},
+		}},
+	} {
+		if got := c.module.ModuleName(); got != c.name {
+			t.Errorf("ModuleName() = %q, want %q", got, c.name)
+		}
+		if got := keysOf(c.module); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("module %q gives\n%s\nwant\n%s", c.name, dump(got), dump(c.want))
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/armonik-cdktf/armonik-cdktf/constructs/k8s"
+	"github.com/armonik-cdktf/armonik-cdktf/constructs/outputs"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/cdk"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/golden"
 	"github.com/armonik-cdktf/armonik-cdktf/internal/synthtest"
@@ -173,3 +174,26 @@ func userTLS(secret string) modules.TLS { return modules.TLS{Enabled: true, Secr
 // testCA stands for a CA certificate in PEM (a CA certificate is public; its content does not
 // matter at synth time).
 const testCA = "-----BEGIN CERTIFICATE-----\nMIIBtestonly\n-----END CERTIFICATE-----\n"
+
+// Every Module is an outputs.ModuleOutputs and an outputs.Reporter: MergePod finds the latter
+// by a type assertion, so a module that lost Problems would only stop reporting, silently.
+var _ = []interface {
+	outputs.ModuleOutputs
+	outputs.Reporter
+}{
+	(*activemq.Module)(nil), (*amazonmq.Module)(nil), (*elasticache.Module)(nil),
+	(*externalmongodb.Module)(nil), (*gcs.Module)(nil), (*hostpath.Module)(nil),
+	(*memorystore.Module)(nil), (*minio.Module)(nil), (*mongodb.Module)(nil), (*nfs.Module)(nil),
+	(*pubsub.Module)(nil), (*rabbitmq.Module)(nil), (*redis.Module)(nil), (*s3.Module)(nil),
+	(*sqs.Module)(nil),
+}
+
+// newGrid is a test stack with the kubernetes provider and the namespace "grid".
+func newGrid(t *testing.T) (cdk.Stack, *k8s.Namespace) {
+	t.Helper()
+	st := cdk.NewStack(cdk.NewTestApp(), "test")
+	if err := k8s.NewProvider(st, "kubernetes", k8s.ProviderConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	return st, must(k8s.NewNamespace(st, "ns", k8s.NamespaceSpec{Name: "grid"}))(t)
+}
