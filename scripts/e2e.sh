@@ -750,7 +750,7 @@ production_config() {
 # with the engine alone, checks that every pod was admitted and the second plan is empty, and
 # destroys it.
 check_production() {
-	local cfg=$W/production.yaml dir=$W/production s want got i
+	local cfg=$W/production.yaml dir=$W/production s want got i n
 	local pns=armonik reg=registry.corp/mirror/
 	pk() { kubectl -n "$pns" "$@" 2>/dev/null; }
 	production_config >"$cfg" || { bad "[$E] production: configuration" "see above"; return; }
@@ -770,6 +770,8 @@ check_production() {
 		[ "$got" = "$want" ] && break
 		sleep 2
 	done
+	# An empty list would make the check below pass on nothing: it must name the control plane and MongoDB.
+	check "[$E] production: the workloads to wait for include the control plane and MongoDB" "$(grep -o 'Deployment/control-plane=3\|StatefulSet/mongodb=1' <<<"$want" | sort | tr '\n' ' ')" "Deployment/control-plane=3 StatefulSet/mongodb=1 "
 	check "[$E] production: every workload of $pns got its pods, admitted under restricted ($i polls)" "$got" "$want"
 	check "[$E] production: no pod refused by PodSecurity" "$(pk get events -o json | jq -r '[.items[] | select(.reason == "FailedCreate" and (.message | test("PodSecurity")))] | length')" 0
 	check "[$E] production: control plane replicas" "$(pk get deploy control-plane -o jsonpath='{.spec.replicas}')" 3
@@ -777,6 +779,8 @@ check_production() {
 	check "[$E] production: members never share a node (required anti-affinity)" "$(pk get sts mongodb -o jsonpath='{.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey}')" kubernetes.io/hostname
 	check "[$E] production: backup CronJob" "$(pk get cronjob mongodb-backup -o jsonpath='{.spec.schedule}')" "0 2 * * *"
 	check "[$E] production: PodDisruptionBudgets" "$(pk get pdb -o json | jq -r '[.items[] | "\(.metadata.name):\(.spec.maxUnavailable)"] | sort | join(" ")')" "activemq:1 control-plane:1 mongodb:1 redis:1"
+	n=$(pk get pods -o json | jq -r '.items | length')
+	check "[$E] production: pods exist to check images on" "$([ "${n:-0}" -gt 0 ] && echo yes || echo "no ($n)")" yes
 	check "[$E] production: every pod pulls from $reg with regcred" "$(pk get pods -o json | jq -r --arg reg "$reg" '[.items[] | select(([.spec.imagePullSecrets[]?.name] | index("regcred") | not) or any((.spec.containers + (.spec.initContainers // []))[]; .image | startswith($reg) | not)) | .metadata.name] | join(",")')" ""
 	check "[$E] production: partitions scale with KEDA" "$(pk get scaledobject -o name | wc -l | tr -d ' ')" 1
 	check "[$E] production: states in Secrets of the namespace default" "$(kubectl -n default get secret -o name 2>/dev/null | grep -c 'tfstate-default-prod-')" 2
