@@ -74,8 +74,9 @@ func all(sel, labels map[string]any) bool {
 
 // TestSystemPriorityClass: with priority classes on, one PriorityClass <prefix>system of value
 // 1000000 (above every partition's), named per namespace, runs everything but the workers
-// (control plane, metrics exporter, init, admin GUI, front door, pod-deletion cost) and the
-// in-cluster storage; each compute plane keeps its partition's class. Off, no pod names one.
+// (control plane, metrics exporter, init, admin GUI, front door, pod-deletion cost), the
+// in-cluster storage and Prometheus (the partitions scale on what it answers); each compute
+// plane keeps its partition's class; the rest of the monitoring has none. Off, no pod names one.
 func TestSystemPriorityClass(t *testing.T) {
 	doc := "localhost:\n  namespace: prod\n  queue: {rabbitmq: {}}\n  object_storage: {minio: {}}\n  monitoring: {prometheus: {}}\n  keda: {existing: true}\n" +
 		"  armonik:\n    priority_classes: {enabled: true}\n    partitions:\n      - name: default\n        scaling: {max_replicas: 3}\n      - name: urgent\n        priority: 5\n"
@@ -104,7 +105,7 @@ func TestSystemPriorityClass(t *testing.T) {
 		"kubernetes_deployment_v1.minio-deployment":              system,
 		"kubernetes_deployment_v1.armonik-compute-plane-default": "${kubernetes_priority_class_v1.armonik-priority-class-1.metadata[0].name}",
 		"kubernetes_deployment_v1.armonik-compute-plane-urgent":  "${kubernetes_priority_class_v1.armonik-priority-class-5.metadata[0].name}",
-		"kubernetes_deployment_v1.prometheus-deployment":         "",
+		"kubernetes_deployment_v1.prometheus-deployment":         system,
 		"kubernetes_deployment_v1.grafana-deployment":            "",
 		"kubernetes_deployment_v1.kube-state-metrics-deployment": "",
 		"kubernetes_deployment_v1.mongodb-exporter-deployment":   "",

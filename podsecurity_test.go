@@ -111,6 +111,13 @@ func TestGoldenPodsPassRestricted(t *testing.T) {
 		for _, p := range problems {
 			t.Errorf("%s: %s", f, p)
 		}
+		// Every namespace a stack creates says which level it enforces (KEDA's included).
+		for _, ns := range out.Resources("kubernetes_namespace_v1") {
+			name, _ := synthtest.Get(ns, "metadata.name").(string)
+			if labels, _ := out.NamespaceLabels(name); labels["pod-security.kubernetes.io/enforce"] == nil {
+				t.Errorf("%s: namespace %s has no pod-security.kubernetes.io/enforce label", f, name)
+			}
+		}
 	}
 }
 

@@ -485,13 +485,20 @@ check_netpols() {
 }
 
 check_elastic() {
-	local crd d p
+	local crd d p i got
 	for crd in scaledobjects.keda.sh scaledjobs.keda.sh triggerauthentications.keda.sh clustertriggerauthentications.keda.sh cloudeventsources.eventing.keda.sh clustercloudeventsources.eventing.keda.sh; do
 		check "[$E] CRD $crd established" "$(kubectl get crd $crd -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)" True
 	done
 	for d in keda-operator keda-metrics-apiserver; do
 		check "[$E] KEDA deployment $d" "$(kubectl -n "$KEDA_NS" get deploy $d -o jsonpath='{.spec.template.spec.containers[0].image}' 2>/dev/null)" "$REG/ghcr.io/kedacore/$([ $d = keda-operator ] && echo keda || echo keda-metrics-apiserver):2.19.0"
 	done
+	check "[$E] KEDA namespace $KEDA_NS enforces restricted" "$(kubectl get ns "$KEDA_NS" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null)" restricted
+	for i in $(seq 1 30); do
+		got=$(kubectl -n "$KEDA_NS" get pods -o json 2>/dev/null | jq -r '[.items[].metadata.labels.app] | sort | unique | join(" ")')
+		[ "$got" = "keda-metrics-apiserver keda-operator" ] && break
+		sleep 2
+	done
+	check "[$E] KEDA's pods admitted in $KEDA_NS under restricted ($i polls)" "$got" "keda-metrics-apiserver keda-operator"
 	check "[$E] KEDA external metrics APIService" "$(kubectl get apiservice v1beta1.external.metrics.k8s.io -o jsonpath='{.spec.service.namespace}/{.spec.service.name}' 2>/dev/null)" "$KEDA_NS/keda-metrics-apiserver"
 	check "[$E] KEDA operator cluster role binding" "$(kubectl get clusterrolebinding keda-operator -o jsonpath='{.subjects[0].namespace}/{.subjects[0].name}' 2>/dev/null)" "$KEDA_NS/keda-operator"
 	so() { k get scaledobject "compute-plane-$p" -o jsonpath="$1"; }
@@ -671,6 +678,7 @@ check_admission() {
 	done
 	check "[$E] the node-exporter pod is refused in $NS: admission enforces restricted there" "$(ka get ds node-exporter -o json | jq .spec.template | dry_run_pod "$NS" | grep -c 'violates PodSecurity "restricted')" 1
 	check "[$E] cronjob seq-retention: its pod is admitted in $LOGS (server-side dry run)" "$(kl get cronjob seq-retention -o json | jq .spec.jobTemplate.spec.template | dry_run_pod "$LOGS" | grep -c 'created (server dry run)')" 1
+	check "[$E] Prometheus (which the partitions scale on) runs at the system priority" "$(k get pods -l app.kubernetes.io/name=prometheus -o jsonpath='{.items[*].spec.priority}')" 1000000
 	check "[$E] system PriorityClass above the partitions" "$(kubectl get priorityclass "armonik-$NS-priority-system" -o jsonpath='{.value}' 2>/dev/null)" 1000000
 	check "[$E] control plane and storage pods resolved the system priority" "$(k get pods -o json | jq -r '[.items[] | select(.metadata.labels["app.kubernetes.io/component"] | IN("control-plane", "metrics-exporter", "admin-gui", "front", "queue", "table-storage", "object-storage")) | "\(.metadata.labels["app.kubernetes.io/component"])=\(.spec.priority)"] | unique | join(" ")')" "admin-gui=1000000 control-plane=1000000 front=1000000 metrics-exporter=1000000 object-storage=1000000 queue=1000000 table-storage=1000000"
 	check "[$E] PodDisruptionBudgets: control plane and storage, max 1 unavailable" "$(k get pdb -o json | jq -r '[.items[] | "\(.metadata.name):\(.spec.maxUnavailable)"] | sort | join(" ")')" "activemq:1 control-plane:1 mongodb:1 redis:1"

@@ -628,7 +628,12 @@ func (p *monitoringPlan) build(st constructs.Construct, ns *k8s.Namespace, table
 	}
 	switch {
 	case p.prometheus:
-		if mon.Prometheus, err = prometheus.New(st, "prometheus", p.prometheusConfig(ns, mon.ScrapeTargets)); err != nil {
+		c := p.prometheusConfig(ns, mon.ScrapeTargets)
+		// The partitions scale on what Prometheus answers: a worker must not preempt it.
+		if c.PriorityClassName == "" && a.SystemPriorityClass != nil {
+			c.PriorityClassName = a.SystemPriorityClass.NameRef
+		}
+		if mon.Prometheus, err = prometheus.New(st, "prometheus", c); err != nil {
 			fail("prometheus", err)
 		} else {
 			mon.Metrics = mon.Prometheus

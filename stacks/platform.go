@@ -3,6 +3,7 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/aws/constructs-go/constructs/v10"
 
@@ -43,7 +44,8 @@ type PlatformConfig struct {
 
 // PlatformKEDA configures the KEDA the platform installs.
 type PlatformKEDA struct {
-	// Namespace of KEDA, which the stack creates (default "keda").
+	// Namespace of KEDA, which the stack creates (default "keda"), enforcing the Pod Security
+	// level restricted.
 	Namespace   string `yaml:"namespace,omitempty"`
 	keda.Config `yaml:",inline"`
 }
@@ -90,9 +92,11 @@ func NewPlatform(app constructs.Construct, cfg PlatformConfig) (*Platform, error
 	if err := k8s.NewProvider(st, "kubernetes", cfg.Kubernetes); err != nil {
 		return fail(err)
 	}
-	ns, err := k8s.NewNamespace(st, "keda-namespace", k8s.NamespaceSpec{
-		Name: cfg.namespace(), Labels: map[string]string{"app.kubernetes.io/managed-by": "cdktf", "app.kubernetes.io/part-of": keda.OperatorName},
-	})
+	// KEDA's pods run as non-root with a read-only root filesystem, no capability and the
+	// runtime's seccomp profile (modules/keda): its namespace enforces restricted, like ArmoniK's.
+	labels := map[string]string{"app.kubernetes.io/managed-by": "cdktf", "app.kubernetes.io/part-of": keda.OperatorName}
+	maps.Copy(labels, k8s.PodSecurityLabels(k8s.PodSecurityRestricted))
+	ns, err := k8s.NewNamespace(st, "keda-namespace", k8s.NamespaceSpec{Name: cfg.namespace(), Labels: labels})
 	if err != nil {
 		return fail(err)
 	}

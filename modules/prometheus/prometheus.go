@@ -135,6 +135,10 @@ type Config struct {
 	NodeSelector map[string]string `json:"node_selector,omitempty" yaml:"node_selector,omitempty"`
 	// Tolerations let the server run on tainted nodes (default none).
 	Tolerations []k8s.Toleration `json:"tolerations,omitempty" yaml:"tolerations,omitempty"`
+	// PriorityClassName is the server pod's PriorityClass (default none; the stacks set
+	// ArmoniK's system class when armonik.priority_classes is enabled: the partitions scale on
+	// what this server answers, so a worker must not preempt it).
+	PriorityClassName string `json:"priority_class_name,omitempty" yaml:"priority_class_name,omitempty"`
 	// NetworkPolicy creates the NetworkPolicy <name> restricting the server's ingress and egress
 	// (default true).
 	NetworkPolicy *bool `json:"network_policy,omitempty" yaml:"network_policy,omitempty"`
@@ -259,6 +263,11 @@ func (c Config) Validate() error {
 	}
 	if c.MetricsExporterPort < 1 || c.MetricsExporterPort > 65535 {
 		e.Add("metrics_exporter_port", "%d is not in 1-65535", c.MetricsExporterPort)
+	}
+	if pc := c.PriorityClassName; pc != "" && !strings.Contains(pc, "${") {
+		if msgs := validation.IsDNS1123Subdomain(pc); len(msgs) > 0 {
+			e.Add("priority_class_name", "%q: %s", pc, msgs[0])
+		}
 	}
 	for i, ns := range c.QueryNamespaces {
 		if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
@@ -417,6 +426,7 @@ func New(scope constructs.Construct, id string, cfg Config) (*Module, error) {
 				Security:                     kit.PodSecurity(nobody, nobody, nobody),
 				NodeSelector:                 cfg.NodeSelector,
 				Tolerations:                  cfg.Tolerations,
+				PriorityClassName:            cfg.PriorityClassName,
 				Containers: []k8s.Container{{
 					Name: "prometheus", Image: cm.ImageRef(), ImagePullPolicy: cfg.PullPolicy,
 					Args: []string{
