@@ -7,6 +7,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -109,7 +110,10 @@ func measure(runs int, cases []string) error {
 	for r := 0; r < runs; r++ {
 		for _, c := range cases {
 			cmd := exec.Command(self, "synth", "-case", c, "-outdir", filepath.Join(tmp, c))
-			cmd.Stderr = os.Stderr
+			// The jsii runtime's exit line ("Runtime process exited abnormally: waitid") would
+			// follow every run: a run's stderr is shown only when it fails.
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
 			start := time.Now()
 			if err := cmd.Start(); err != nil {
 				return err
@@ -122,7 +126,7 @@ func measure(runs int, cases []string) error {
 			close(done)
 			p := <-peak
 			if err != nil {
-				return fmt.Errorf("%s: %w", c, err)
+				return fmt.Errorf("%s: %w\n%s", c, err, stderr.Bytes())
 			}
 			if res[c] == nil {
 				res[c] = &result{}
