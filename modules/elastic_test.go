@@ -184,7 +184,8 @@ func TestElasticConfigErrors(t *testing.T) {
 			_, err := prometheus.New(st, "prometheus", prometheus.Config{
 				Namespace: ns, Retention: "forever", ScrapeInterval: "15", APIServerCIDR: "10.0.0.0",
 				QueryNamespaces: []string{"Bad_NS"}, AllowFrom: []map[string]string{{}},
-				Jobs: []prometheus.Job{{Name: "metrics-exporter", Targets: []string{"nohost"}}},
+				Jobs:              []prometheus.Job{{Name: "metrics-exporter", Targets: []string{"nohost"}}},
+				PriorityClassName: "System_Class",
 			})
 			return err
 		}, []string{
@@ -196,6 +197,7 @@ func TestElasticConfigErrors(t *testing.T) {
 			`prometheus "prometheus": jobs[0].name: "metrics-exporter" is already a job`,
 			`prometheus "prometheus": jobs[0].targets: "nohost" is not host:port`,
 			`prometheus "prometheus": jobs[0]: pod_selector and pod_port are required while network_policy is on`,
+			`prometheus "prometheus": priority_class_name: "System_Class"`,
 		}},
 		{"keda", func() error {
 			_, err := keda.New(st, "keda", keda.Config{LogLevel: "loud", PullPolicy: "Sometimes", OperatorResources: k8s.Resources{Limits: map[string]string{"cpu": "lots"}}})

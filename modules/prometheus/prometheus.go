@@ -207,6 +207,8 @@ func (c *Config) common() kit.Common {
 		Kind: Kind, Component: "monitoring", Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
 		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources, Storage: c.Storage,
 		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
+		// The priority class only: Prometheus has no disruption budget (one replica, Recreate).
+		Availability: modules.Availability{PriorityClassName: c.PriorityClassName},
 	}
 }
 
@@ -263,11 +265,6 @@ func (c Config) Validate() error {
 	}
 	if c.MetricsExporterPort < 1 || c.MetricsExporterPort > 65535 {
 		e.Add("metrics_exporter_port", "%d is not in 1-65535", c.MetricsExporterPort)
-	}
-	if pc := c.PriorityClassName; pc != "" && !strings.Contains(pc, "${") {
-		if msgs := validation.IsDNS1123Subdomain(pc); len(msgs) > 0 {
-			e.Add("priority_class_name", "%q: %s", pc, msgs[0])
-		}
 	}
 	for i, ns := range c.QueryNamespaces {
 		if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
