@@ -82,6 +82,18 @@ check_true() {
 	got=$("$@" 2>&1)
 	if [ "$got" = true ]; then ok "$name"; else bad "$name" "${got:-no output}"; fi
 }
+# check_eventually NAME WANT TRIES CMD...: runs CMD every 2 s, at most TRIES times, until it
+# prints WANT, then checks its last output (NAME gets the number of polls).
+check_eventually() {
+	local name=$1 want=$2 tries=$3 got i
+	shift 3
+	for i in $(seq 1 "$tries"); do
+		got=$("$@")
+		[ "$got" = "$want" ] && break
+		sleep 2
+	done
+	check "$name ($i polls)" "$got" "$want"
+}
 # check_cmd NAME CMD... (logs the output to $WORK/step-<n>.log and shows its tail on failure)
 check_cmd() {
 	local name=$1 log=$WORK/step-$((pass + fail)).log
@@ -485,7 +497,7 @@ check_netpols() {
 }
 
 check_elastic() {
-	local crd d p i got
+	local crd d p
 	for crd in scaledobjects.keda.sh scaledjobs.keda.sh triggerauthentications.keda.sh clustertriggerauthentications.keda.sh cloudeventsources.eventing.keda.sh clustercloudeventsources.eventing.keda.sh; do
 		check "[$E] CRD $crd established" "$(kubectl get crd $crd -o jsonpath='{.status.conditions[?(@.type=="Established")].status}' 2>/dev/null)" True
 	done
@@ -493,12 +505,7 @@ check_elastic() {
 		check "[$E] KEDA deployment $d" "$(kubectl -n "$KEDA_NS" get deploy $d -o jsonpath='{.spec.template.spec.containers[0].image}' 2>/dev/null)" "$REG/ghcr.io/kedacore/$([ $d = keda-operator ] && echo keda || echo keda-metrics-apiserver):2.19.0"
 	done
 	check "[$E] KEDA namespace $KEDA_NS enforces restricted" "$(kubectl get ns "$KEDA_NS" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null)" restricted
-	for i in $(seq 1 30); do
-		got=$(kubectl -n "$KEDA_NS" get pods -o json 2>/dev/null | jq -r '[.items[].metadata.labels.app] | sort | unique | join(" ")')
-		[ "$got" = "keda-metrics-apiserver keda-operator" ] && break
-		sleep 2
-	done
-	check "[$E] KEDA's pods admitted in $KEDA_NS under restricted ($i polls)" "$got" "keda-metrics-apiserver keda-operator"
+	check_eventually "[$E] KEDA's pods admitted in $KEDA_NS under restricted" "keda-metrics-apiserver keda-operator" 30 pod_apps "$KEDA_NS"
 	check "[$E] KEDA external metrics APIService" "$(kubectl get apiservice v1beta1.external.metrics.k8s.io -o jsonpath='{.spec.service.namespace}/{.spec.service.name}' 2>/dev/null)" "$KEDA_NS/keda-metrics-apiserver"
 	check "[$E] KEDA operator cluster role binding" "$(kubectl get clusterrolebinding keda-operator -o jsonpath='{.subjects[0].namespace}/{.subjects[0].name}' 2>/dev/null)" "$KEDA_NS/keda-operator"
 	so() { k get scaledobject "compute-plane-$p" -o jsonpath="$1"; }
@@ -647,13 +654,19 @@ check_images() {
 # them), but they exist only if admission let them in. So every workload with replicas must
 # get its pods, no controller may report "violates PodSecurity", and the pods nothing creates
 # here (DaemonSets: no node; the CronJob: no schedule yet) go through a server-side dry run.
-pods_per_workload() { # the pods of each Deployment and StatefulSet with replicas, "ns/kind/name=count"
-	jq -rn --slurpfile w <({ k get deploy,sts -o json; kl get deploy,sts -o json; } | jq -s '{items: map(.items) | add}') \
-		--slurpfile p <({ k get pods -o json; kl get pods -o json; } | jq -s '{items: map(.items) | add}') \
+
+# pods_per_workload NAMESPACE...: the pods of each Deployment and StatefulSet with replicas of
+# the namespaces, "ns/kind/name=count".
+pods_per_workload() {
+	local ns
+	jq -rn --slurpfile w <(for ns; do kubectl -n "$ns" get deploy,sts -o json 2>/dev/null; done | jq -s '{items: map(.items) | add}') \
+		--slurpfile p <(for ns; do kubectl -n "$ns" get pods -o json 2>/dev/null; done | jq -s '{items: map(.items) | add}') \
 		'$p[0].items as $ps | [$w[0].items[] | select(.spec.replicas > 0) | . as $x | $x.spec.selector.matchLabels as $sel |
 		 "\($x.metadata.namespace)/\($x.kind)/\($x.metadata.name)=\([$ps[] | select(.metadata.namespace == $x.metadata.namespace and
 		   (.metadata.labels as $l | all($sel | to_entries[]; $l[.key] == .value)))] | length)"] | sort | join(" ")'
 }
+# pod_apps NAMESPACE: the app labels of the pods of NAMESPACE, sorted, each once.
+pod_apps() { kubectl -n "$1" get pods -o json 2>/dev/null | jq -r '[.items[].metadata.labels.app] | sort | unique | join(" ")'; }
 # dry_run_pod NAMESPACE: a Pod made of the pod template read on stdin (a DaemonSet's or a
 # CronJob's), created with --dry-run=server in NAMESPACE: admission runs, nothing is stored.
 dry_run_pod() {
@@ -661,15 +674,10 @@ dry_run_pod() {
 		kubectl create --dry-run=server -f - 2>&1
 }
 check_admission() {
-	local want got i ds pct
+	local want ds pct
 	want=$({ k get deploy,sts -o json; kl get deploy,sts -o json; } | jq -rs '[.[].items[] | select(.spec.replicas > 0) | "\(.metadata.namespace)/\(.kind)/\(.metadata.name)=\(.spec.replicas)"] | sort | join(" ")')
-	for i in $(seq 1 45); do
-		got=$(pods_per_workload)
-		[ "$got" = "$want" ] && break
-		sleep 2
-	done
 	echo "      workloads with replicas: $want"
-	check "[$E] every Deployment and StatefulSet with replicas got its pods (admitted under restricted and baseline; $i polls)" "$got" "$want"
+	check_eventually "[$E] every Deployment and StatefulSet with replicas got its pods (admitted under restricted and baseline)" "$want" 45 pods_per_workload "$NS" "$LOGS"
 	check "[$E] the init Job got its pod" "$(k get pods -l job-name=init -o name | wc -l | tr -d ' ')" 1
 	check "[$E] no pod of $NS and $LOGS refused by PodSecurity (FailedCreate events)" "$({ k get events -o json; kl get events -o json; } | jq -rs '[.[].items[] | select(.reason == "FailedCreate" and (.message | test("PodSecurity"))) | .message] | length')" 0
 	check "[$E] pods of ArmoniK's namespace set runAsNonRoot true and allowPrivilegeEscalation false on every container (read back)" "$(k get pods -o json | jq -r '[.items[] | .metadata.name as $n | .spec as $s | (.spec.initContainers // []) + .spec.containers | .[] | select(.securityContext.runAsNonRoot != true or .securityContext.allowPrivilegeEscalation != false or $s.securityContext.runAsNonRoot == false) | "\($n)/\(.name)"] | join(",")')" ""
@@ -758,7 +766,7 @@ production_config() {
 # with the engine alone, checks that every pod was admitted and the second plan is empty, and
 # destroys it.
 check_production() {
-	local cfg=$W/production.yaml dir=$W/production s want got i n
+	local cfg=$W/production.yaml dir=$W/production s want n
 	local pns=armonik reg=registry.corp/mirror/
 	pk() { kubectl -n "$pns" "$@" 2>/dev/null; }
 	production_config >"$cfg" || { bad "[$E] production: configuration" "see above"; return; }
@@ -770,17 +778,10 @@ check_production() {
 	check "[$E] production: namespace $pns enforces restricted" "$(kubectl get ns "$pns" -o jsonpath='{.metadata.labels.pod-security\.kubernetes\.io/enforce}' 2>/dev/null)" restricted
 	# Deployments get all their pods; a StatefulSet its first (OrderedReady: the next waits for
 	# a Ready pod, and no node runs one here).
-	want=$(pk get deploy,sts -o json | jq -r '[.items[] | select(.spec.replicas > 0) | "\(.kind)/\(.metadata.name)=\(if .kind == "StatefulSet" then 1 else .spec.replicas end)"] | sort | join(" ")')
-	for i in $(seq 1 45); do
-		got=$(jq -rn --slurpfile w <(pk get deploy,sts -o json) --slurpfile p <(pk get pods -o json) \
-			'$p[0].items as $ps | [$w[0].items[] | select(.spec.replicas > 0) | . as $x | $x.spec.selector.matchLabels as $sel |
-			 "\($x.kind)/\($x.metadata.name)=\([$ps[] | select(.metadata.labels as $l | all($sel | to_entries[]; $l[.key] == .value))] | length)"] | sort | join(" ")')
-		[ "$got" = "$want" ] && break
-		sleep 2
-	done
+	want=$(pk get deploy,sts -o json | jq -r '[.items[] | select(.spec.replicas > 0) | "\(.metadata.namespace)/\(.kind)/\(.metadata.name)=\(if .kind == "StatefulSet" then 1 else .spec.replicas end)"] | sort | join(" ")')
 	# An empty list would make the check below pass on nothing: it must name the control plane and MongoDB.
 	check "[$E] production: the workloads to wait for include the control plane and MongoDB" "$(grep -o 'Deployment/control-plane=3\|StatefulSet/mongodb=1' <<<"$want" | sort | tr '\n' ' ')" "Deployment/control-plane=3 StatefulSet/mongodb=1 "
-	check "[$E] production: every workload of $pns got its pods, admitted under restricted ($i polls)" "$got" "$want"
+	check_eventually "[$E] production: every workload of $pns got its pods, admitted under restricted" "$want" 45 pods_per_workload "$pns"
 	check "[$E] production: no pod refused by PodSecurity" "$(pk get events -o json | jq -r '[.items[] | select(.reason == "FailedCreate" and (.message | test("PodSecurity")))] | length')" 0
 	check "[$E] production: control plane replicas" "$(pk get deploy control-plane -o jsonpath='{.spec.replicas}')" 3
 	check "[$E] production: MongoDB replica set of 3 members, all in the connection string" "$(pk get sts mongodb -o jsonpath='{.spec.replicas}')/$(pk get secret mongodb-connection -o jsonpath='{.data.uri}' | base64 -d | grep -o 'mongodb-[0-9].mongodb-headless' | wc -l | tr -d ' ')" 3/3
