@@ -119,16 +119,7 @@ func (c *Common) Validate(e *Errors) {
 	if msgs := validation.IsDNS1123Subdomain(c.ClusterDomain); len(msgs) > 0 {
 		e.Add("cluster_domain", "%q: %s", c.ClusterDomain, msgs[0])
 	}
-	if strings.TrimSpace(c.Image) == "" {
-		e.Add("image", "required")
-	} else if err := k8s.ValidateImage(c.ImageRef()); err != nil {
-		e.Add("image", "%v (image and tag)", err)
-	}
-	switch c.PullPolicy {
-	case "Always", "IfNotPresent", "Never":
-	default:
-		e.Add("pull_policy", "%q must be Always, IfNotPresent or Never", c.PullPolicy)
-	}
+	ValidateImage(e, "", c.Image, c.Tag, c.PullPolicy)
 	ValidateResources(e, "resources", c.Resources)
 	if c.Storage.Size != "" || c.Storage.StorageClass != "" { // modules without storage leave both empty
 		if q, err := resource.ParseQuantity(c.Storage.Size); err != nil {
@@ -142,14 +133,7 @@ func (c *Common) Validate(e *Errors) {
 			e.Add("storage.storage_class", "%q: %s", c.Storage.StorageClass, msgs[0])
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(c.NodeSelector)) {
-		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
-			e.Add("node_selector", "key %q: %s", k, msgs[0])
-		}
-		if msgs := validation.IsValidLabelValue(c.NodeSelector[k]); len(msgs) > 0 {
-			e.Add("node_selector", "value %q of %q: %s", c.NodeSelector[k], k, msgs[0])
-		}
-	}
+	ValidateNodeSelector(e, c.NodeSelector)
 	for _, p := range c.Availability.DisruptionBudget.Problems("disruption_budget", c.Replicas) {
 		e.errs = append(e.errs, fmt.Errorf("%s %q: %s", e.kind, e.name, p))
 	}
@@ -158,7 +142,40 @@ func (c *Common) Validate(e *Errors) {
 			e.Add("priority_class_name", "%q: %s", pc, msgs[0])
 		}
 	}
-	for i, t := range c.Tolerations {
+	ValidateTolerations(e, c.Tolerations)
+}
+
+// ValidateImage records the problems of an image setting: a repository that, with its tag, is
+// an image reference (k8s.ValidateImage), and a pull policy. prefix is the keys' prefix ("" or,
+// for a module's second image, "cli_", "jaeger."...).
+func ValidateImage(e *Errors, prefix, image, tag, pullPolicy string) {
+	if strings.TrimSpace(image) == "" {
+		e.Add(prefix+"image", "required")
+	} else if err := k8s.ValidateImage(k8s.ImageRef(image, tag)); err != nil {
+		e.Add(prefix+"image", "%v (image and tag)", err)
+	}
+	switch pullPolicy {
+	case "Always", "IfNotPresent", "Never":
+	default:
+		e.Add(prefix+"pull_policy", "%q must be Always, IfNotPresent or Never", pullPolicy)
+	}
+}
+
+// ValidateNodeSelector records the problems of a node selector (key node_selector).
+func ValidateNodeSelector(e *Errors, nodeSelector map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(nodeSelector)) {
+		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
+			e.Add("node_selector", "key %q: %s", k, msgs[0])
+		}
+		if msgs := validation.IsValidLabelValue(nodeSelector[k]); len(msgs) > 0 {
+			e.Add("node_selector", "value %q of %q: %s", nodeSelector[k], k, msgs[0])
+		}
+	}
+}
+
+// ValidateTolerations records the problems of tolerations (keys tolerations[i].*).
+func ValidateTolerations(e *Errors, tolerations []k8s.Toleration) {
+	for i, t := range tolerations {
 		switch t.Operator {
 		case "", "Equal", "Exists":
 		default:

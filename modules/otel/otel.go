@@ -180,7 +180,7 @@ func (c Config) Validate() error {
 		e.Add("auth_token", "only with endpoint: the in-cluster collector (core distribution) checks no token; the NetworkPolicy limits who may send")
 	}
 	if j := c.Jaeger; j != nil {
-		obs.ValidateImage(e, "jaeger.", j.Image, j.Tag, c.PullPolicy)
+		kit.ValidateImage(e, "jaeger.", j.Image, j.Tag, c.PullPolicy)
 		kit.ValidateResources(e, "jaeger.resources", j.Resources)
 	}
 	if f := c.Forward; f != nil {

@@ -145,7 +145,7 @@ func (c Config) Validate() error {
 	e := kit.NewErrors(Kind, c.Name)
 	cm.Validate(e)
 	obs.ValidateStorage(e, c.Storage)
-	obs.ValidateImage(e, "cli_", c.CLIImage, c.CLITag, c.PullPolicy)
+	kit.ValidateImage(e, "cli_", c.CLIImage, c.CLITag, c.PullPolicy)
 	kit.ValidateUserName(e, "admin_user", c.AdminUser)
 	if f, err := strconv.ParseFloat(c.SystemRAMTarget, 64); err != nil || f <= 0 || f >= 1 {
 		e.Add("system_ram_target", "%q must be a fraction of the node's memory between 0 and 1, such as 0.2", c.SystemRAMTarget)

@@ -10,7 +10,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -39,59 +38,15 @@ type Common struct {
 	Tolerations   []k8s.Toleration
 }
 
-// Validate records every problem of the common settings.
+// Validate records every problem of the common settings: those of kit.Common, which has the
+// same settings and more.
 func (c *Common) Validate(e *kit.Errors) {
-	kit.ValidateName(e, c.Name)
-	kit.ValidateNamespace(e, c.Namespace)
-	if msgs := validation.IsDNS1123Subdomain(c.ClusterDomain); len(msgs) > 0 {
-		e.Add("cluster_domain", "%q: %s", c.ClusterDomain, msgs[0])
+	k := kit.Common{
+		Name: c.Name, Namespace: c.Namespace, ClusterDomain: c.ClusterDomain,
+		Image: c.Image, Tag: c.Tag, PullPolicy: c.PullPolicy, Resources: c.Resources,
+		NodeSelector: c.NodeSelector, Tolerations: c.Tolerations,
 	}
-	ValidateImage(e, "", c.Image, c.Tag, c.PullPolicy)
-	kit.ValidateResources(e, "resources", c.Resources)
-	ValidateScheduling(e, c.NodeSelector, c.Tolerations)
-}
-
-// ValidateImage records the problems of an image setting: a repository that, with its tag, is
-// an image reference (k8s.ValidateImage), and a pull policy. prefix is the key's prefix ("" or
-// "cli_").
-func ValidateImage(e *kit.Errors, prefix, image, tag, pullPolicy string) {
-	if strings.TrimSpace(image) == "" {
-		e.Add(prefix+"image", "required")
-	} else if err := k8s.ValidateImage(ImageRef(image, tag)); err != nil {
-		e.Add(prefix+"image", "%v (image and tag)", err)
-	}
-	switch pullPolicy {
-	case "Always", "IfNotPresent", "Never":
-	default:
-		e.Add(prefix+"pull_policy", "%q must be Always, IfNotPresent or Never", pullPolicy)
-	}
-}
-
-// ValidateScheduling records the problems of a node selector and tolerations.
-func ValidateScheduling(e *kit.Errors, nodeSelector map[string]string, tolerations []k8s.Toleration) {
-	for _, k := range slices.Sorted(maps.Keys(nodeSelector)) {
-		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
-			e.Add("node_selector", "key %q: %s", k, msgs[0])
-		}
-		if msgs := validation.IsValidLabelValue(nodeSelector[k]); len(msgs) > 0 {
-			e.Add("node_selector", "value %q of %q: %s", nodeSelector[k], k, msgs[0])
-		}
-	}
-	for i, t := range tolerations {
-		switch t.Operator {
-		case "", "Equal", "Exists":
-		default:
-			e.Add(fmt.Sprintf("tolerations[%d].operator", i), "%q must be Equal or Exists", t.Operator)
-		}
-		switch t.Effect {
-		case "", "NoSchedule", "PreferNoSchedule", "NoExecute":
-		default:
-			e.Add(fmt.Sprintf("tolerations[%d].effect", i), "%q must be NoSchedule, PreferNoSchedule, NoExecute or empty", t.Effect)
-		}
-		if t.Operator == "Exists" && t.Value != "" {
-			e.Add(fmt.Sprintf("tolerations[%d].value", i), "must be empty with operator Exists")
-		}
-	}
+	k.Validate(e)
 }
 
 // ImageRef is image:tag, or image alone when pinned by digest or without a tag.
